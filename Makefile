@@ -1,0 +1,31 @@
+# duban — the two commands a new user needs: `make demo` and `make test`.
+# Each does its own set-up (a .venv with everything installed) the first time.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench lint soak clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/duban demo
+
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+	$(VENV)/bin/ruff check duban tests bench
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check duban tests bench
+	$(VENV)/bin/mypy duban
+
+clean:
+	rm -rf $(VENV) build *.egg-info

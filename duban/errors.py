@@ -1,0 +1,116 @@
+"""Errors that reach users: every one says where, what, what was expected and what to do.
+
+Why one module: the loader, the schema check, the compiler, the calendar and the engine
+all report user mistakes, and the CLI prints them the same way. A user mistake is never a
+traceback; it is a :class:`DubanError` (or a subclass) carrying one or more
+:class:`Problem` records, each with a :class:`Location` when one is known.
+
+Canonical error codes (``DubanError.code``) are the ones of DESIGN.md:
+``permission_denied``, ``invalid_transition``, ``extension_limit``,
+``extension_not_allowed``, ``extension_too_late``, ``validation_error``,
+``unknown_item``, ``calendar_unknown_date``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a source file; line and column are 1-based, as editors show them."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One mistake found in user input.
+
+    Attributes:
+        code: a stable, dotted identifier (``yaml.duplicate_key``, ``schema.type``,
+            ``semantic.unknown_role`` …) that tests and tools can match on.
+        message: what is wrong, Chinese first, English after.
+        location: where it is, if the input came from a file.
+        context: the object chain, e.g. ``At Transition(event='request_extension') > approvers``.
+        value: the offending value, as written.
+        expected: what would have been accepted.
+        hint: what to write instead.
+    """
+
+    code: str
+    message: str
+    location: Location | None = None
+    context: str = ""
+    value: str | None = None
+    expected: str | None = None
+    hint: str | None = None
+
+    def format(self) -> str:
+        """Render as compiler-style text: ``file:line:col: error[code]: message`` + details."""
+        where = f"{self.location}: " if self.location else ""
+        lines = [f"{where}错误[{self.code}]: {self.message}"]
+        if self.context:
+            lines.append(f"  位置 context: {self.context}")
+        if self.value is not None:
+            lines.append(f"  写的是 value: {self.value}")
+        if self.expected:
+            lines.append(f"  应为 expected: {self.expected}")
+        if self.hint:
+            lines.append(f"  提示 hint: {self.hint}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``--format json``)."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "message": self.message,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "context": self.context,
+            "value": self.value,
+            "expected": self.expected,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class DubanError(Exception):
+    """Base of every error a user can cause; carries a canonical code and problems."""
+
+    message: str
+    code: str = "validation_error"
+    problems: Sequence[Problem] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        Exception.__init__(self, self.message)
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        return "\n".join(p.format() for p in self.problems)
+
+
+class PolicyError(DubanError):
+    """A policy (or scenario) file is not valid; ``problems`` lists every mistake found."""
+
+    def __init__(self, problems: Iterable[Problem], message: str = "") -> None:
+        probs = tuple(problems)
+        super().__init__(message or f"发现 {len(probs)} 处错误 ({len(probs)} problem(s))",
+                         "validation_error", probs)
+
+
+class CalendarUnknownDate(DubanError):
+    """A date lies outside the calendar data the deployment knows."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "calendar_unknown_date")
