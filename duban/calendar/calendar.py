@@ -265,7 +265,8 @@ class WorkCalendar:
         if lo < self._first_ord:
             self._check_beyond(lo, dt.date.fromordinal(lo))
         if hi > self._last_ord:
-            self._check_beyond(hi, b)
+            beyond = max(lo, self._last_ord + 1)
+            self._check_beyond(beyond, dt.date.fromordinal(beyond))
         before = [o for o in range(lo, min(hi, self._first_ord - 1) + 1) if not is_weekday(o)]
         start = bisect.bisect_left(self._rest_ords, lo)
         stop = bisect.bisect_right(self._rest_ords, hi)
@@ -313,3 +314,16 @@ class WorkCalendar:
             f"日历数据未覆盖 {year} 年（已知 {known}）：{what_zh}。{_HOW_TO_ADD_ZH}。"
             f" / No calendar data for {year} (known: {known}): {what_en}; {_HOW_TO_ADD_EN}."
         )
+
+
+def __getattr__(name: str) -> object:
+    """``from duban.calendar.calendar import build_calendar`` works too (PEP 562).
+
+    Why lazily: :mod:`duban.calendar.build` imports this module, so a plain import here
+    would be circular.
+    """
+    if name == "build_calendar":
+        from duban.calendar.build import build_calendar
+
+        return build_calendar
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -129,7 +129,7 @@ def parse_day(value: object, *, where: str = "") -> tuple[dt.date, ...]:
 
 def parse_days(values: Iterable[object], *, where: str = "") -> tuple[dt.date, ...]:
     """Read a list of days and ranges (see :func:`parse_day`), sorted, duplicates dropped."""
-    if isinstance(values, str | bytes | Mapping):
+    if isinstance(values, str | bytes | Mapping | dt.date) or not isinstance(values, Iterable):
         raise CalendarDataError(
             f"{where}: 应为日期列表 (expected a list of days), 写的是 got {values!r}"
         )

@@ -115,7 +115,7 @@ def settings_from_mapping(
     files = mapping.get("data_file") or ()
     if isinstance(files, str):
         files = (files,)
-    if not all(isinstance(f, str) for f in files):
+    if not isinstance(files, list | tuple) or not all(isinstance(f, str) for f in files):
         raise CalendarDataError(
             f"calendar > data_file: 应为文件路径 (expected a file path), 写的是 got {files!r}"
         )
