@@ -1,0 +1,120 @@
+"""``duban simulate`` and ``duban why``: one scenario under several policies."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from duban.cli import main
+from duban.engine.explain import why_item
+from duban.engine.runner import run_scenario, simulate
+from duban.engine.scenario import Scenario, load_scenario
+from duban.errors import PolicyError
+from duban.policy.loader import load_policy
+from duban.policy.model import Policy
+from duban.policy.shipped import resolve_policy, shipped_paths
+
+
+def load_policies(refs: tuple[str, ...]) -> list[Policy]:
+    """Policies named on the command line (``all`` = every shipped one); exits on errors."""
+    paths = []
+    for ref in refs:
+        if ref == "all":
+            paths.extend(shipped_paths())
+            continue
+        p = resolve_policy(ref)
+        if p is None:
+            click.echo(f"找不到策略 '{ref}' / no such policy", err=True)
+            sys.exit(2)
+        paths.append(p)
+    out = []
+    for p in paths:
+        try:
+            out.append(load_policy(p))
+        except PolicyError as err:
+            click.echo(str(err), err=True)
+            sys.exit(1)
+    return out
+
+
+def read_scenario(path: str) -> Scenario:
+    try:
+        return load_scenario(path)
+    except PolicyError as err:
+        click.echo(str(err), err=True)
+        sys.exit(2)
+
+
+@main.command(name="simulate")
+@click.argument("scenario", type=click.Path())
+@click.option("-p", "--policy", "policies", multiple=True, required=True,
+              help="策略 id 或文件，可重复；all 表示全部已发布策略")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def simulate_cmd(scenario: str, policies: tuple[str, ...], fmt: str) -> None:
+    """在一个或多个策略下运行场景 (run a scenario under policies)."""
+    sc = read_scenario(scenario)
+    result = simulate(sc, load_policies(policies))
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_table(result))
+
+
+def _short(iso: str | None) -> str:
+    return iso[5:16].replace("T", " ") if iso else "—"
+
+
+def render_table(result: dict[str, Any]) -> str:
+    """Policies side by side: per item the state, deadline, reminders, extensions, returns;
+    then penalties, rejected steps and 办结率."""
+    ids = list(result["results"])
+    rows: list[list[str]] = [["", *ids]]
+    first = result["results"][ids[0]] if ids else {"items": {}}
+    for key in first["items"]:
+        cells = [[f"{key} 状态"], [f"{key} 期限"], [f"{key} 提醒"], [f"{key} 延期/退办"]]
+        for pid in ids:
+            it = result["results"][pid]["items"][key]
+            cells[0].append(it["state"] + ("（按时）" if it["on_time"] else
+                                           "（逾期）" if it["overdue"] else ""))
+            cells[1].append(_short(it["due"]))
+            cells[2].append(str(len(it["reminders"])))
+            cells[3].append(f"{it['extensions_granted']}+{it['extensions_rejected']}拒/"
+                            f"{it['returns']}")
+        rows.extend(cells)
+    pen, rej, kpi = ["扣分/系数"], ["被拒步骤"], ["办结率"]
+    for pid in ids:
+        r = result["results"][pid]
+        pts = sum(x["points"] for x in r["penalties"])
+        coef = sum(x["coefficient"] for x in r["penalties"])
+        pen.append(f"{pts:g}/{coef:+g}" if r["penalties"] else "—")
+        rej.append(",".join(f"{x['step']}:{x['code']}" for x in r["rejected_steps"]) or "—")
+        kpi.append(f"{r['kpi']['closure_rate'] * 100:.0f}%（{r['kpi']['closed_on_time']}/"
+                   f"{r['kpi']['total']}）")
+    rows.extend([pen, rej, kpi])
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [f"场景：{result['scenario']}"]
+    for r in rows:
+        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path())
+@click.argument("item")
+@click.option("-p", "--policy", "policy", required=True)
+def why(scenario: str, item: str, policy: str) -> None:
+    """事项为何是这个期限、提醒和扣分 (why this deadline, reminder, penalty)."""
+    sc = read_scenario(scenario)
+    if item not in sc.items:
+        click.echo(f"场景中没有事项 '{item}'（有：{'、'.join(sc.items)}）/ unknown item", err=True)
+        sys.exit(2)
+    pol = load_policies((policy,))[0]
+    click.echo(why_item(run_scenario(pol, sc), item))

@@ -1,0 +1,133 @@
+"""``duban validate``, ``schema``, ``init`` and ``explain``: the implementer's commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from duban.cli import main
+from duban.errors import PolicyError
+from duban.policy.loader import load_policy, validate_paths
+from duban.policy.schema_check import schema_path
+from duban.policy.shipped import resolve_policy
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式 / output format")
+def validate(paths: tuple[str, ...], fmt: str) -> None:
+    """检查策略文件 (validate policy files). Exit 0 valid, 1 errors, 2 usage."""
+    files = []
+    for p in paths:
+        resolved = resolve_policy(p)
+        if resolved is None:
+            click.echo(f"找不到策略 '{p}'：不是文件，也不是已发布策略的 id / no such policy", err=True)
+            sys.exit(2)
+        files.append(str(resolved) if not Path(p).exists() else p)
+    results = validate_paths(files)
+    if fmt == "json":
+        click.echo(json.dumps({f: {"valid": not probs, "problems": [x.to_dict() for x in probs]}
+                               for f, probs in results.items()}, ensure_ascii=False, indent=2))
+    else:
+        for f, probs in results.items():
+            if probs:
+                for x in probs:
+                    click.echo(x.format())
+                click.echo(f"✗ {f}: {len(probs)} 处错误 ({len(probs)} problem(s))\n")
+            else:
+                click.echo(f"✓ {f}: 有效 (valid)")
+    sys.exit(1 if any(results.values()) else 0)
+
+
+@main.command()
+def schema() -> None:
+    """打印策略语言的 JSON Schema (print the policy JSON Schema)."""
+    click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
+
+
+INIT_TEMPLATE = """\
+# yaml-language-server: $schema={schema}
+# {name} 督查督办策略。每条规则用 cite 写明出处（章、条、款），duban explain 会逐条读回。
+# Policy for {name}; see docs/authoring.md. Validate with: duban validate {file}
+duban: 1
+id: {id}
+name: {name}督查督办管理办法
+extends: standard            # 继承标准生命周期：未写的规则沿用标准规定
+
+organisation:
+  roles:
+    综合部: {{canonical: supervisor_office}}     # 督办归口部门
+    分管领导: {{canonical: leader_in_charge}}
+    总经理: {{canonical: general_manager}}
+    主办部门: {{canonical: lead_department}}
+    协办部门: {{canonical: assisting_department}}
+
+time_limits:
+  handling:
+    default: 5个工作日        # 领导未明确时限的，默认办理时限
+    # cite: 第X条
+
+extensions:
+  max: 1                      # 最多延期次数；0 表示不得延期
+  approvers: [延期审批]        # 第1次延期的审批链（在 chains 中定义，继承自标准策略）
+  before_due: true            # 须在期限届满前申请
+
+reminders:
+  - name: 催办预告
+    event: pre_due_reminder
+    before_due: 1个工作日
+    to: [主办部门]
+"""
+
+
+@main.command()
+@click.argument("policy_id")
+@click.option("--name", required=True, help="单位名称 / organisation name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="写入的文件（默认 policies/ID.yaml）")
+def init(policy_id: str, name: str, output: str | None) -> None:
+    """生成一个继承标准生命周期、可直接通过检查的策略 (scaffold a policy)."""
+    import re
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", policy_id):
+        click.echo(f"策略 id '{policy_id}' 只能用小写字母、数字、下划线，且以字母开头 / invalid id",
+                   err=True)
+        sys.exit(2)
+    out = Path(output or f"policies/{policy_id}.yaml")
+    if out.exists():
+        click.echo(f"{out} 已存在，未覆盖 / already exists, not overwritten", err=True)
+        sys.exit(2)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(INIT_TEMPLATE.format(id=policy_id, name=name, file=out,
+                                        schema=_schema_ref(out)), encoding="utf-8")
+    try:
+        load_policy(out)
+    except PolicyError as err:  # the template itself must always validate
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    click.echo(f"已生成 {out}（通过检查）/ wrote {out} (valid)")
+
+
+def _schema_ref(out: Path) -> str:
+    import os
+    return os.path.relpath(schema_path(), out.resolve().parent)
+
+
+@main.command()
+@click.argument("policy")
+def explain(policy: str) -> None:
+    """把策略读回为制度条文，逐条附出处 (read a policy back as regulation text)."""
+    from duban.policy.explain import explain_policy
+    path = resolve_policy(policy)
+    if path is None:
+        click.echo(f"找不到策略 '{policy}' / no such policy", err=True)
+        sys.exit(2)
+    try:
+        pol = load_policy(path)
+    except PolicyError as err:
+        click.echo(str(err), err=True)
+        sys.exit(1)
+    click.echo(explain_policy(pol))

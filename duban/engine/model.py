@@ -1,0 +1,175 @@
+"""Values the engine folds: actors, events, the item state, effects and ledger entries.
+
+Why immutable: ``apply`` returns a new :class:`ItemState` and leaves the old one alone,
+so a refused action changes nothing by construction, replay is a plain fold, and one
+state can be shared between threads and caches without copying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+#: Canonical states in which an item's deadline is running (reminders apply).
+OPEN_STATES = frozenset({"assigned", "in_progress", "extension_pending"})
+#: Canonical states after which the item is no longer the department's to do.
+DONE_STATES = frozenset({"closed", "archived", "cancelled"})
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a person (optional), the department they act for, their canonical roles."""
+
+    person: str | None = None
+    department: str | None = None
+    roles: frozenset[str] = frozenset()
+
+    def describe(self) -> str:
+        who = self.person or "、".join(sorted(self.roles)) or "系统"
+        return f"{who}（{self.department}）" if self.department else who
+
+
+SYSTEM = Actor(person="系统", roles=frozenset({"system"}))
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened to an item. ``action`` is canonical, a policy word, a
+    transition name, ``timer`` (a fired timer) or an internal roll-up (``subitem_*``)."""
+
+    action: str
+    at: datetime
+    actor: Actor | None = None
+    data: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    key: str | None = None  # idempotency key
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An approval in progress: which purpose, which chain, which step is next."""
+
+    purpose: str  # opening | extension | pause | review
+    chain: str
+    step: int
+    since: datetime
+    request: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    approvals: tuple[tuple[str, str, str], ...] = ()  # (step name, actor, at iso)
+
+
+@dataclass(frozen=True, slots=True)
+class FiredTimer:
+    name: str
+    event: str
+    at: datetime  # the scheduled instant, not the tick that noticed it
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyEntry:
+    """One line of the penalty ledger (append-only)."""
+
+    item: str
+    target: str
+    points: float
+    coefficient: float
+    measures: tuple[str, ...]
+    rule: str
+    cite: str | None
+    at: datetime
+    reason: str = ""
+    source_event: int = 0  # the item's event sequence that caused it
+    trigger: str = ""  # the rule's `on` (closed_late, censure, timer:…), counters match it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"item": self.item, "target": self.target, "points": _num(self.points),
+                "coefficient": _num(self.coefficient), "measures": list(self.measures),
+                "rule": self.rule, "cite": self.cite or "", "at": self.at.isoformat()}
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 6)
+
+
+@dataclass(frozen=True, slots=True)
+class DueInfo:
+    """Why the deadline is what it is (the answer to "why is this red")."""
+
+    rule: str
+    cite: str | None
+    event_seq: int
+    calendar_version: str
+    provisional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """An item as the fold of its events under one policy version."""
+
+    id: str
+    policy_id: str
+    policy_hash: str
+    state: str
+    kind: str = "other"
+    category: str = ""
+    title: str = ""
+    urgency: str | None = None
+    lead: str | None = None
+    assist: tuple[str, ...] = ()
+    handoff: tuple[str, ...] = ()  # sequential departments when no lead is named
+    handoff_index: int = 0
+    confidential: bool = False
+    parent: str | None = None
+    children_open: frozenset[str] = frozenset()
+    requested_due: datetime | None = None
+    created_at: datetime | None = None
+    opened_at: datetime | None = None
+    assigned_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    reported_at: datetime | None = None
+    closed_at: datetime | None = None
+    last_progress_at: datetime | None = None
+    state_since: datetime | None = None
+    due: datetime | None = None
+    original_due: datetime | None = None
+    due_info: DueInfo | None = None
+    extension_requests: int = 0
+    extensions_granted: int = 0
+    extensions_rejected: int = 0
+    returns: int = 0
+    declines: int = 0
+    censures: int = 0
+    pending: Pending | None = None
+    previous: str | None = None
+    paused_at: datetime | None = None
+    fired: tuple[FiredTimer, ...] = ()
+    penalties: tuple[PenaltyEntry, ...] = ()
+    number: str | None = None
+    seq: int = 0
+    last_at: datetime | None = None
+    keys: frozenset[str] = frozenset()  # idempotency keys already applied
+
+    @property
+    def department(self) -> str | None:
+        """The department currently responsible (the lead, or whose turn it is)."""
+        if self.lead:
+            return self.lead
+        if self.handoff:
+            return self.handoff[min(self.handoff_index, len(self.handoff) - 1)]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """Something the shell must do or record after a successful apply (after commit).
+
+    kinds: ``state_changed``, ``deadline_set``, ``approval_requested``, ``notify``,
+    ``penalty``, ``timer_fired``, ``number_assigned``, ``subitem_closed``.
+    """
+
+    kind: str
+    data: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,123 @@
+"""Penalty rules → ledger entries, and yearly counters over the whole ledger.
+
+Why two levels: a rule such as "逾期每日扣1分" is about one item and is decided inside
+``apply``; a counter such as "全年被通报3次以上 → 诫勉谈话" is about a department across
+items, so it is a fold over the ledger (:func:`apply_counters`), used by the runner and
+the reports alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from duban.engine.activation import activation
+from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.policy.model import Policy
+
+
+def days_late(policy: Policy, due: dt.datetime, done: dt.datetime, unit: str) -> int:
+    """Whole days late; a part day counts as a day. Working days when the rule says so."""
+    if done <= due:
+        return 0
+    if unit == "working_day":
+        return max(policy.calendar.workdays_between(due.date(), done.date()), 1)
+    return max((done.date() - due.date()).days, 1)
+
+
+def targets(policy: Policy, role: str, item: Mapping[str, Any]) -> list[str]:
+    """Who a rule's target role means for this item (department names where they apply)."""
+    if role in ("lead_department", "department_head", "handler", "liaison"):
+        lead = item.get("lead") or _handoff_dept(item)
+        return [f"{lead}" if role == "lead_department" else f"{lead}{policy.word(role)}"] \
+            if lead else [policy.word(role)]
+    if role == "assisting_department":
+        return list(item.get("assist") or ()) or [policy.word(role)]
+    return [policy.word(role)]
+
+
+def _handoff_dept(item: Mapping[str, Any]) -> str | None:
+    h = item.get("handoff") or ()
+    return h[min(item.get("handoff_index", 0), len(h) - 1)] if h else None
+
+
+def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str,
+             event: Event) -> list[PenaltyEntry]:
+    """Entries for every rule whose ``on`` is ``trigger`` and whose condition holds."""
+    out: list[PenaltyEntry] = []
+    done = w.get("reported_at") or w.get("closed_at") or event.at
+    due = w.get("due")
+    late = days_late(policy, due, done, "day") if due is not None else 0
+    act = None
+    for rule in policy.penalties:
+        if rule.on != trigger:
+            continue
+        if rule.when is not None:
+            if act is None:
+                act = activation(policy, item, event, event.actor, event.at,
+                                 {"days_late": late, "returns": w["returns"],
+                                  "extension_requests": w["extension_requests"],
+                                  "extensions_granted": w["extensions_granted"],
+                                  "extensions_rejected": w["extensions_rejected"]})
+            if not rule.when.evaluate(act):
+                continue
+        if rule.exempt_if_extension_met and w["extensions_granted"] and due is not None \
+                and done <= due:
+            continue
+        points = float(rule.points or 0)
+        reason = ""
+        if rule.points_per_day is not None and due is not None:
+            n = days_late(policy, due, done, rule.day_unit)
+            points += rule.points_per_day * n
+            unit = "工作日" if rule.day_unit == "working_day" else "日"
+            reason = f"逾期 {n} {unit}"
+        if rule.max_points is not None:
+            points = max(points, rule.max_points)
+        for target in targets(policy, rule.target, w):
+            out.append(PenaltyEntry(item.id, target, points, float(rule.coefficient or 0),
+                                    rule.measures, rule.name, rule.cite,
+                                    event.at, reason, item.seq + 1, trigger))
+    if trigger == "censure" and not out:  # a 通报批评 is itself a measure on record
+        for target in targets(policy, "lead_department", w):
+            out.append(PenaltyEntry(item.id, target, 0.0, 0.0, ("通报批评",), "通报批评", None,
+                                    event.at, str(event.data.get("reason") or ""),
+                                    item.seq + 1, trigger))
+    return out
+
+
+def _period(at: dt.datetime, per: str) -> tuple[int, int]:
+    if per == "month":
+        return at.year, at.month
+    if per == "quarter":
+        return at.year, (at.month - 1) // 3 + 1
+    return at.year, 0
+
+
+def apply_counters(policy: Policy, entries: Iterable[PenaltyEntry]) -> list[PenaltyEntry]:
+    """Counter entries triggered by the ledger (in time order), e.g. the third 通报批评.
+
+    A counter counts entries of the penalty rule it names, or, with ``counts: censure``,
+    every entry caused by a 通报批评. It fires once per target and period, when the count
+    reaches the threshold.
+    """
+    events = sorted(((e.at, e.rule, e.trigger, e.target, e.item) for e in entries),
+                    key=lambda x: x[0])
+    counts: dict[tuple[str, str, tuple[int, int]], int] = {}
+    out: list[PenaltyEntry] = []
+    for c in policy.counters:
+        for at, rule, trigger, target, item in events:
+            if c.counts not in (rule, trigger):
+                continue
+            key = (c.name, target, _period(at, c.per))
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] == c.threshold:
+                out.append(PenaltyEntry(item, target, float(c.points or 0),
+                                        float(c.coefficient or 0), c.measures, c.name, c.cite,
+                                        at, f"{_period_word(c.per)}累计第{c.threshold}次"))
+    out.sort(key=lambda e: e.at)
+    return out
+
+
+def _period_word(per: str) -> str:
+    return {"year": "全年", "quarter": "本季度", "month": "本月"}[per]

@@ -1,0 +1,275 @@
+"""Run a scenario under a policy, in memory, and build the outcome of the contract.
+
+The runner is a tiny shell around the pure core: it turns steps into events (choosing
+the actor the policy requires when the step names none), fires timers at ``tick`` steps
+in the order they fall due across items, allocates document numbers per year, rolls
+sub-items up to their parents, and folds the penalty ledger through the counters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from duban.engine import penalties as penalty_rules
+from duban.engine.core import ActionRefused, Engine, engine_for
+from duban.engine.model import Actor, Effect, Event, ItemState, PenaltyEntry
+from duban.engine.scenario import Scenario, Step, parse_instant
+from duban.errors import DubanError
+from duban.policy.model import DEPARTMENT_ROLES, Policy
+
+
+@dataclass
+class Rejected:
+    step: int
+    code: str
+    message: str
+
+
+@dataclass
+class RunResult:
+    policy: Policy
+    scenario: Scenario
+    items: dict[str, ItemState]
+    events: dict[str, list[Event]]
+    rejected: list[Rejected]
+    counters: list[PenaltyEntry]
+    end: dt.datetime | None
+    numbers: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def ledger(self) -> list[PenaltyEntry]:
+        entries = [e for it in self.items.values() for e in it.penalties] + self.counters
+        return sorted(entries, key=lambda e: (e.at, e.item))
+
+
+class Runner:
+    def __init__(self, policy: Policy, scenario: Scenario) -> None:
+        self.policy = policy
+        self.scenario = scenario
+        self.engine: Engine = engine_for(policy)
+        self.items: dict[str, ItemState] = {}
+        self.events: dict[str, list[Event]] = {}
+        self.rejected: list[Rejected] = []
+        self.numbers: dict[int, int] = {}
+        self.order = {k: i for i, k in enumerate(scenario.items)}
+        self.end: dt.datetime | None = None
+
+    # -- actors ----------------------------------------------------------------------------
+    def actor(self, step: Step, item: ItemState, canonical: str) -> Actor:
+        p = self.policy
+        if step.actor is not None:
+            person = self.scenario.people.get(step.actor) or p.people.get(step.actor)
+            if person is None:
+                raise ActionRefused("validation_error", f"未知人员 '{step.actor}' / unknown actor",
+                                    item=item.id, action=step.action or "")
+            roles = frozenset(r for w in person.get("roles") or ()
+                              if (r := p.canonical_role(str(w))))
+            return Actor(step.actor, person.get("department"), roles)
+        if step.role is not None:
+            role = p.canonical_role(step.role)
+            if role is None:
+                raise ActionRefused("validation_error",
+                                    f"本策略没有角色 '{step.role}' / unknown role",
+                                    item=item.id, action=step.action or "")
+        else:
+            role = self.required_role(item, canonical, step.action or "")
+        return Actor(None, self.department_for(role, item), frozenset({role}))
+
+    def required_role(self, item: ItemState, canonical: str, written: str) -> str:
+        """The role the policy requires for this action now (the runner's default actor)."""
+        p = self.policy
+        if item.pending is not None and canonical in ("approve", "reject"):
+            chain = p.chains[item.pending.chain]
+            if item.pending.step < len(chain.steps):
+                return chain.steps[item.pending.step].role
+        _, specific = self.engine.resolve(written)
+        for t in p.transitions_by_action.get(canonical, ()):
+            if item.state in t.sources and (specific is None or t.name == specific) and t.roles:
+                return sorted(t.roles, key=_role_preference)[0]
+        return "supervisor_office"
+
+    @staticmethod
+    def department_for(role: str, item: ItemState) -> str | None:
+        if role == "assisting_department":
+            return item.assist[0] if item.assist else None
+        if role in DEPARTMENT_ROLES:
+            return item.department
+        return None
+
+    # -- running ---------------------------------------------------------------------------
+    def run(self) -> RunResult:
+        for step in self.scenario.steps:
+            at = parse_instant(step.at, self.policy.timezone)
+            self.end = at if self.end is None or at > self.end else self.end
+            if step.tick:
+                self.fire_timers(at, step.index)
+            else:
+                self.act(step, at)
+        ledger = [e for it in self.items.values() for e in it.penalties]
+        counters = penalty_rules.apply_counters(self.policy, ledger)
+        return RunResult(self.policy, self.scenario, self.items, self.events, self.rejected,
+                         counters, self.end, self.numbers)
+
+    def act(self, step: Step, at: dt.datetime) -> None:
+        key = step.item or ""
+        spec = self.scenario.items[key]
+        item = self.items.get(key) or self.engine.new_item(key)
+        canonical, _ = self.engine.resolve(step.action or "")
+        try:
+            actor = self.actor(step, item, canonical)
+            data: dict[str, Any] = dict(step.data)
+            if canonical == "create":
+                data = {**spec.create_data(self.policy.id), **data}
+            event = Event(step.action or "", at, actor, data, step.key)
+            self.commit(key, item, event)
+        except ActionRefused as err:
+            self.rejected.append(Rejected(step.index, err.code, str(err)))
+        except DubanError as err:  # e.g. a date beyond the calendar
+            self.rejected.append(Rejected(step.index, err.code, str(err)))
+
+    def commit(self, key: str, item: ItemState, event: Event) -> ItemState:
+        new, effects = self.engine.apply(item, event, event.at)
+        self.items[key] = new
+        self.events.setdefault(key, []).append(event)
+        if event.action != "timer" and self.engine.resolve(event.action)[0] == "create" and \
+                new.parent and new.parent in self.items:
+            self.internal(new.parent, "subitem_added", {"child": key}, event.at)
+        self.after(key, effects, event.at)
+        return self.items[key]
+
+    def internal(self, key: str, action: str, data: Mapping[str, Any], at: dt.datetime) -> None:
+        item = self.items[key]
+        self.commit(key, item, Event(action, max(at, item.last_at or at), None, dict(data)))
+
+    def after(self, key: str, effects: list[Effect], at: dt.datetime) -> None:
+        for eff in effects:
+            if eff.kind == "number_needed":
+                self.internal(key, "number", {"number": self.next_number(at)}, at)
+            elif eff.kind == "subitem_closed" and eff.data["parent"] in self.items:
+                self.internal(eff.data["parent"], "subitem_closed", {"child": key}, at)
+        if any(e.kind == "state_changed" for e in effects):
+            item = self.items[key]
+            if self.policy.numbering and item.number is None and \
+                    self.policy.numbering_on == "create" and item.created_at is not None:
+                self.internal(key, "number", {"number": self.next_number(at)}, at)
+
+    def next_number(self, at: dt.datetime) -> str:
+        year = at.year
+        self.numbers[year] = self.numbers.get(year, 0) + 1
+        fmt = self.policy.numbering or "{year}-{seq}"
+        return fmt.format(year=year, seq=self.numbers[year])
+
+    def fire_timers(self, until: dt.datetime, index: int) -> None:
+        """Fire every timer due up to ``until``, across items, in scheduled order."""
+        heap: list[tuple[dt.datetime, int, str, Event]] = []
+        for key, item in self.items.items():
+            self._push(heap, key, item, until)
+        while heap:
+            _, _, key, event = heapq.heappop(heap)
+            item = self.items[key]
+            try:
+                self.commit(key, item, event)
+            except ActionRefused as err:  # a stale entry: the schedule moved
+                if err.code != "invalid_transition":
+                    self.rejected.append(Rejected(index, err.code, str(err)))
+            except DubanError as err:
+                self.rejected.append(Rejected(index, err.code, str(err)))
+                continue
+            heap = [h for h in heap if h[2] != key]
+            heapq.heapify(heap)
+            self._push(heap, key, self.items[key], until)
+
+    def _push(self, heap: list[Any], key: str, item: ItemState, until: dt.datetime) -> None:
+        try:
+            due = self.engine.tick(item, until)
+        except DubanError:
+            return
+        if due:
+            heapq.heappush(heap, (due[0].at, self.order.get(key, 0), key, due[0]))
+
+
+def _role_preference(role: str) -> int:
+    order = ("lead_department", "supervisor_office", "department_head", "leader_in_charge",
+             "general_manager", "leadership_group", "handler", "liaison",
+             "assisting_department")
+    return order.index(role) if role in order else len(order)
+
+
+def run_scenario(policy: Policy, scenario: Scenario) -> RunResult:
+    return Runner(policy, scenario).run()
+
+
+# -- the outcome contract -------------------------------------------------------------------
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def on_time(item: ItemState) -> bool:
+    """按时办结: closed, and reported (or closed) by the deadline in force."""
+    if item.closed_at is None:
+        return False
+    done = item.reported_at or item.closed_at
+    return item.due is None or done <= item.due
+
+
+def overdue(item: ItemState, end: dt.datetime | None) -> bool:
+    """Whether the deadline passed before the work was done (or, if not done, by the end)."""
+    if item.due is None:
+        return False
+    done = item.reported_at or item.closed_at or end
+    return done is not None and done > item.due
+
+
+def counted(policy: Policy, item: ItemState) -> bool:
+    """Whether the item is in 督办总数: opened (立项), and not 撤销."""
+    return (item.opened_at is not None or item.assigned_at is not None) and \
+        policy.states[item.state].canonical != "cancelled"
+
+
+def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "state": item.state,
+        "canonical_state": policy.states[item.state].canonical,
+        "due": _iso(item.due),
+        "original_due": _iso(item.original_due),
+        "extensions_granted": item.extensions_granted,
+        "extensions_rejected": item.extensions_rejected,
+        "returns": item.returns,
+        "reminders": [{"event": f.event, "at": f.at.isoformat()} for f in item.fired],
+        "overdue": overdue(item, end),
+        "closed_at": _iso(item.closed_at),
+        "on_time": on_time(item),
+    }
+    if policy.numbering:
+        out["number"] = item.number
+    return out
+
+
+def outcome(result: RunResult) -> dict[str, Any]:
+    """One policy's entry under ``results`` in the outcome JSON."""
+    p = result.policy
+    items = {k: item_outcome(p, it, result.end) for k, it in result.items.items()}
+    for k in result.scenario.items:  # items never created still appear
+        if k not in items:
+            items[k] = item_outcome(p, engine_for(p).new_item(k), result.end)
+    total = sum(1 for it in result.items.values() if counted(p, it))
+    on = sum(1 for it in result.items.values() if counted(p, it) and on_time(it))
+    return {
+        "items": {k: items[k] for k in result.scenario.items},
+        "penalties": [e.to_json() for e in result.ledger],
+        "rejected_steps": [{"step": r.step, "code": r.code, "message": r.message}
+                           for r in result.rejected],
+        "kpi": {"total": total, "closed_on_time": on,
+                "closure_rate": round(on / total, 6) if total else 0.0},
+    }
+
+
+def simulate(scenario: Scenario, policies: list[Policy]) -> dict[str, Any]:
+    """The full outcome JSON for a scenario under several policies."""
+    return {"scenario": scenario.name,
+            "results": {p.id: outcome(run_scenario(p, scenario)) for p in policies}}

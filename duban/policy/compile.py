@@ -1,0 +1,465 @@
+"""Stage 4 of loading: turn a merged, schema-valid document into a :class:`Policy`.
+
+Semantic checks live here because they need the whole policy: references to states,
+roles, chains and penalty rules; unreachable states; final states with exits; chains
+naming a role nobody holds; extension approvers missing for some n-th request; durations
+and CEL conditions that do not compile. Each problem is located in the file that wrote
+the value (which may be the base policy), and all are reported at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from duban.calendar.build import build_calendar, official_calendar
+from duban.calendar.duration import Duration, parse_duration
+from duban.errors import DubanError, Location, Problem
+from duban.policy import cel
+from duban.policy.model import (
+    Approvals,
+    Category,
+    Chain,
+    ChainStep,
+    Counter,
+    ExtensionRules,
+    HandlingLimits,
+    PenaltyRule,
+    Policy,
+    ProgressReports,
+    Reminder,
+    Role,
+    State,
+    StepLimit,
+    Transition,
+)
+from duban.policy.schema_check import context_of
+from duban.policy.schema_src import CANONICAL_KINDS, CANONICAL_ROLES
+
+Locator = Callable[[tuple[Any, ...]], Location | None]
+
+#: Variables a policy condition may use (checked when the policy loads).
+CEL_ENV: dict[str, Any] = {
+    "item": {
+        "id": "string", "kind": "string", "category": "string", "urgency": "string",
+        "title": "string", "lead": "string", "assist": "list", "confidential": "bool",
+        "extension_requests": "int", "extensions_granted": "int",
+        "extensions_rejected": "int", "returns": "int",
+        "state": "string", "canonical_state": "string", "parent": "string",
+        "due": "timestamp", "created_at": "timestamp", "days_late": "int",
+    },
+    "actor": {"person": "string", "department": "string", "roles": "list"},
+    "event": {"action": "string", "until": "timestamp", "reason": "string",
+              "defect": "string"},
+    "now": "timestamp",
+}
+
+
+class _Compiler:
+    def __init__(self, data: Mapping[str, Any], locate: Locator) -> None:
+        self.data = data
+        self.locate = locate
+        self.problems: list[Problem] = []
+
+    # -- reporting -------------------------------------------------------------------------
+    def problem(self, code: str, path: tuple[Any, ...], message: str, *,
+                value: Any = None, expected: str | None = None, hint: str | None = None) -> None:
+        self.problems.append(Problem(
+            f"semantic.{code}", message, self.locate(path), context_of(self.data, path),
+            None if value is None else str(value), expected, hint))
+
+    def did_you_mean(self, word: str, choices: Iterable[str]) -> str | None:
+        close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+        return f"是不是要写 '{close[0]}'？/ did you mean '{close[0]}'?" if close else None
+
+    # -- small parsers ---------------------------------------------------------------------
+    def duration(self, text: Any, path: tuple[Any, ...]) -> Duration | None:
+        if text is None:
+            return None
+        try:
+            return parse_duration(str(text))
+        except ValueError as exc:
+            self.problem("duration", path, f"不是有效的时长 / not a valid duration: {exc}",
+                         value=text, expected="如 2个工作日、7日、48小时、两周、一个月")
+            return None
+
+    def expr(self, source: Any, path: tuple[Any, ...]) -> cel.Expression | None:
+        if source is None:
+            return None
+        try:
+            return cel.compile_expression(str(source), CEL_ENV)
+        except cel.CelCompileError as exc:
+            loc = self.locate(path)
+            if loc is not None:  # point into the expression when it sits on one line
+                loc = Location(loc.file, loc.line, loc.column + max(exc.column - 1, 0))
+            self.problems.append(Problem(
+                "semantic.cel", f"条件无法编译 / condition does not compile: {exc.message}",
+                loc, context_of(self.data, path), str(source), "CEL 表达式，变量见 docs/authoring.md",
+                exc.hint))
+            return None
+
+    def role(self, word: Any, path: tuple[Any, ...]) -> str | None:
+        canonical = self.roles_canonical.get(str(word))
+        if canonical is None:
+            self.problem("unknown_role", path, f"未定义的角色 '{word}' / unknown role '{word}'",
+                         value=word, expected="organisation.roles 中的角色或规范角色",
+                         hint=self.did_you_mean(str(word), self.roles_canonical))
+        return canonical
+
+    def roles(self, words: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
+        out = []
+        for i, w in enumerate(words or ()):
+            c = self.role(w, (*path, i))
+            if c:
+                out.append(c)
+        return tuple(out)
+
+    def state_ref(self, name: Any, path: tuple[Any, ...], extra: tuple[str, ...] = ()) -> bool:
+        if name in self.states or name in extra:
+            return True
+        self.problem("unknown_state", path, f"未定义的状态 '{name}' / unknown state '{name}'",
+                     value=name, expected="states 中定义的状态" + (
+                         "，或 " + "、".join(extra) if extra else ""),
+                     hint=self.did_you_mean(str(name), list(self.states) + list(extra)))
+        return False
+
+    def chain_ref(self, name: Any, path: tuple[Any, ...]) -> str | None:
+        if name is None:
+            return None
+        if name in self.chains:
+            return str(name)
+        self.problem("unknown_chain", path, f"未定义的审批链 '{name}' / unknown chain '{name}'",
+                     value=name, expected="chains 中定义的审批链",
+                     hint=self.did_you_mean(str(name), self.chains))
+        return None
+
+    # -- sections --------------------------------------------------------------------------
+    def compile(self, path: str, content_hash: str, origins: Mapping[Any, str]) -> Policy | None:
+        d = self.data
+        org = d.get("organisation") or {}
+        self.role_objs: dict[str, Role] = {}
+        for word, spec in (org.get("roles") or {}).items():
+            self.role_objs[word] = Role(word, spec["canonical"], spec.get("cite"))
+        self.roles_canonical = {w: r.canonical for w, r in self.role_objs.items()}
+        role_words: dict[str, str] = {}
+        for w, r in reversed(list(self.role_objs.items())):
+            role_words.setdefault(r.canonical, w)  # the most derived word wins
+        self.roles_canonical.update({c: c for c in CANONICAL_ROLES})
+        held = set(role_words)
+
+        self.states: dict[str, State] = {}
+        for name, spec in (d.get("states") or {}).items():
+            self.states[name] = State(name, spec["canonical"], spec.get("approval"),
+                                      spec.get("clock") == "stopped", bool(spec.get("final")),
+                                      spec.get("cite"))
+        initial = d.get("initial")
+        if initial is None:
+            self.problem("missing", (), "缺少初始状态 initial / `initial` is required",
+                         hint="如 initial: 拟立项")
+        else:
+            self.state_ref(initial, ("initial",))
+
+        self.chains: dict[str, Chain] = {}
+        for name, spec in (d.get("chains") or {}).items():
+            steps = []
+            for i, st in enumerate(spec.get("steps") or ()):
+                p = ("chains", name, "steps", i)
+                c = self.role(st["role"], (*p, "role"))
+                if c and c not in held and c not in ("general_manager",):
+                    self.problem("role_not_held", (*p, "role"),
+                                 f"审批链中的角色 '{st['role']}' 无人担任 / no role word maps to "
+                                 f"'{c}'", value=st["role"],
+                                 hint=f"在 organisation.roles 中加入对应 {c} 的角色")
+                steps.append(ChainStep(c or str(st["role"]), st.get("name") or str(st["role"]),
+                                       str(st["role"]),
+                                       self.duration(st.get("limit"), (*p, "limit")),
+                                       st.get("cite")))
+            self.chains[name] = Chain(name, tuple(steps), spec.get("cite"))
+
+        approvals = self.approvals(d.get("approvals") or {}, ("approvals",), Approvals())
+        extensions = self.extensions(d.get("extensions") or {}, ("extensions",), ExtensionRules())
+
+        categories: dict[str, Category] = {}
+        for name, spec in (d.get("categories") or {}).items():
+            p = ("categories", name)
+            categories[name] = Category(
+                name, tuple(spec.get("kinds") or ()), tuple(spec.get("sources") or ()),
+                self.approvals(spec.get("approvals") or {}, (*p, "approvals"), approvals),
+                self.extensions(spec.get("extensions") or {}, (*p, "extensions"), extensions),
+                self.duration(spec.get("time_limit"), (*p, "time_limit")),
+                bool(spec.get("confidential")), bool(spec.get("due_required")), spec.get("cite"))
+        if not categories:
+            self.problem("missing", ("categories",), "至少需要一个事项类别 / at least one category",
+                         hint="如 categories: {督办事项: {kinds: [other]}}")
+        covered = {k for c in categories.values() for k in c.kinds}
+        missing_kinds = [k for k in CANONICAL_KINDS if k not in covered]
+        if categories and missing_kinds:
+            self.problem("kind_unmapped", ("categories",),
+                         "有规范事项类型没有对应的类别 / canonical kinds without a category: "
+                         + ", ".join(missing_kinds), value=", ".join(missing_kinds),
+                         hint="把它们加入某个类别的 kinds（如 其他事项: {kinds: [other]}）")
+
+        for purpose in ("opening", "pause", "resume", "review"):
+            needing = [s for s in self.states.values() if s.approval == purpose]
+            if needing and all(getattr(c.approvals, purpose) is None
+                               for c in categories.values()) and \
+                    getattr(approvals, purpose) is None:
+                self.problem("missing_chain", ("states", needing[0].name, "approval"),
+                             f"状态 '{needing[0].name}' 需要 {purpose} 审批链，但 approvals.{purpose} "
+                             f"未定义 / no chain for approval '{purpose}'",
+                             hint=f"在 approvals 中写 {purpose}: <审批链名>")
+
+        actions = {w: a for w, a in (d.get("actions") or {}).items() if a is not None}
+        transitions = self.transitions(d.get("transitions") or [])
+        self.check_graph(initial, transitions)
+
+        tl = d.get("time_limits") or {}
+        h = tl.get("handling") or {}
+        hp = ("time_limits", "handling")
+        default = self.duration(h.get("default"), (*hp, "default"))
+        if default is None and "default" not in h:
+            self.problem("missing", hp, "缺少默认办理时限 / time_limits.handling.default is required",
+                         hint="如 default: 5个工作日")
+        handling = HandlingLimits(
+            default or parse_duration("15 working days"), h.get("from", "assigned"),
+            {k: v for k, x in (h.get("by_kind") or {}).items()
+             if (v := self.duration(x, (*hp, "by_kind", k)))},
+            {k: v for k, x in (h.get("by_urgency") or {}).items()
+             if (v := self.duration(x, (*hp, "by_urgency", k)))},
+            self.duration(h.get("longest"), (*hp, "longest")), h.get("cite"))
+        for k in (h.get("by_kind") or {}):
+            if k not in CANONICAL_KINDS:
+                self.problem("unknown_kind", (*hp, "by_kind", k), f"未知事项类型 '{k}'",
+                             value=k, hint=self.did_you_mean(k, CANONICAL_KINDS))
+        rework = tl.get("rework") or {}
+        per_dep = tl.get("per_department") or {}
+        steps = []
+        for name, spec in (tl.get("steps") or {}).items():
+            p = ("time_limits", "steps", name)
+            self.state_ref(spec["state"], (*p, "state"))
+            lim = self.duration(spec["limit"], (*p, "limit"))
+            if lim:
+                steps.append(StepLimit(name, spec["state"], lim, self.roles(spec.get("to"),
+                                       (*p, "to")), spec.get("cite")))
+
+        reminders = []
+        for i, r in enumerate(d.get("reminders") or []):
+            p = ("reminders", i)
+            if ("before_due" in r) == ("after_due" in r):
+                self.problem("reminder_anchor", p, "提醒须写 before_due 或 after_due 之一 / "
+                             "a reminder needs exactly one of before_due, after_due",
+                             hint="如 before_due: 3个工作日")
+            rep = r.get("repeat") or {}
+            reminders.append(Reminder(
+                r["name"], r["event"], self.duration(r.get("before_due"), (*p, "before_due")),
+                self.duration(r.get("after_due"), (*p, "after_due")),
+                self.duration(rep.get("every"), (*p, "repeat", "every")), rep.get("times"),
+                self.roles(r.get("to"), (*p, "to")), self.expr(r.get("when"), (*p, "when")),
+                r.get("cite")))
+        self.unique_names(d.get("reminders") or [], "reminders")
+
+        pr = d.get("progress_reports")
+        progress = None
+        if pr:
+            every = self.duration(pr["every"], ("progress_reports", "every"))
+            if every:
+                progress = ProgressReports(every, self.duration(pr.get("grace"),
+                                           ("progress_reports", "grace")),
+                                           self.roles(pr.get("to"), ("progress_reports", "to")),
+                                           self.expr(pr.get("when"), ("progress_reports", "when")),
+                                           pr.get("cite"))
+
+        penalties = []
+        for i, x in enumerate(d.get("penalties") or []):
+            p = ("penalties", i)
+            target = x.get("target", "lead_department")
+            tc = self.role(target, (*p, "target"))
+            on = str(x["on"])
+            if on.startswith("timer:") and on[6:] not in {r["name"] for r in
+                                                          d.get("reminders") or []}:
+                self.problem("unknown_reminder", (*p, "on"), f"未定义的提醒 '{on[6:]}'",
+                             value=on, hint=self.did_you_mean(on[6:], [
+                                 r["name"] for r in d.get("reminders") or []]))
+            penalties.append(PenaltyRule(
+                x["name"], on, x.get("points"), x.get("points_per_day"),
+                x.get("day_unit", "day"), x.get("max_points"), x.get("coefficient"),
+                tuple(x.get("measures") or ()), tc or "lead_department",
+                self.expr(x.get("when"), (*p, "when")),
+                bool(x.get("exempt_if_extension_met")), x.get("cite")))
+        self.unique_names(d.get("penalties") or [], "penalties")
+        counters = []
+        names = {p.name for p in penalties} | {"censure"}
+        for i, x in enumerate(d.get("counters") or []):
+            p = ("counters", i)
+            if x["counts"] not in names:
+                self.problem("unknown_penalty", (*p, "counts"),
+                             f"累计对象 '{x['counts']}' 不是扣分规则名或 censure", value=x["counts"],
+                             hint=self.did_you_mean(x["counts"], names))
+            tc = self.role(x.get("target", "lead_department"), (*p, "target"))
+            counters.append(Counter(x["name"], x["counts"], x["per"], x["threshold"],
+                                    x.get("points"), x.get("coefficient"),
+                                    tuple(x.get("measures") or ()), tc or "lead_department",
+                                    x.get("cite")))
+
+        cal_spec = d.get("calendar") or {}
+        try:
+            tz = ZoneInfo(d.get("timezone") or "Asia/Shanghai")
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem("timezone", ("timezone",), f"未知时区 '{d.get('timezone')}'",
+                         value=d.get("timezone"), hint="如 Asia/Shanghai")
+            tz = ZoneInfo("Asia/Shanghai")
+        try:
+            beyond = cal_spec.get("beyond_known_data", "error")
+            extra_h = cal_spec.get("extra_holidays") or ()
+            extra_w = cal_spec.get("extra_workdays") or ()
+            calendar = build_calendar(extra_holidays=extra_h, extra_workdays=extra_w,
+                                      beyond_known_data=beyond) if extra_h or extra_w else \
+                official_calendar(beyond)
+        except (DubanError, ValueError) as exc:
+            self.problem("calendar", ("calendar",), f"日历设置有误 / calendar: {exc}")
+            calendar = official_calendar()
+        eod = cal_spec.get("end_of_day")
+        conf = d.get("confidentiality") or {}
+        numbering = (d.get("documents") or {}).get("numbering") or {}
+        subitems = d.get("subitems") or {}
+        decline = d.get("decline") or {}
+        kpis = {k: v["formula"] for k, v in ((d.get("reports") or {}).get("kpis") or {}).items()}
+
+        if self.problems:
+            return None
+        return Policy(
+            id=d["id"], name=d["name"], version=str(d.get("version", "")),
+            content_hash=content_hash, path=path, raw=d, origins=origins, timezone=tz,
+            calendar=calendar, roll_forward=cal_spec.get("roll_forward", True),
+            end_of_day=time.fromisoformat(eod) if eod else None,
+            roles=self.role_objs | {c: Role(c, c) for c in CANONICAL_ROLES
+                                    if c not in self.role_objs},
+            role_words=role_words, departments=tuple(org.get("departments") or ()),
+            people=dict(org.get("people") or {}), categories=categories, states=self.states,
+            initial=str(initial), actions=actions, transitions=transitions,
+            chains=self.chains, approvals=approvals, extensions=extensions, handling=handling,
+            rework=self.duration(rework.get("default"), ("time_limits", "rework", "default")),
+            rework_cite=rework.get("cite"),
+            per_department=self.duration(per_dep.get("limit"),
+                                         ("time_limits", "per_department", "limit")),
+            step_limits=tuple(steps),
+            decline_within=self.duration(decline.get("within"), ("decline", "within")),
+            decline_cite=decline.get("cite"),
+            sequential_handoff=bool((d.get("handoff") or {}).get("sequential_when_no_lead")),
+            subitems_allowed=bool(subitems.get("allowed", True)),
+            parent_waits_for_children=bool(subitems.get(
+                "parent_report_requires_children_closed", True)),
+            reminders=tuple(reminders), progress=progress, penalties=tuple(penalties),
+            counters=tuple(counters), kpis=kpis,
+            numbering=numbering.get("format"), numbering_on=numbering.get("assign_on", "create"),
+            forms=tuple((d.get("documents") or {}).get("forms") or ()),
+            list_mode=(d.get("documents") or {}).get("list_mode"),
+            confidential_visible_to=frozenset(self.roles(conf.get("visible_to"),
+                                                         ("confidentiality", "visible_to"))),
+            notes=tuple(d.get("notes") or ()),
+        )
+
+    def approvals(self, spec: Mapping[str, Any], p: tuple[Any, ...], base: Approvals) -> Approvals:
+        return Approvals(
+            self.chain_ref(spec["opening"], (*p, "opening")) if "opening" in spec else base.opening,
+            self.chain_ref(spec["pause"], (*p, "pause")) if "pause" in spec else base.pause,
+            self.chain_ref(spec["resume"], (*p, "resume")) if "resume" in spec else base.resume,
+            self.chain_ref(spec["review"], (*p, "review")) if "review" in spec else base.review,
+            spec.get("cite", base.cite))
+
+    def extensions(self, spec: Mapping[str, Any], p: tuple[Any, ...],
+                   base: ExtensionRules) -> ExtensionRules:
+        approvers = tuple(c for i, a in enumerate(spec.get("approvers") or ())
+                          if (c := self.chain_ref(a, (*p, "approvers", i))))
+        if "approvers" not in spec:
+            approvers = base.approvers
+        mx = spec.get("max", base.max)
+        if len(approvers) < mx and (spec or base is ExtensionRules()):
+            self.problem("extension_approvers", (*p, "approvers") if "approvers" in spec else p,
+                         f"最多可延期 {mx} 次，但只给出了 {len(approvers)} 次的审批链 / approvers "
+                         f"given for {len(approvers)} of {mx} extension requests",
+                         value=list(approvers),
+                         hint="为第1次、第2次…延期各写一条审批链，或减小 max")
+        def dur(key: str) -> Duration | None:
+            return self.duration(spec[key], (*p, key)) if key in spec else getattr(base, key)
+        return ExtensionRules(
+            mx, approvers, spec.get("before_due", base.before_due), dur("lead_time"),
+            dur("longest"), spec.get("unit", base.unit),
+            spec.get("exempt_penalties", base.exempt_penalties), dur("review_limit"),
+            spec.get("cite", base.cite))
+
+    def transitions(self, raw: list[Mapping[str, Any]]) -> tuple[Transition, ...]:
+        out = []
+        self.unique_names(raw, "transitions")
+        for i, t in enumerate(raw):
+            p = ("transitions", i)
+            sources = (t["from"],) if isinstance(t["from"], str) else tuple(t["from"])
+            for j, s in enumerate(sources):
+                self.state_ref(s, (*p, "from") if isinstance(t["from"], str) else (*p, "from", j))
+            self.state_ref(t["to"], (*p, "to"), ("same", "previous"))
+            roles = self.roles(t.get("roles"), (*p, "roles"))
+            if not roles and t["action"] not in ("approve", "reject"):
+                self.problem("no_roles", p, f"转换 '{t['name']}' 未写可执行角色 / no roles allowed",
+                             hint="加上 roles: [...]（只有 approve/reject 可由审批链决定）")
+            out.append(Transition(t["name"], t["action"], sources, t["to"], frozenset(roles),
+                                  self.expr(t.get("when"), (*p, "when")), t.get("cite")))
+        return tuple(out)
+
+    def unique_names(self, raw: list[Mapping[str, Any]], section: str) -> None:
+        seen: dict[str, int] = {}
+        for i, t in enumerate(raw):
+            n = t.get("name")
+            if n in seen:
+                self.problem("duplicate_name", (section, i, "name"),
+                             f"名称 '{n}' 重复（第 {seen[n] + 1} 项已使用）/ duplicate name '{n}'",
+                             value=n, hint="每项的 name 须唯一；继承时同名即覆盖")
+            else:
+                seen[str(n)] = i
+
+    def check_graph(self, initial: Any, transitions: tuple[Transition, ...]) -> None:
+        if initial not in self.states:
+            return
+        reach = {initial}
+        frontier = [initial]
+        entered_from: dict[str, set[str]] = {}
+        while frontier:
+            s = frontier.pop()
+            for t in transitions:
+                if s not in t.sources:
+                    continue
+                targets = [s] if t.to == "same" else \
+                    sorted(entered_from.get(s, set())) if t.to == "previous" else [t.to]
+                for tgt in targets:
+                    entered_from.setdefault(tgt, set()).add(s)
+                    if tgt not in reach and tgt in self.states:
+                        reach.add(tgt)
+                        frontier.append(tgt)
+                    elif tgt in reach and t.to != "previous":
+                        # a new predecessor may open new `previous` exits: revisit
+                        pass
+        for name, st in self.states.items():
+            if name not in reach:
+                self.problem("unreachable", ("states", name),
+                             f"状态 '{name}' 无法到达 / state '{name}' is unreachable from "
+                             f"'{initial}'", hint="加一条转到它的转换，或删除它（写 null）")
+            if st.final:
+                for i, t in enumerate(transitions):
+                    if name in t.sources:
+                        self.problem("final_exit", ("transitions", i),
+                                     f"终态 '{name}' 不能有流出的转换 '{t.name}' / final state "
+                                     "has an outgoing transition", hint="删除该转换或去掉 final")
+
+
+def compile_policy(data: Mapping[str, Any], locate: Locator, path: str,
+                   origins: Mapping[Any, str]) -> tuple[Policy | None, list[Problem]]:
+    """Compile a merged document; returns the policy (None on problems) and the problems."""
+    content_hash = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True)
+                                  .encode()).hexdigest()[:16]
+    c = _Compiler(data, locate)
+    policy = c.compile(path, content_hash, origins)
+    return policy, c.problems

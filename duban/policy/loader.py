@@ -1,0 +1,127 @@
+"""The policy pipeline, joined: strict YAML → schema → ``extends`` → compile → Policy.
+
+Each stage is its own module and returns data; this one only chains them and turns the
+collected problems into one :class:`~duban.errors.PolicyError`. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from duban.errors import Location, PolicyError, Problem
+from duban.policy import merge, schema_check
+from duban.policy.compile import compile_policy
+from duban.policy.model import Policy
+from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
+
+STANDARD = "standard"
+
+
+def builtin_path(name: str) -> Path:
+    """Where a built-in base policy (``extends: standard``) lives."""
+    return Path(str(resources.files("duban") / "policies" / f"{name}.yaml"))
+
+
+def _resolve_base(name: str, referrer: Path) -> Path:
+    if name == STANDARD or ("/" not in name and not name.endswith((".yaml", ".yml"))):
+        return builtin_path(name)
+    return (referrer.parent / name).resolve()
+
+
+def _load_one(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem("yaml.io", f"找不到文件 / no such file: {display}", None,
+                              hint="检查路径 / check the path")]
+    except (OSError, UnicodeDecodeError):
+        text = None
+    try:
+        src = load_yaml(text, display) if text is not None else load_yaml_file(path)
+    except PolicyError as err:
+        return None, list(err.problems)
+    if not isinstance(src.data, dict):
+        return None, [Problem("schema.type", "策略文件的顶层必须是映射（键: 值）/ a policy must be a "
+                              "mapping at the top level", Location(display, 1, 1),
+                              hint="以 `duban: 1`、`id: ...`、`name: ...` 开头")]
+    return src, schema_check.check(src)
+
+
+def _chain(path: Path, display: str) -> tuple[list[Source], list[Problem]]:
+    """The file and its bases, most basic first; stops at the first problem."""
+    chain: list[Source] = []
+    seen: list[Path] = []
+    current, shown = path.resolve(), display
+    while True:
+        src, problems = _load_one(current, shown)
+        if problems or src is None:
+            return chain, problems
+        chain.append(src)
+        seen.append(current)
+        base = src.data.get("extends")
+        if base is None:
+            break
+        nxt = _resolve_base(str(base), current)
+        if nxt in seen:
+            names = " → ".join([*(p.name for p in seen), nxt.name])
+            return chain, [Problem("semantic.extends_cycle",
+                                   f"extends 形成循环 / `extends` cycle: {names}",
+                                   src.locate(("extends",)), "At extends", str(base),
+                                   hint="删除其中一个 extends")]
+        if not nxt.exists():
+            return chain, [Problem("semantic.extends_missing",
+                                   f"找不到基础策略 '{base}' / base policy not found: {nxt}",
+                                   src.locate(("extends",)), "At extends", str(base),
+                                   "`standard` 或相对于本文件的路径",
+                                   "检查文件名；内置的基础策略是 standard")]
+        current = nxt
+        shown = str(base) if nxt.is_relative_to(builtin_path(STANDARD).parent) else \
+            os.path.relpath(nxt)
+    chain.reverse()
+    return chain, []
+
+
+def load_policy(path: str | os.PathLike[str]) -> Policy:
+    """Load, validate and compile a policy file; raise :class:`PolicyError` with every problem."""
+    p = Path(path)
+    chain, problems = _chain(p, str(path))
+    if problems:
+        raise PolicyError(problems)
+    data: Any = {}
+    origins: merge.Origins = {}
+    for src in chain:
+        if not origins:
+            data, origins = src.data, merge.annotate(src.data, src)
+        else:
+            data, origins = merge.merge(data, origins, src.data, src)
+    data = dict(data)
+    data.pop("extends", None)
+
+    def locate(mpath: tuple[Any, ...]) -> Location | None:
+        for n in range(len(mpath), -1, -1):
+            hit = origins.get(mpath[:n])
+            if hit is not None:
+                src, spath = hit
+                return src.locate((*spath, *mpath[n:]))
+        return None
+
+    file_of = {k: s.file for k, (s, _) in origins.items() if len(k) <= 3}
+    policy, problems = compile_policy(data, locate, str(path), file_of)
+    if problems or policy is None:
+        raise PolicyError(problems)
+    return policy
+
+
+def validate_paths(paths: list[str]) -> dict[str, list[Problem]]:
+    """Problems per file (an empty list for a valid one); for ``duban validate``."""
+    out: dict[str, list[Problem]] = {}
+    for path in paths:
+        try:
+            load_policy(path)
+            out[path] = []
+        except PolicyError as err:
+            out[path] = list(err.problems)
+    return out

@@ -1,0 +1,250 @@
+"""The compiled, immutable policy: what the engine, explain, diff and reports read.
+
+Why a separate model: the YAML is for people (their own words, inheritance, citations);
+the model is for machines (canonical roles resolved, durations parsed, conditions
+compiled, chains chosen per category). Everything here is frozen so one compiled
+:class:`Policy` can be shared by every item and every thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from duban.calendar.calendar import WorkCalendar
+    from duban.calendar.duration import Duration
+    from duban.policy.cel import Expression
+
+#: Roles whose holder acts for a department: authorisation also checks the department.
+DEPARTMENT_ROLES = frozenset({"lead_department", "assisting_department", "department_head",
+                              "handler", "liaison"})
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    word: str
+    canonical: str
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    role: str  # canonical
+    name: str
+    word: str = ""  # the policy's own word for the role, as written
+    limit: Duration | None = None
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    name: str
+    steps: tuple[ChainStep, ...]
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Approvals:
+    opening: str | None = None
+    pause: str | None = None
+    resume: str | None = None
+    review: str | None = None
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionRules:
+    max: int = 0
+    approvers: tuple[str, ...] = ()
+    before_due: bool = True
+    lead_time: Duration | None = None
+    longest: Duration | None = None
+    unit: str = "day"
+    exempt_penalties: bool = True
+    review_limit: Duration | None = None
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    kinds: tuple[str, ...]
+    sources: tuple[str, ...]
+    approvals: Approvals
+    extensions: ExtensionRules
+    time_limit: Duration | None = None
+    confidential: bool = False
+    due_required: bool = False
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    name: str
+    canonical: str
+    approval: str | None = None  # opening | extension | pause | resume | review
+    clock_stopped: bool = False
+    final: bool = False
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    name: str
+    action: str
+    sources: tuple[str, ...]
+    to: str  # a state name, "same" or "previous"
+    roles: frozenset[str]  # canonical; empty for approvals decided by the chain
+    when: Expression | None = None
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StepLimit:
+    name: str
+    state: str
+    limit: Duration
+    to: tuple[str, ...] = ()
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandlingLimits:
+    default: Duration
+    counts_from: str = "assigned"
+    by_kind: Mapping[str, Duration] = field(default_factory=dict)
+    by_urgency: Mapping[str, Duration] = field(default_factory=dict)
+    longest: Duration | None = None
+    cite: str | None = None
+    urgency_cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    name: str
+    event: str
+    before_due: Duration | None = None
+    after_due: Duration | None = None
+    repeat_every: Duration | None = None
+    repeat_times: int | None = None
+    to: tuple[str, ...] = ()
+    when: Expression | None = None
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReports:
+    every: Duration
+    grace: Duration | None = None
+    to: tuple[str, ...] = ()
+    when: Expression | None = None
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRule:
+    name: str
+    on: str
+    points: float | None = None
+    points_per_day: float | None = None
+    day_unit: str = "day"
+    max_points: float | None = None
+    coefficient: float | None = None
+    measures: tuple[str, ...] = ()
+    target: str = "lead_department"
+    when: Expression | None = None
+    exempt_if_extension_met: bool = False
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    name: str
+    counts: str
+    per: str
+    threshold: int
+    points: float | None = None
+    coefficient: float | None = None
+    measures: tuple[str, ...] = ()
+    target: str = "lead_department"
+    cite: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A compiled policy. Build it with :func:`duban.policy.loader.load_policy`."""
+
+    id: str
+    name: str
+    version: str
+    content_hash: str
+    path: str
+    raw: Mapping[str, Any]  # the merged document, for explain and diff
+    origins: Mapping[tuple[Any, ...], str]  # merged path -> file that wrote it
+    timezone: ZoneInfo
+    calendar: WorkCalendar
+    roll_forward: bool
+    end_of_day: time | None
+    roles: Mapping[str, Role]  # word -> Role (canonical names map to themselves)
+    role_words: Mapping[str, str]  # canonical -> the policy's own word
+    departments: tuple[str, ...]
+    people: Mapping[str, Mapping[str, Any]]
+    categories: Mapping[str, Category]
+    states: Mapping[str, State]
+    initial: str
+    actions: Mapping[str, str]  # word -> canonical action
+    transitions: tuple[Transition, ...]
+    chains: Mapping[str, Chain]
+    approvals: Approvals
+    extensions: ExtensionRules
+    handling: HandlingLimits
+    rework: Duration | None
+    rework_cite: str | None
+    per_department: Duration | None
+    step_limits: tuple[StepLimit, ...]
+    decline_within: Duration | None
+    decline_cite: str | None
+    sequential_handoff: bool
+    subitems_allowed: bool
+    parent_waits_for_children: bool
+    reminders: tuple[Reminder, ...]
+    progress: ProgressReports | None
+    penalties: tuple[PenaltyRule, ...]
+    counters: tuple[Counter, ...]
+    kpis: Mapping[str, str]
+    numbering: str | None
+    numbering_on: str
+    forms: tuple[str, ...]
+    list_mode: str | None
+    confidential_visible_to: frozenset[str]
+    notes: tuple[str, ...]
+
+    def category_for(self, kind: str) -> Category:
+        """The category the policy picks for a canonical kind (the most derived wins)."""
+        for cat in reversed(self.categories.values()):
+            if kind in cat.kinds:
+                return cat
+        return next(reversed(self.categories.values()))
+
+    def word(self, canonical_role: str) -> str:
+        """The policy's own word for a canonical role (for messages and explain)."""
+        return self.role_words.get(canonical_role, canonical_role)
+
+    def canonical_role(self, word: str) -> str | None:
+        role = self.roles.get(word)
+        return role.canonical if role else None
+
+    @cached_property
+    def transitions_by_action(self) -> Mapping[str, tuple[Transition, ...]]:
+        out: dict[str, list[Transition]] = {}
+        for t in self.transitions:
+            out.setdefault(t.action, []).append(t)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def state_canonical(self, name: str) -> str:
+        return self.states[name].canonical

@@ -1,0 +1,495 @@
+"""The policy language v1, written once as Python and emitted as JSON Schema (draft-07).
+
+Why generate: every property needs a Chinese title and description (English after) that
+editors show on hover, and the same descriptions feed the generated policy reference in
+``docs/``. Writing them through small helpers keeps the schema readable and consistent;
+``schemas/policy.schema.json`` is the emitted file (a test checks it is up to date, and
+``python -m duban.policy.schema_src`` rewrites it).
+
+Draft-07 is used because both ``jsonschema`` and the YAML language server in editors
+understand it fully.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+SCHEMA_ID = "https://duban.dev/schemas/policy.schema.json"
+CANONICAL_ROLES = (
+    "supervisor_office", "leadership_group", "general_manager", "leader_in_charge",
+    "lead_department", "assisting_department", "department_head", "handler", "liaison",
+)
+CANONICAL_KINDS = (
+    "annual_key_task", "meeting_decision", "leader_instruction", "superior_assignment",
+    "document", "proposal", "special_task", "other",
+)
+CANONICAL_STATES = (
+    "draft", "pending_approval", "assigned", "in_progress", "extension_pending", "paused",
+    "reported", "closed", "archived", "declined", "cancelled",
+)
+CANONICAL_ACTIONS = (
+    "create", "approve", "reject", "assign", "confirm", "decline", "reassign", "progress",
+    "request_extension", "pause", "resume", "report", "close", "archive", "verify", "remind",
+    "censure", "cancel",
+)
+TIMER_EVENTS = ("pre_due_reminder", "overdue_notice", "escalation", "step_overdue")
+APPROVAL_PURPOSES = ("opening", "extension", "pause", "resume", "review")
+MEASURES_EXAMPLES = ("批评教育", "书面检查", "诫勉谈话", "取消评先资格", "通报批评")
+
+#: Durations: ``2 working days``, ``2个工作日``, ``7 days``, ``7日``, ``7天``, ``48 hours``,
+#: ``48小时``, ``2 weeks``, ``两周``, ``1 month``, ``一个月``, ``半个月``. The calendar's
+#: parser is authoritative; this pattern lets editors flag a wrong one while typing.
+_NUM = r"(?:[0-9]+|[零一二两三四五六七八九十百]+|半)"
+_UNIT = (r"(?:working days?|workdays?|个?工作日|days?|calendar days?|个?自然日|日|天|hours?|"
+         r"个?小时|weeks?|个?(?:周|星期|礼拜)|months?|个?月)")
+DURATION_PATTERN = rf"^\s*{_NUM}\s*{_UNIT}\s*$"
+
+
+def doc(zh: str, en: str) -> str:
+    """A bilingual description: Chinese first, English after."""
+    return f"{zh}\n\n{en}"
+
+
+def P(schema: dict[str, Any] | str, title: str, zh: str, en: str,
+      examples: list[Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """A property: a schema (or a ``$ref`` name) with a title and a bilingual description."""
+    base: dict[str, Any] = {"$ref": f"#/definitions/{schema}"} if isinstance(schema, str) \
+        else dict(schema)
+    if "$ref" in base:  # draft-07 ignores siblings of $ref: wrap it
+        base = {"allOf": [base]}
+    base["title"] = title
+    base["description"] = doc(zh, en)
+    if examples:
+        base["examples"] = examples
+    base.update(extra)
+    return base
+
+
+def obj(props: dict[str, Any], required: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+    """A closed object: unknown keys are errors (a misspelt key must not pass silently)."""
+    out: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        out["required"] = list(required)
+    out.update(extra)
+    return out
+
+
+def named_map(value: dict[str, Any], zh_key: str) -> dict[str, Any]:
+    """A mapping keyed by the organisation's own names; ``null`` removes an inherited entry."""
+    return {"type": "object", "propertyNames": {"minLength": 1, "description": zh_key},
+            "additionalProperties": {"anyOf": [value, {"type": "null"}]}}
+
+
+def str_list(item: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"type": "array", "items": item or {"type": "string", "minLength": 1},
+            "uniqueItems": True}
+
+
+def enum(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values)}
+
+
+CITE = P({"type": "string", "minLength": 1}, "出处 cite",
+         "本条规则出自制度的哪一章、条、款，如 `第五章 第九条（五）`。explain、diff、扣分记录和报表都会引用它。",
+         "The clause this rule comes from; repeated by explain, diff, penalties and reports.",
+         ["第五章 第九条（五）", "4.2.1（2）", "三、（二）"])
+NOTE = P({"type": "string"}, "说明 note", "给审阅者看的说明：如何理解原文、为何这样编码。",
+         "A note for reviewers: how the clause was read and why it is encoded so.")
+
+
+def definitions() -> dict[str, Any]:
+    """Reusable pieces of the language."""
+    role_ref = P({"type": "string", "minLength": 1}, "角色 role",
+                 "本单位的角色名（在 organisation.roles 中定义）或规范角色名。",
+                 "A role: one of the policy's own role words or a canonical role.",
+                 ["分管领导", "supervisor_office"])
+    return {
+        "duration": {
+            "type": "string", "pattern": DURATION_PATTERN,
+            "title": "时长 duration",
+            "description": doc(
+                "时长：`N个工作日`（不计当天，到第N个工作日结束）、`N日`/`N天`（自然日，节假日顺延）、"
+                "`N小时`（精确）、`两周`、`一个月`、`半个月`；也可写英文 `2 working days`。",
+                "A duration: working days (the day of T is not counted), calendar days (rolled "
+                "to the next working day when 节假日顺延), hours (exact), weeks, months."),
+            "examples": ["2个工作日", "7 working days", "15日", "48小时", "两周", "一个月"],
+        },
+        "role_list": {"type": "array", "items": role_ref, "minItems": 1, "uniqueItems": True},
+        "cel": {
+            "type": "string", "minLength": 1, "title": "条件 CEL",
+            "description": doc(
+                "CEL 条件表达式（Common Expression Language），加载时编译并检查字段名。可用变量："
+                "item（kind, category, urgency, lead, assist, confidential, extensions_granted, "
+                "returns, due…）、actor（roles, department）、event（until, reason…）、now。",
+                "A CEL condition, compiled and type-checked when the policy loads; never "
+                "Python eval."),
+            "examples": ['item.urgency == "紧急"', "item.extensions_granted < 2"],
+        },
+        "chain_ref": {"type": "string", "minLength": 1, "title": "审批链 chain",
+                      "description": doc("chains 中定义的审批链名称。", "A chain named in `chains`.")},
+        "approvals": obj({
+            "opening": P("chain_ref", "立项审批链", "立项（批示/审定）时依次审批的链；空链表示无需审批。",
+                         "Chain for opening an item (立项批示)."),
+            "pause": P("chain_ref", "暂停审批链", "申请暂停时的审批链。", "Chain for a pause request."),
+            "resume": P("chain_ref", "恢复审批链", "申请恢复（暂停后）时的审批链。",
+                        "Chain for a resume request."),
+            "review": P("chain_ref", "办结审核链", "报结后的审核链（如 初审→分管领导→总经理）；驳回即退办。",
+                        "Completion review chain; a reject during review is 退办."),
+            "cite": CITE,
+        }),
+        "extensions": obj({
+            "max": P({"type": "integer", "minimum": 0}, "最多延期次数",
+                     "同一事项最多可申请延期（顺延）几次；0 表示不得延期。",
+                     "Maximum extensions per item; 0 forbids them.", [0, 1, 2]),
+            "approvers": P({"type": "array", "items": {"$ref": "#/definitions/chain_ref"}},
+                           "第N次延期的审批链",
+                           "按次序列出第1次、第2次…延期申请的审批链；条数不得少于 max。",
+                           "The approval chain for the 1st, 2nd, … extension request.",
+                           [["分管领导审批", "总经理审批"]]),
+            "before_due": P({"type": "boolean"}, "须在期限前申请",
+                            "延期须在办理期限届满前提出。", "Must be asked before the deadline."),
+            "lead_time": P("duration", "提前申请时限", "须在期限届满前至少多久提出（如 提前3个工作日）。",
+                           "How long before the deadline a request must be made at the latest."),
+            "longest": P("duration", "单次最长延期", "一次延期最多可延长多久（自原期限起算）。",
+                         "The longest single extension, counted from the current deadline."),
+            "unit": P(enum(("day", "hour")), "延期计量单位", "延期按日或按小时计（如平台按小时延期）。",
+                      "Whether extensions are asked in days or hours."),
+            "exempt_penalties": P({"type": "boolean"}, "按期完成延期不扣分",
+                                  "经批准的延期（顺延）按新期限完成的，不扣分。",
+                                  "An approved extension met on time costs nothing."),
+            "review_limit": P("duration", "延期审批时限", "延期申请应在多长时间内审批完毕。",
+                              "How long the approvers have to decide."),
+            "cite": CITE, "note": NOTE,
+        }),
+        "limit_table": {"type": "object", "additionalProperties": {"$ref": "#/definitions/duration"}},
+    }
+
+
+def root_properties() -> dict[str, Any]:
+    """Top-level sections of a policy."""
+    role = obj({
+        "canonical": P(enum(CANONICAL_ROLES), "规范角色",
+                       "该角色对应的规范角色，使同一场景能在不同单位的策略下运行。",
+                       "The canonical role this word maps to.", ["supervisor_office"]),
+        "title": P({"type": "string"}, "全称", "角色全称或说明。", "Full name."),
+        "cite": CITE,
+    }, ("canonical",))
+    person = obj({
+        "department": P({"type": "string"}, "所在部门", "此人所在部门。", "The person's department."),
+        "roles": P("role_list", "角色", "此人担任的角色。", "The person's roles."),
+    })
+    category = obj({
+        "kinds": P({"type": "array", "items": enum(CANONICAL_KINDS), "uniqueItems": True},
+                   "规范事项类型", "本类别覆盖的规范事项类型；场景按 kind 选择类别。",
+                   "Canonical kinds this category covers.", [["annual_key_task"]]),
+        "sources": P(str_list(), "事项来源", "原文列举的事项来源。", "Sources the text lists.",
+                     [["公司年度工作报告", "公司年度重点任务"]]),
+        "title": P({"type": "string"}, "说明", "类别说明。", "Description."),
+        "approvals": P("approvals", "本类审批链", "覆盖全局 approvals。",
+                       "Per-category override of `approvals`."),
+        "extensions": P("extensions", "本类延期规则", "覆盖全局 extensions（如 总经理督办 max: 0）。",
+                        "Per-category override of `extensions`."),
+        "time_limit": P("duration", "本类默认办理时限", "领导未明确时限时本类事项的默认办理时限。",
+                        "Default handling limit for this category."),
+        "confidential": P({"type": "boolean"}, "默认保密", "本类事项默认保密。",
+                          "Items of this category are confidential by default."),
+        "due_required": P({"type": "boolean"}, "须明确期限", "本类事项立项时必须写明办理期限（无默认时限）。",
+                          "Items of this category must be created with a due date."),
+        "cite": CITE, "note": NOTE,
+    })
+    state = obj({
+        "canonical": P(enum(CANONICAL_STATES), "规范状态", "该状态对应的规范状态。",
+                       "The canonical state.", ["in_progress"]),
+        "approval": P(enum(APPROVAL_PURPOSES), "审批用途",
+                      "处于此状态时 approve/reject 作用于哪种审批：opening 立项、extension 延期、"
+                      "pause 暂停、resume 恢复、review 办结审核。",
+                      "Which approval approve/reject act on while in this state."),
+        "clock": P(enum(("running", "stopped")), "计时", "stopped：此状态下办理时限停止计时，恢复后顺延。",
+                   "`stopped` pauses the deadline clock (SLA style).", ["stopped"]),
+        "final": P({"type": "boolean"}, "终态", "终态不得有流出的转换。",
+                   "A final state has no outgoing transitions."),
+        "title": P({"type": "string"}, "说明", "状态说明。", "Description."),
+        "cite": CITE,
+    }, ("canonical",))
+    transition = obj({
+        "name": P({"type": "string", "minLength": 1}, "名称", "转换名称（唯一，用于覆盖与 diff）。",
+                  "Unique name; extends and diff match transitions by it.", ["报结"]),
+        "action": P(enum(CANONICAL_ACTIONS), "规范动作", "触发此转换的规范动作。",
+                    "The canonical action that fires it."),
+        "from": P({"anyOf": [{"type": "string"}, str_list()]}, "起始状态",
+                  "从哪个（哪些）状态出发。", "Source state(s)."),
+        "to": P({"type": "string"}, "目标状态",
+                "目标状态；`same` 表示不改变状态，`previous` 表示回到进入前的状态。",
+                "Target state; `same` keeps the state, `previous` returns to the state before."),
+        "roles": P("role_list", "可执行角色", "谁可以执行；审批类转换由审批链决定，可不写。",
+                   "Roles allowed to fire it (approvals: the chain decides)."),
+        "when": P("cel", "条件", "附加条件（CEL）。", "An extra condition (CEL)."),
+        "cite": CITE, "note": NOTE,
+    }, ("name", "action", "from", "to"))
+    chain_step = obj({
+        "role": P({"type": "string", "minLength": 1}, "审批角色", "此步由谁审批。", "Who approves."),
+        "name": P({"type": "string"}, "步骤名称", "如 初审、分管领导审核。", "Step name."),
+        "limit": P("duration", "审批时限", "此步应在多长时间内完成（超时产生 step_overdue）。",
+                   "Time allowed for this step."),
+        "cite": CITE,
+    }, ("role",))
+    chain = obj({
+        "steps": P({"type": "array", "items": chain_step}, "审批步骤", "依次审批的步骤；空表示无需审批。",
+                   "Sequential steps; empty means no approval needed."),
+        "title": P({"type": "string"}, "说明", "审批链说明。", "Description."),
+        "cite": CITE,
+    }, ("steps",))
+    step_limit = obj({
+        "state": P({"type": "string"}, "所在状态", "在该状态停留的时限。", "The state being timed."),
+        "limit": P("duration", "时限", "停留时限。", "Time allowed."),
+        "to": P("role_list", "超时通知", "超时（step_overdue）通知谁。", "Who is told when it lapses."),
+        "cite": CITE, "note": NOTE,
+    }, ("state", "limit"))
+    handling = obj({
+        "default": P("duration", "默认办理时限", "领导未明确时限时的默认办理时限。",
+                     "Default handling limit when the leader set none.", ["5个工作日", "两周"]),
+        "from": P(enum(("created", "opened", "assigned", "confirmed")), "起算",
+                  "办理时限从何时起算：created 立项、opened 批示通过、assigned 交办、confirmed 签收。",
+                  "Which event the handling limit counts from."),
+        "by_kind": P("limit_table", "按规范类型", "按事项类型的默认时限。", "Defaults per canonical kind."),
+        "by_urgency": P("limit_table", "按紧急程度", "按紧急程度（如 普通、紧急）的办理时限。",
+                        "Limits per urgency, e.g. 普通 7 / 紧急 3 working days.",
+                        [{"普通": "7个工作日", "紧急": "3个工作日"}]),
+        "longest": P("duration", "最长办理时限", "办理时限一般不超过多久（领导所定时限超过时给出提示）。",
+                     "The longest limit normally allowed."),
+        "cite": CITE, "note": NOTE,
+    })
+    time_limits = obj({
+        "handling": P(handling, "办理时限", "事项的办理期限（item.due）如何确定。",
+                      "How an item's deadline is set."),
+        "rework": P(obj({"default": P("duration", "退办后时限", "退办后重新办理的默认时限。",
+                                      "Default limit after 退办."),
+                         "cite": CITE}), "退办时限", "退办后新的办理期限。", "The new limit after 退办."),
+        "per_department": P(obj({"limit": P("duration", "每个部门时限", "依次办理时每个部门的时限。",
+                                            "Each department's share."),
+                                 "cite": CITE}), "分部门时限",
+                            "多部门依次办理（无主办部门时）每个部门的时限。",
+                            "Per-department limit for sequential hand-off."),
+        "steps": P(named_map(step_limit, "步骤名"), "步骤时限",
+                   "各环节时限：如 签收确认 2个工作日、延期审批 2个工作日、办结审核 3个工作日。",
+                   "Limits on time spent in a state."),
+    })
+    reminder = obj({
+        "name": P({"type": "string", "minLength": 1}, "名称", "提醒名称，如 催办预告、催办通知。",
+                  "Name, e.g. 催办预告."),
+        "event": P(enum(TIMER_EVENTS), "定时事件", "产生哪种定时事件。", "Timer event kind."),
+        "before_due": P("duration", "期限前", "在期限前多久提醒（如 3个工作日）。", "How long before the deadline."),
+        "after_due": P("duration", "期限后", "在期限后多久发出（0个工作日表示到期即发）。",
+                       "How long after the deadline (0 = at the deadline)."),
+        "repeat": P(obj({"every": P("duration", "间隔", "重复间隔。", "Interval."),
+                         "times": P({"type": "integer", "minimum": 1}, "次数", "最多重复几次。",
+                                    "At most how many repeats.")}, ("every",)),
+                    "重复", "重复提醒。", "Repeat the reminder."),
+        "to": P("role_list", "提醒对象", "提醒谁。", "Who is reminded."),
+        "when": P("cel", "条件", "仅在条件成立时提醒。", "Only when this holds."),
+        "cite": CITE, "note": NOTE,
+    }, ("name", "event"))
+    progress = obj({
+        "every": P("duration", "反馈周期", "定时反馈的周期（如 每周）。", "Reporting period."),
+        "grace": P("duration", "宽限", "周期结束后多久未反馈即提醒。", "Grace before step_overdue."),
+        "when": P("cel", "适用条件", "哪些事项需要定时反馈（如 长期事项）。", "Which items."),
+        "to": P("role_list", "提醒对象", "提醒谁。", "Who is reminded."),
+        "cite": CITE,
+    }, ("every",))
+    penalty = obj({
+        "name": P({"type": "string", "minLength": 1}, "名称", "扣分规则名称。", "Rule name."),
+        "on": P({"type": "string", "pattern":
+                 r"^(closed_late|returned|censure|extension_requested|extension_granted|"
+                 r"extension_rejected|timer:.+|defect:.+)$"},
+                "触发", "何时记入：closed_late 逾期办结（按报结时间）、returned 退办、censure 通报批评、"
+                "extension_requested 申请延期、extension_granted 延期获批、extension_rejected 延期被驳回、"
+                "timer:名称 某提醒/环节超时发出、defect:名称 查实某种问题（通报批评、复核或退办时写 defect）。",
+                "When the rule applies.", ["closed_late", "timer:催办通知", "defect:不良后果"]),
+        "points": P({"type": "number"}, "扣分", "每次扣（负数）或加的分值。", "Points per occurrence."),
+        "points_per_day": P({"type": "number"}, "每日扣分", "逾期每日扣分（负数）。", "Points per day late."),
+        "day_unit": P(enum(("day", "working_day")), "逾期按", "逾期天数按自然日还是工作日计。",
+                      "Count days late in calendar or working days."),
+        "max_points": P({"type": "number"}, "封顶", "本规则对一个事项最多扣多少分（负数）。",
+                        "Cap per item (negative)."),
+        "coefficient": P({"type": "number"}, "绩效系数", "绩效考核系数的增减（如 -0.05）。",
+                         "Performance-coefficient delta."),
+        "measures": P(str_list(), "处理措施", "如 批评教育、书面检查、诫勉谈话、取消评先资格。",
+                      "Measures taken.", [list(MEASURES_EXAMPLES[:2])]),
+        "target": P({"type": "string"}, "对象", "扣谁：规范角色或本单位角色名，默认主办部门。",
+                    "Whom it applies to; default the lead department."),
+        "when": P("cel", "条件", "仅在条件成立时适用（如 按类别）。", "Only when this holds."),
+        "exempt_if_extension_met": P({"type": "boolean"}, "延期按期免扣",
+                                     "经批准延期并按新期限完成的不扣分。",
+                                     "No penalty when an approved extension was met."),
+        "cite": CITE, "note": NOTE,
+    }, ("name", "on"))
+    counter = obj({
+        "name": P({"type": "string", "minLength": 1}, "名称", "累计规则名称。", "Name."),
+        "counts": P({"type": "string"}, "累计什么", "累计哪条扣分规则（名称）或动作 censure。",
+                    "What is counted: a penalty rule name or `censure`."),
+        "per": P(enum(("year", "quarter", "month")), "周期", "累计周期。", "Counting period."),
+        "threshold": P({"type": "integer", "minimum": 1}, "达到次数", "达到（≥）几次时适用。",
+                       "Applies when the count reaches this."),
+        "points": P({"type": "number"}, "扣分", "额外扣分。", "Extra points."),
+        "coefficient": P({"type": "number"}, "绩效系数", "绩效系数增减。", "Coefficient delta."),
+        "measures": P(str_list(), "处理措施", "如 诫勉谈话。", "Measures."),
+        "target": P({"type": "string"}, "对象", "对象角色。", "Target."),
+        "cite": CITE, "note": NOTE,
+    }, ("name", "counts", "per", "threshold"))
+    kpi = obj({
+        "formula": P({"type": "string", "enum": [
+            "closed_on_time / total", "closed / total", "overdue / total"]},
+            "公式", "如 办结率 = 按时办结数 / 督办总数。", "Formula."),
+        "cite": CITE,
+    }, ("formula",))
+    numbering = obj({
+        "format": P({"type": "string", "pattern": r"\{seq\}"}, "文号格式",
+                    "文号格式，{year} 年份、{seq} 当年序号（不重复使用）。",
+                    "Number format; {year} and {seq} (per year, never reused).",
+                    ["陕秦安督字〔{year}〕{seq}号"]),
+        "assign_on": P(enum(("create", "opened")), "编号时机", "立项时或批示通过时编号。",
+                       "When the number is assigned."),
+        "cite": CITE,
+    }, ("format",))
+    return {
+        "$schema": P({"type": "string"}, "模式", "JSON Schema 地址（可省略）。", "Schema URL."),
+        "duban": P({"const": 1}, "语言版本", "策略语言版本，目前为 1。", "Language version.", [1]),
+        "id": P({"type": "string", "pattern": r"^[a-z][a-z0-9_]*$"}, "策略标识",
+                "策略的唯一标识（小写字母、数字、下划线）。", "Policy id.", ["gansu_huizhan"]),
+        "name": P({"type": "string", "minLength": 1}, "名称", "制度名称。", "Regulation title.",
+                  ["督查督办管理制度"]),
+        "version": P({"type": "string"}, "版本", "策略版本号。", "Policy version."),
+        "extends": P({"type": "string", "minLength": 1}, "继承",
+                     "继承的基础策略：`standard`（内置标准生命周期）或相对路径。合并规则：映射按键合并，"
+                     "具名列表按 name 合并，null 删除。",
+                     "Base policy: `standard` or a relative path.", ["standard"]),
+        "source": P({"type": "string"}, "出处", "所依据的制度文本。", "The regulation text."),
+        "organisation_name": P({"type": "string"}, "单位名称", "单位全称。", "Organisation."),
+        "notes": P({"type": "array", "items": {"type": "string"}}, "说明",
+                   "编码说明：原文缺失、存疑之处及处理方式。", "Notes: missing text, ambiguities."),
+        "timezone": P({"type": "string"}, "时区", "默认 Asia/Shanghai。", "Time zone.",
+                      ["Asia/Shanghai"]),
+        "calendar": P(obj({
+            "roll_forward": P({"type": "boolean"}, "节假日顺延",
+                              "按自然日计的期限落在休息日时顺延至下一工作日（默认是）。",
+                              "Roll calendar-day deadlines to the next working day."),
+            "end_of_day": P({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}, "下班时间",
+                            "期限截止于当天几点（默认 23:59:59）。", "End of the office day.",
+                            ["17:30"]),
+            "extra_holidays": P(str_list({"type": "string", "format": "date"}), "额外休息日",
+                                "本单位额外的休息日（YYYY-MM-DD）。", "Extra rest days."),
+            "extra_workdays": P(str_list({"type": "string", "format": "date"}), "额外工作日",
+                                "本单位额外的工作日（如调休）。", "Extra working days."),
+            "data_file": P({"type": "string"}, "日历数据文件", "补充的日历数据文件（相对路径）。",
+                           "An extra calendar data file."),
+            "beyond_known_data": P(enum(("error", "weekends_only")), "超出已知数据",
+                                   "超出官方数据的日期：error 报错（默认）；weekends_only 仅按周末推算并标记为暂定。",
+                                   "Dates beyond the official data."),
+            "cite": CITE,
+        }), "日历", "工作日日历设置。", "Working-day calendar settings."),
+        "organisation": P(obj({
+            "roles": P(named_map(role, "角色名"), "角色", "本单位的角色词及其规范角色。",
+                       "The organisation's role words and their canonical roles.",
+                       [{"综合部": {"canonical": "supervisor_office"}}]),
+            "departments": P(str_list(), "部门", "部门名单（也可由目录插件提供）。", "Departments."),
+            "people": P(named_map(person, "人员"), "人员", "人员及其部门、角色（示例或小单位）。",
+                        "People (small organisations)."),
+            "cite": CITE,
+        }), "组织", "组织机构与角色。", "Organisation and roles."),
+        "categories": P(named_map(category, "类别名"), "事项类别",
+                        "督办事项类别（如 一类/二类/三类；总经理督办/挂牌督办/日常督办）。",
+                        "Categories of items."),
+        "states": P(named_map(state, "状态名"), "状态", "本单位的状态名及其规范状态。", "States."),
+        "initial": P({"type": "string"}, "初始状态", "新事项的初始状态。", "Initial state."),
+        "actions": P({"type": "object", "additionalProperties": {
+            "anyOf": [enum(CANONICAL_ACTIONS), {"type": "null"}]}},
+            "动作名", "本单位的动作词及其规范动作，如 报结: report。", "Action words."),
+        "transitions": P({"type": "array", "items": {"anyOf": [transition, obj(
+            {"name": {"type": "string"}, "remove": {"const": True}}, ("name", "remove"))]}},
+            "转换", "状态转换：动作、起止状态、可执行角色、条件。按 name 合并。", "Transitions."),
+        "chains": P(named_map(chain, "审批链名"), "审批链", "审批链（依次审批）。", "Approval chains."),
+        "approvals": P("approvals", "审批", "各类审批使用的审批链。", "Which chain each approval uses."),
+        "time_limits": P(time_limits, "时限", "办理时限、退办时限、各环节时限。", "Time limits."),
+        "extensions": P("extensions", "延期", "延期（顺延）规则。", "Extension rules."),
+        "decline": P(obj({
+            "within": P("duration", "退回时限", "非本部门职责的，须在多长时间内退回。",
+                        "How long a department has to decline."),
+            "cite": CITE,
+        }), "退回", "退回（非本部门职责）规则。", "Declining an item."),
+        "handoff": P(obj({
+            "sequential_when_no_lead": P({"type": "boolean"}, "无主办时依次办理",
+                                         "未明确主办部门时，各部门按顺序依次办理。",
+                                         "Departments work in turn when no lead is named."),
+            "cite": CITE,
+        }), "交接", "多部门办理方式。", "Multi-department hand-off."),
+        "subitems": P(obj({
+            "allowed": P({"type": "boolean"}, "允许分解", "允许任务分解为子事项。", "Allow sub-items."),
+            "parent_report_requires_children_closed": P(
+                {"type": "boolean"}, "子项办结后方可报结", "子事项全部办结前，主事项不得报结。",
+                "A parent may be reported only after its children close."),
+            "cite": CITE,
+        }), "任务分解", "子事项规则。", "Sub-items."),
+        "reminders": P({"type": "array", "items": {"anyOf": [reminder, obj(
+            {"name": {"type": "string"}, "remove": {"const": True}}, ("name", "remove"))]}},
+            "催办提醒", "催办预告、催办通知、升级。按 name 合并。", "Reminders."),
+        "progress_reports": P(progress, "定时反馈", "长期事项的定时反馈要求。", "Periodic progress reports."),
+        "penalties": P({"type": "array", "items": {"anyOf": [penalty, obj(
+            {"name": {"type": "string"}, "remove": {"const": True}}, ("name", "remove"))]}},
+            "考核扣分", "扣分、绩效系数、处理措施。按 name 合并。", "Penalty rules."),
+        "counters": P({"type": "array", "items": counter}, "年度累计",
+                      "累计规则（如 全年被通报3次以上 → 诫勉谈话）。", "Yearly counters."),
+        "reports": P(obj({
+            "kpis": P(named_map(kpi, "指标名"), "指标", "如 办结率。", "KPIs."),
+            "periods": P({"type": "array", "items": enum(("month", "quarter", "year", "adhoc"))},
+                         "通报周期", "按月、季、年通报。", "Report periods."),
+            "ranking": P(obj({"by": P({"type": "string"}, "排名依据", "排名所用指标。", "KPI."),
+                              "cite": CITE}), "排名", "排名规则。", "Ranking."),
+            "name_departments": P({"type": "boolean"}, "指名道姓", "通报须点名部门，不得使用“有的单位”。",
+                                  "Reports must name departments."),
+            "cite": CITE,
+        }), "报表", "办结率、通报、排名。", "Reports."),
+        "documents": P(obj({
+            "numbering": P(numbering, "文号", "通知单文号。", "Document numbering."),
+            "forms": P(str_list(), "表单", "使用的表单。", "Forms used.",
+                       [["任务通知单", "任务确认单"]]),
+            "list_mode": P(enum(("single", "multiple", "either")), "一单一事/一单多事",
+                           "通知单是一单一事、一单多事还是皆可。", "One item per notice, or several."),
+            "templates": P({"type": "object", "additionalProperties": {"type": "string"}},
+                           "模板", "覆盖表单模板（jinja2，沙箱渲染）。", "Template overrides."),
+            "cite": CITE,
+        }), "文书", "表单与编号。", "Forms and numbering."),
+        "confidentiality": P(obj({
+            "visible_to": P("role_list", "可见角色", "保密事项除承办部门外还有谁可见。",
+                            "Who else may see confidential items."),
+            "cite": CITE,
+        }), "保密", "保密事项的可见范围。", "Confidential items."),
+    }
+
+
+def build_schema() -> dict[str, Any]:
+    """The whole policy schema."""
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "duban 督办策略 policy",
+        "description": doc("一个单位督查督办制度的 YAML 策略（语言版本 1）。",
+                           "An organisation's supervision regulation as a YAML policy (v1)."),
+        "type": "object",
+        "properties": root_properties(),
+        "required": ["duban", "id", "name"],
+        "additionalProperties": False,
+        "definitions": definitions(),
+    }
+
+
+def render() -> str:
+    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":  # python -m duban.policy.schema_src [PATH]
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "schemas/policy.schema.json")
+    out.write_text(render(), encoding="utf-8")
+    print(f"wrote {out}")
