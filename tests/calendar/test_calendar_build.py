@@ -133,7 +133,7 @@ def test_bad_data_files(tmp_path: Path, content: str, match: str) -> None:
 
 
 def test_missing_data_file(tmp_path: Path) -> None:
-    with pytest.raises(CalendarDataError, match="missing.yaml"):
+    with pytest.raises(CalendarDataError, match=r"missing\.yaml"):
         load_additions(tmp_path / "missing.yaml")
 
 
