@@ -76,6 +76,8 @@ class Scenario:
     people: Mapping[str, Mapping[str, Any]]
     path: str
     expect: Mapping[str, Any] | None = None
+    checks: tuple[str, ...] = ()  # the clauses (cites) this scenario tests
+    policies: tuple[str, ...] = ()  # the policies it is meant for (default: its folder's)
 
 
 def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
@@ -119,7 +121,8 @@ def parse_scenario(src: Source) -> Scenario:
         bad((), "场景文件须是映射，含 name、items、steps / a scenario is a mapping")
         raise PolicyError(problems)
     for k in data:
-        if k not in ("name", "start", "items", "steps", "people", "expect", "description"):
+        if k not in ("name", "start", "items", "steps", "people", "expect", "description",
+                     "checks", "policies"):
             bad((k,), f"不认识的键 '{k}' / unknown key", "可用：name, start, items, steps, people")
     items: dict[str, ItemSpec] = {}
     raw_items = data.get("items")
@@ -209,4 +212,6 @@ def parse_scenario(src: Source) -> Scenario:
     if problems:
         raise PolicyError(problems)
     return Scenario(str(data.get("name", src.file)), data.get("start"), items, tuple(steps),
-                    dict(data.get("people") or {}), src.file, data.get("expect"))
+                    dict(data.get("people") or {}), src.file, data.get("expect"),
+                    tuple(str(c) for c in data.get("checks") or ()),
+                    tuple(str(c) for c in data.get("policies") or ()))

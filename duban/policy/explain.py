@@ -1,0 +1,170 @@
+"""``duban explain``: a compiled policy read back as regulation text, clause by clause.
+
+Why: a compliance reviewer holds the regulation beside this text, not beside YAML. Each
+line says the rule in the organisation's own words and ends with its citation; a rule
+the regulation does not state (inherited from the standard lifecycle) says so, so
+silence in the regulation is visible rather than hidden.
+"""
+
+from __future__ import annotations
+
+from duban.calendar.duration import Duration
+from duban.policy.model import Chain, Policy
+
+INHERITED = "〔标准生命周期；制度未规定〕"
+
+
+def _c(cite: str | None) -> str:
+    return f"〔{cite}〕" if cite else INHERITED
+
+
+def _d(d: Duration | None) -> str:
+    return d.to_text_zh() if d is not None else "—"
+
+
+def _chain(policy: Policy, chain: Chain | None) -> str:
+    if chain is None:
+        return "无需审批"
+    if not chain.steps:
+        return "无需审批"
+    return " → ".join(f"{policy.word(s.role) if s.word == s.role else s.word}"
+                      f"{'' if s.name in (s.word, s.role) else '（' + s.name + '）'}"
+                      + (f"（{_d(s.limit)}内）" if s.limit else "") for s in chain.steps)
+
+
+def explain_policy(policy: Policy) -> str:
+    """The policy as numbered Chinese sentences with citations."""
+    p = policy
+    out: list[str] = [f"《{p.name}》（{p.id}，策略版本 {p.content_hash}）", ""]
+    n = 0
+
+    def say(text: str, cite: str | None) -> None:
+        nonlocal n
+        n += 1
+        out.append(f"{n}. {text}{_c(cite)}")
+
+    out.append("一、组织与角色")
+    words: dict[str, list[str]] = {}
+    for r in p.roles.values():
+        if r.word != r.canonical:
+            words.setdefault(r.canonical, []).append(r.word)
+    for canonical, ws in words.items():
+        cite = next((p.roles[w].cite for w in ws if p.roles[w].cite), None)
+        say(f"{'、'.join(ws)}：{canonical}", cite)
+    out += ["", "二、督办事项分类"]
+    for cat in p.categories.values():
+        src = f"，来源：{'；'.join(cat.sources)}" if cat.sources else ""
+        say(f"“{cat.name}”覆盖 {', '.join(cat.kinds)}{src}", cat.cite)
+        chain_open = p.chains.get(cat.approvals.opening or "")
+        say(f"“{cat.name}”立项审批：{_chain(p, chain_open)}", cat.approvals.cite or
+            (chain_open.cite if chain_open else None))
+        chain_rev = p.chains.get(cat.approvals.review or "")
+        say(f"“{cat.name}”办结审核：{_chain(p, chain_rev)}；审核不通过即退办",
+            chain_rev.cite if chain_rev else None)
+        ext = cat.extensions
+        if ext.max == 0:
+            say(f"“{cat.name}”事项不得延期", ext.cite)
+        else:
+            approvers = "；".join(f"第{i}次由 {_chain(p, p.chains.get(a))} 审批"
+                                  for i, a in enumerate(ext.approvers[:ext.max], 1))
+            extra = []
+            if ext.before_due:
+                extra.append("须在期限届满前申请")
+            if ext.lead_time:
+                extra.append(f"至迟提前{_d(ext.lead_time)}")
+            if ext.longest:
+                extra.append(f"单次最长{_d(ext.longest)}")
+            if ext.unit == "hour":
+                extra.append("按小时延期")
+            say(f"“{cat.name}”最多延期 {ext.max} 次：{approvers}"
+                + (f"；{'，'.join(extra)}" if extra else ""), ext.cite)
+        if cat.time_limit:
+            say(f"“{cat.name}”领导未明确时限的，{_d(cat.time_limit)}内办结", cat.cite)
+        if cat.due_required:
+            say(f"“{cat.name}”立项时须明确办理期限", cat.cite)
+        if cat.confidential:
+            say(f"“{cat.name}”事项默认保密", cat.cite)
+    out += ["", "三、办理时限"]
+    h = p.handling
+    start = {"created": "立项", "opened": "批示同意", "assigned": "交办",
+             "confirmed": "签收"}[h.counts_from]
+    say(f"领导未明确时限的，自{start}之日起 {_d(h.default)}内办结（不计当日；节假日"
+        f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite)
+    for urgency, d in h.by_urgency.items():
+        say(f"{urgency}事项 {_d(d)}内办结", h.cite)
+    for kind, d in h.by_kind.items():
+        say(f"{kind} 类事项 {_d(d)}内办结", h.cite)
+    if h.longest:
+        say(f"办理时限一般不超过{_d(h.longest)}", h.cite)
+    if p.per_department:
+        say(f"多部门依次办理的，每个部门 {_d(p.per_department)}", None)
+    for s in p.step_limits:
+        say(f"“{s.name}”：在“{s.state}”环节不超过 {_d(s.limit)}，超时提示"
+            + "、".join(p.word(r) for r in s.to), s.cite)
+    if p.decline_within:
+        say(f"非本部门职责的，须在交办后 {_d(p.decline_within)}内退回", p.decline_cite)
+    if p.rework:
+        say(f"退办后未另定期限的，{_d(p.rework)}内重新办结", p.rework_cite)
+    if p.end_of_day:
+        say(f"期限截止于当日 {p.end_of_day:%H:%M}", None)
+    out += ["", "四、催办与提醒"]
+    for r in p.reminders:
+        when = f"期限前 {_d(r.before_due)}" if r.before_due else f"期限后 {_d(r.after_due)}"
+        rep = f"，此后每 {_d(r.repeat_every)}重复" + (f"（至多 {r.repeat_times} 次）"
+                                                    if r.repeat_times else "") \
+            if r.repeat_every else ""
+        to = "、".join(p.word(x) for x in r.to) or "承办部门"
+        say(f"{when}向{to}发出“{r.name}”{rep}", r.cite)
+    if p.progress:
+        say(f"定时反馈：每 {_d(p.progress.every)}反馈一次办理进展", p.progress.cite)
+    out += ["", "五、考核与处理"]
+    for x in p.penalties:
+        parts = []
+        if x.points_per_day:
+            parts.append(f"每逾期一{'个工作日' if x.day_unit == 'working_day' else '日'}"
+                         f"扣 {abs(x.points_per_day):g} 分")
+        if x.points:
+            parts.append(f"{'扣' if x.points < 0 else '加'} {abs(x.points):g} 分")
+        if x.coefficient:
+            parts.append(f"绩效系数 {x.coefficient:+g}")
+        if x.measures:
+            parts.append("、".join(x.measures))
+        trig = _trigger(x.on)
+        cond = f"（条件：{x.when.source}）" if x.when else ""
+        say(f"{trig}{cond}：对{p.word(x.target)}{'，'.join(parts) or '记录在案'}"
+            + ("；经批准延期并按期完成的不扣分" if x.exempt_if_extension_met else ""), x.cite)
+    for c in p.counters:
+        per = {"year": "全年", "quarter": "一季度内", "month": "一月内"}[c.per]
+        what = "通报批评" if c.counts == "censure" else f"“{c.counts}”"
+        say(f"{per}被{what}达 {c.threshold} 次的：{'、'.join(c.measures) or '另行处理'}", c.cite)
+    if not p.penalties and not p.counters:
+        out.append("（制度未规定扣分）")
+    out += ["", "六、通报与文书"]
+    for name, formula in p.kpis.items():
+        say(f"{name} = {formula.replace('closed_on_time', '按时办结数').replace('total', '督办总数')}"
+            " × 100%", (p.raw.get("reports") or {}).get("kpis", {}).get(name, {}).get("cite"))
+    if p.numbering:
+        say(f"通知单文号：{p.numbering.replace('{year}', '〔年份〕').replace('{seq}', '序号')}，"
+            "按年编号，不重复使用", ((p.raw.get("documents") or {}).get("numbering") or {})
+            .get("cite"))
+    if p.forms:
+        say("使用表单：" + "、".join(p.forms), (p.raw.get("documents") or {}).get("cite"))
+    if p.confidential_visible_to:
+        say("保密事项仅承办部门及 " + "、".join(p.word(r) for r in sorted(p.confidential_visible_to))
+            + " 可见", (p.raw.get("confidentiality") or {}).get("cite"))
+    if p.notes:
+        out += ["", "编码说明"] + [f"- {x}" for x in p.notes]
+    return "\n".join(out)
+
+
+def _trigger(on: str) -> str:
+    fixed = {"closed_late": "逾期办结", "returned": "被退办", "censure": "被通报批评",
+             "extension_requested": "申请延期", "extension_granted": "延期获批",
+             "extension_rejected": "延期申请被驳回"}
+    if on in fixed:
+        return fixed[on]
+    if on.startswith("timer:"):
+        return f"发出“{on[6:]}”时"
+    if on.startswith("defect:"):
+        return f"查实“{on[7:]}”的"
+    return on
