@@ -229,7 +229,7 @@ class Engine:
                 raise ActionRefused("extension_not_allowed",
                                     f"“{item.category}”事项不得延期 / extensions are not allowed",
                                     item=item.id, action=event.action, rule="延期次数 0", cite=cite)
-            if requested >= rules.max:
+            if rules.max is not None and requested >= rules.max:
                 raise ActionRefused("extension_limit",
                                     f"已申请延期 {requested} 次，最多 {rules.max} 次 / extension "
                                     "limit reached", item=item.id, action=event.action,

@@ -182,7 +182,8 @@ class _Compiler:
             self.chains[name] = Chain(name, tuple(steps), spec.get("cite"))
 
         approvals = self.approvals(d.get("approvals") or {}, ("approvals",), Approvals())
-        extensions = self.extensions(d.get("extensions") or {}, ("extensions",), ExtensionRules())
+        extensions = self.extensions(d.get("extensions") or {}, ("extensions",), ExtensionRules(),
+                                     top=True)
 
         categories: dict[str, Category] = {}
         for name, spec in (d.get("categories") or {}).items():
@@ -373,16 +374,18 @@ class _Compiler:
             spec.get("cite", base.cite))
 
     def extensions(self, spec: Mapping[str, Any], p: tuple[Any, ...],
-                   base: ExtensionRules) -> ExtensionRules:
+                   base: ExtensionRules, top: bool = False) -> ExtensionRules:
         approvers = tuple(c for i, a in enumerate(spec.get("approvers") or ())
                           if (c := self.chain_ref(a, (*p, "approvers", i))))
         if "approvers" not in spec:
             approvers = base.approvers
-        mx = spec.get("max", base.max)
-        if len(approvers) < mx and (spec or base is ExtensionRules()):
+        raw_max = spec.get("max", base.max)
+        mx = None if raw_max == "unlimited" else raw_max
+        need = 1 if mx is None else mx
+        if len(approvers) < need and (spec or top):
             self.problem("extension_approvers", (*p, "approvers") if "approvers" in spec else p,
-                         f"最多可延期 {mx} 次，但只给出了 {len(approvers)} 次的审批链 / approvers "
-                         f"given for {len(approvers)} of {mx} extension requests",
+                         f"最多可延期 {raw_max} 次，但只给出了 {len(approvers)} 次的审批链 / "
+                         f"approvers given for {len(approvers)} of {raw_max} extension requests",
                          value=list(approvers),
                          hint="为第1次、第2次…延期各写一条审批链，或减小 max")
         def dur(key: str) -> Duration | None:

@@ -65,7 +65,8 @@ def explain_policy(policy: Policy) -> str:
         if ext.max == 0:
             say(f"“{cat.name}”事项不得延期", ext.cite)
         else:
-            approvers = "；".join(f"第{i}次由 {_chain(p, p.chains.get(a))} 审批"
+            approvers = "；".join(f"第{i}次{'及以后' if ext.max is None and i == len(ext.approvers) else ''}"
+                                  f"由 {_chain(p, p.chains.get(a))} 审批"
                                   for i, a in enumerate(ext.approvers[:ext.max], 1))
             extra = []
             if ext.before_due:
@@ -76,7 +77,8 @@ def explain_policy(policy: Policy) -> str:
                 extra.append(f"单次最长{_d(ext.longest)}")
             if ext.unit == "hour":
                 extra.append("按小时延期")
-            say(f"“{cat.name}”最多延期 {ext.max} 次：{approvers}"
+            count = "不限次数" if ext.max is None else f"最多延期 {ext.max} 次"
+            say(f"“{cat.name}”{count}：{approvers}"
                 + (f"；{'，'.join(extra)}" if extra else ""), ext.cite)
         if cat.time_limit:
             say(f"“{cat.name}”领导未明确时限的，{_d(cat.time_limit)}内办结", cat.cite)

@@ -59,7 +59,7 @@ class Approvals:
 
 @dataclass(frozen=True, slots=True)
 class ExtensionRules:
-    max: int = 0
+    max: int | None = 0  # None: unlimited
     approvers: tuple[str, ...] = ()
     before_due: bool = True
     lead_time: Duration | None = None

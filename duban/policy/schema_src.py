@@ -141,12 +141,16 @@ def definitions() -> dict[str, Any]:
             "cite": CITE,
         }),
         "extensions": obj({
-            "max": P({"type": "integer", "minimum": 0}, "最多延期次数",
-                     "同一事项最多可申请延期（顺延）几次；0 表示不得延期。",
-                     "Maximum extensions per item; 0 forbids them.", [0, 1, 2]),
+            "max": P({"anyOf": [{"type": "integer", "minimum": 0}, {"const": "unlimited"}]},
+                     "最多延期次数",
+                     "同一事项最多可申请延期（顺延）几次；0 表示不得延期；unlimited 表示不限次数"
+                     "（此时最后一条审批链用于之后的每次申请）。",
+                     "Maximum extension requests per item; 0 forbids them; `unlimited`.",
+                     [0, 1, 2, "unlimited"]),
             "approvers": P({"type": "array", "items": {"$ref": "#/definitions/chain_ref"}},
                            "第N次延期的审批链",
-                           "按次序列出第1次、第2次…延期申请的审批链；条数不得少于 max。",
+                           "按次序列出第1次、第2次…延期申请的审批链；条数不得少于 max"
+                           "（unlimited 时至少一条，最后一条用于之后各次）。",
                            "The approval chain for the 1st, 2nd, … extension request.",
                            [["分管领导审批", "总经理审批"]]),
             "before_due": P({"type": "boolean"}, "须在期限前申请",

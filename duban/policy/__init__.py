@@ -1,0 +1,1 @@
+"""Policy loading: strict YAML source → schema check → compile → frozen model."""
