@@ -167,7 +167,7 @@ class Runner:
         """Fire every timer due up to ``until``, across items, in scheduled order."""
         heap: list[tuple[dt.datetime, int, str, Event]] = []
         for key, item in self.items.items():
-            self._push(heap, key, item, until)
+            self._push(heap, key, item, until, index)
         while heap:
             _, _, key, event = heapq.heappop(heap)
             item = self.items[key]
@@ -181,12 +181,14 @@ class Runner:
                 continue
             heap = [h for h in heap if h[2] != key]
             heapq.heapify(heap)
-            self._push(heap, key, self.items[key], until)
+            self._push(heap, key, self.items[key], until, index)
 
-    def _push(self, heap: list[Any], key: str, item: ItemState, until: dt.datetime) -> None:
+    def _push(self, heap: list[Any], key: str, item: ItemState, until: dt.datetime,
+              index: int) -> None:
         try:
             due = self.engine.tick(item, until)
-        except DubanError:
+        except DubanError as err:  # e.g. a reminder date beyond the calendar's data
+            self.rejected.append(Rejected(index, err.code, f"事项 {key}：{err}"))
             return
         if due:
             heapq.heappush(heap, (due[0].at, self.order.get(key, 0), key, due[0]))
