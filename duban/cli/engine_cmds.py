@@ -64,40 +64,41 @@ def simulate_cmd(scenario: str, policies: tuple[str, ...], fmt: str) -> None:
 
 
 def _short(iso: str | None) -> str:
-    return iso[5:16].replace("T", " ") if iso else "—"
+    return iso[5:10] if iso else "—"
+
+
+def _cell(it: dict[str, Any]) -> str:
+    mark = "✓" if it["on_time"] else "✗" if it["overdue"] else ""
+    extra = (f" 延{it['extensions_granted']}" if it["extensions_granted"] else "") + \
+        (f" 退{it['returns']}" if it["returns"] else "")
+    return f"{it['state']}{mark} {_short(it['due'])}{extra}"
 
 
 def render_table(result: dict[str, Any]) -> str:
-    """Policies side by side: per item the state, deadline, reminders, extensions, returns;
-    then penalties, rejected steps and 办结率."""
+    """One row per policy: each item's state (✓ on time, ✗ overdue), deadline, extensions
+    延 and returns 退; then reminders fired, penalties, refused steps and 办结率."""
     ids = list(result["results"])
-    rows: list[list[str]] = [["", *ids]]
-    first = result["results"][ids[0]] if ids else {"items": {}}
-    for key in first["items"]:
-        cells = [[f"{key} 状态"], [f"{key} 期限"], [f"{key} 提醒"], [f"{key} 延期/退办"]]
-        for pid in ids:
-            it = result["results"][pid]["items"][key]
-            cells[0].append(it["state"] + ("（按时）" if it["on_time"] else
-                                           "（逾期）" if it["overdue"] else ""))
-            cells[1].append(_short(it["due"]))
-            cells[2].append(str(len(it["reminders"])))
-            cells[3].append(f"{it['extensions_granted']}+{it['extensions_rejected']}拒/"
-                            f"{it['returns']}")
-        rows.extend(cells)
-    pen, rej, kpi = ["扣分/系数"], ["被拒步骤"], ["办结率"]
+    keys = list(next(iter(result["results"].values()))["items"]) if ids else []
+    rows: list[list[str]] = [["策略", *keys, "提醒", "扣分/系数", "被拒步骤", "办结率"]]
     for pid in ids:
         r = result["results"][pid]
         pts = sum(x["points"] for x in r["penalties"])
         coef = sum(x["coefficient"] for x in r["penalties"])
-        pen.append(f"{pts:g}/{coef:+g}" if r["penalties"] else "—")
-        rej.append(",".join(f"{x['step']}:{x['code']}" for x in r["rejected_steps"]) or "—")
-        kpi.append(f"{r['kpi']['closure_rate'] * 100:.0f}%（{r['kpi']['closed_on_time']}/"
-                   f"{r['kpi']['total']}）")
-    rows.extend([pen, rej, kpi])
+        codes: dict[str, int] = {}
+        for x in r["rejected_steps"]:
+            codes[x["code"]] = codes.get(x["code"], 0) + 1
+        rows.append([
+            pid, *(_cell(r["items"][k]) for k in keys),
+            str(sum(len(r["items"][k]["reminders"]) for k in keys)),
+            f"{pts:g}/{coef:+g}" if r["penalties"] else "—",
+            "、".join(f"{c}×{n}" for c, n in codes.items()) or "—",
+            f"{r['kpi']['closure_rate'] * 100:.0f}%（{r['kpi']['closed_on_time']}/"
+            f"{r['kpi']['total']}）"])
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [f"场景：{result['scenario']}"]
+    lines = [f"场景：{result['scenario']}（✓ 按时办结  ✗ 逾期；日期为期限）"]
     for r in rows:
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)))
+        lines.append("  ".join(c + " " * (w - _width(c))
+                               for c, w in zip(r, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
