@@ -1,0 +1,1 @@
+"""CEL conditions: compile-time checks, evaluation, and fuzzing of duban.policy.cel."""
