@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from duban.engine.model import Actor, Event, ItemState
+from duban.errors import DubanError
+from duban.policy.cel import CelEvaluationError, Expression
 from duban.policy.model import Policy
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -50,3 +52,12 @@ def activation(policy: Policy, item: ItemState, event: Event | None,
                   "defect": str(data.get("defect") or "")},
         "now": now,
     }
+
+
+def holds(expr: Expression, act: Mapping[str, Any], where: str) -> bool:
+    """Evaluate a policy condition; a run-time failure is a clear error, not a traceback."""
+    try:
+        return bool(expr.evaluate(act))
+    except CelEvaluationError as err:
+        raise DubanError(f"{where} 的条件 `{expr.source}` 无法求值：{err} / condition failed",
+                         "validation_error") from None

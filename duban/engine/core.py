@@ -34,7 +34,7 @@ from duban.calendar.deadline import compute_deadline, due_from_date
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
 from duban.engine import penalties as penalty_rules
-from duban.engine.activation import activation
+from duban.engine.activation import activation, holds
 from duban.engine.machine import Work, machine_for, trigger_name
 from duban.engine.model import (
     EMPTY,
@@ -184,7 +184,7 @@ class Engine:
                                 f"应由 {who} 执行 / permission denied", item=item.id,
                                 action=event.action, rule=t.name, cite=t.cite)
         act = activation(p, item, event, actor, event.at)
-        chosen = next((t for t in allowed if t.when is None or t.when.evaluate(act)), None)
+        chosen = next((t for t in allowed if t.when is None or holds(t.when, act, t.name)), None)
         if chosen is None:
             t = allowed[0]
             raise ActionRefused("invalid_transition", f"条件不满足：{t.when.source if t.when else ''}",

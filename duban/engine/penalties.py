@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from duban.engine.activation import activation
+from duban.engine.activation import activation, holds
 from duban.engine.model import Event, ItemState, PenaltyEntry
 from duban.policy.model import Policy
 
@@ -60,7 +60,7 @@ def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str
                                   "extension_requests": w["extension_requests"],
                                   "extensions_granted": w["extensions_granted"],
                                   "extensions_rejected": w["extensions_rejected"]})
-            if not rule.when.evaluate(act):
+            if not holds(rule.when, act, rule.name):
                 continue
         if rule.exempt_if_extension_met and w["extensions_granted"] and due is not None \
                 and done <= due:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from duban.calendar.deadline import compute_deadline, workdays_before
 from duban.calendar.duration import Duration
 from duban.engine.model import OPEN_STATES, ItemState
+from duban.policy.cel import Expression
 from duban.policy.model import Policy
 
 ONE_SECOND = dt.timedelta(seconds=1)
@@ -72,7 +73,7 @@ def schedule(policy: Policy, item: ItemState) -> list[Timer]:
         due_iso = item.due.isoformat()
         for r in policy.reminders:
             order += 1
-            if r.when is not None and not r.when.evaluate(_cel_item(policy, item)):
+            if r.when is not None and not _holds(r.when, policy, item, r.name):
                 continue
             first = _shift(policy, item.due, r.before_due, -1) if r.before_due else \
                 _shift(policy, item.due, r.after_due, 1) if r.after_due else item.due
@@ -119,7 +120,7 @@ def schedule(policy: Policy, item: ItemState) -> list[Timer]:
     pr = policy.progress
     if pr is not None and canonical in OPEN_STATES and not stopped and item.assigned_at:
         order += 1
-        if pr.when is None or pr.when.evaluate(_cel_item(policy, item)):
+        if pr.when is None or _holds(pr.when, policy, item, "定时反馈"):
             anchor = item.last_progress_at or item.assigned_at
             at = _next_repeat(policy, anchor, pr.every)
             if pr.grace is not None:
@@ -149,7 +150,10 @@ def next_due(policy: Policy, item: ItemState) -> dt.datetime | None:
     return s[0].at if s else None
 
 
-def _cel_item(policy: Policy, item: ItemState) -> dict[str, object]:
-    from duban.engine.activation import item_vars
+def _holds(expr: Expression, policy: Policy, item: ItemState, where: str) -> bool:
+    from duban.engine.activation import activation, holds
 
-    return {"item": item_vars(policy, item)}
+    return holds(expr, activation(policy, item, None, None, item.last_at or _EPOCH), where)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -47,13 +47,13 @@ Locator = Callable[[tuple[Any, ...]], Location | None]
 CEL_ENV: dict[str, Any] = {
     "item": {
         "id": "string", "kind": "string", "category": "string", "urgency": "string",
-        "title": "string", "lead": "string", "assist": "list", "confidential": "bool",
+        "title": "string", "lead": "string", "assist": "list<string>", "confidential": "bool",
         "extension_requests": "int", "extensions_granted": "int",
         "extensions_rejected": "int", "returns": "int",
         "state": "string", "canonical_state": "string", "parent": "string",
         "due": "timestamp", "created_at": "timestamp", "days_late": "int",
     },
-    "actor": {"person": "string", "department": "string", "roles": "list"},
+    "actor": {"person": "string", "department": "string", "roles": "list<string>"},
     "event": {"action": "string", "until": "timestamp", "reason": "string",
               "defect": "string"},
     "now": "timestamp",

@@ -31,7 +31,26 @@ def _resolve_base(name: str, referrer: Path) -> Path:
     return (referrer.parent / name).resolve()
 
 
+_CACHE: dict[tuple[str, int, int, str], tuple[Source | None, list[Problem]]] = {}
+
+
 def _load_one(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
+    """Load and schema-check one file; cached by (path, mtime, size), since a base such
+    as ``standard`` is read by every policy that extends it. Sources are never mutated."""
+    try:
+        st = path.stat()
+    except OSError:
+        return _read_one(path, display)
+    key = (str(path), st.st_mtime_ns, st.st_size, display)
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = _CACHE[key] = _read_one(path, display)
+        if len(_CACHE) > 256:
+            _CACHE.pop(next(iter(_CACHE)))
+    return hit
+
+
+def _read_one(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

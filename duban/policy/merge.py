@@ -30,15 +30,13 @@ def _named_list(value: Any) -> bool:
 
 def annotate(data: Any, src: Source, path: Path = (), merged: Path = (),
              origins: Origins | None = None) -> Origins:
-    """Record that every node under ``data`` comes from ``src``."""
+    """Record that the subtree at ``merged`` comes from ``src`` at ``path``.
+
+    Only subtree roots are recorded: a location lookup walks up to the deepest recorded
+    prefix, so one entry serves a whole subtree written in one file.
+    """
     origins = {} if origins is None else origins
     origins[merged] = (src, path)
-    if isinstance(data, dict):
-        for k, v in data.items():
-            annotate(v, src, (*path, k), (*merged, k), origins)
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            annotate(v, src, (*path, i), (*merged, i), origins)
     return origins
 
 
@@ -50,10 +48,17 @@ def merge(base: Any, base_origins: Origins, over: Any, src: Source) -> tuple[Any
 
 
 def _copy_origins(base_origins: Origins, old: Path, new: Path, out: Origins) -> None:
-    n = len(old)
+    """Carry the origin of the base subtree at ``old`` (now at ``new``) into ``out``."""
+    for n in range(len(old), -1, -1):
+        hit = base_origins.get(old[:n])
+        if hit is not None:
+            src, spath = hit
+            out[new] = (src, (*spath, *old[n:]))
+            break
+    k = len(old)
     for p, o in base_origins.items():
-        if p[:n] == old:
-            out[(*new, *p[n:])] = o
+        if len(p) > k and p[:k] == old:
+            out[(*new, *p[k:])] = o
 
 
 def _merge(base: Any, bo: Origins, bpath: Path, over: Any, src: Source, opath: Path,

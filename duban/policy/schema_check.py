@@ -49,6 +49,15 @@ def load_schema() -> dict[str, Any]:
 
 
 @cache
+def _fast_validator() -> Any:
+    """A fastjsonschema-compiled check for the common case (a valid document, ~1 ms);
+    only a failing document is re-checked by jsonschema for every located error."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema())
+
+
+@cache
 def _validator() -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(load_schema(),
                                       format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
@@ -169,6 +178,11 @@ def check(source: Source) -> list[Problem]:
 
 
 def check_data(data: Any, source: Source) -> list[Problem]:
+    try:
+        _fast_validator()(data)
+        return []
+    except Exception:  # any failure: let jsonschema explain it fully
+        pass
     problems: list[Problem] = []
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for err in errors:
