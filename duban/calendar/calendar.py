@@ -5,8 +5,9 @@ after D" or "how many working days between A and B", often thousands of times in
 replay or a simulation. A day-by-day loop over a holiday table costs hundreds of
 microseconds per question; here each question is a few list lookups.
 
-Scheme: over the known range (whole years) ``_cum[i + 1]`` is the number of working days
-from the first known day up to and including day ``i`` (``_cum[0] == 0``), and
+Scheme: over the known range (whole years) ``_upto[i]`` (``== _cum[i + 1]``) is the number
+of working days from the first known day up to and including day ``i`` (``_cum[0] == 0``),
+and
 ``_wd_dates[k - 1]`` is the ``k``-th working day. Call ``C(d)`` the count up to ``d`` and
 ``W(k)`` the ``k``-th working day; then
 
@@ -75,6 +76,7 @@ class WorkCalendar:
         "_nwd",
         "_rest_dates",
         "_rest_ords",
+        "_upto",
         "_version",
         "_wd_dates",
         "_wd_ords",
@@ -85,6 +87,7 @@ class WorkCalendar:
     _additions: CalendarAdditions
     _beyond: BeyondKnownData
     _cum: list[int]
+    _upto: list[int]
     _data: CalendarData | None
     _first: dt.date
     _first_ord: int
@@ -138,6 +141,7 @@ class WorkCalendar:
             "_additions": additions,
             "_beyond": beyond_known_data,
             "_cum": cum,
+            "_upto": cum[1:],
             "_data": data,
             "_first": first,
             "_first_ord": first_ord,
@@ -223,10 +227,14 @@ class WorkCalendar:
         :meth:`next_workday` to roll a day forward).
         """
         i = d.toordinal() - self._first_ord
-        if n > 0 and 0 <= i < self._n:
-            j = self._cum[i + 1] + n - 1
-            if j < self._nwd:
-                return self._wd_dates[j]
+        if n > 0 and i >= 0:
+            # The hot path: two list lookups. An IndexError (d or the result beyond the
+            # data) is rare and falls through to the general path, which raises or
+            # answers by the weekday rule.
+            try:
+                return self._wd_dates[self._upto[i] + n - 1]
+            except IndexError:
+                pass
         if n == 0:
             return d
         o = d.toordinal()
@@ -239,10 +247,12 @@ class WorkCalendar:
         first = self._first_ord
         ia = a.toordinal() - first
         ib = b.toordinal() - first
-        n = self._n
-        if 0 <= ia < n and 0 <= ib < n:
-            cum = self._cum
-            return cum[ib + 1] - cum[ia + 1]
+        if ia >= 0 and ib >= 0:
+            upto = self._upto
+            try:
+                return upto[ib] - upto[ia]
+            except IndexError:  # beyond the data: the general path raises or extrapolates
+                pass
         return self._count(b.toordinal(), b) - self._count(a.toordinal(), a)
 
     def next_workday(self, d: dt.date) -> dt.date:
