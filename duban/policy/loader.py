@@ -144,3 +144,12 @@ def validate_paths(paths: list[str]) -> dict[str, list[Problem]]:
         except PolicyError as err:
             out[path] = list(err.problems)
     return out
+
+
+def policy_from_document(document: dict[str, Any], path: str) -> Policy:
+    """Compile a stored, already merged policy document (a pinned version kept in a
+    store); it was valid when stored, so problems here mean the store was tampered with."""
+    policy, problems = compile_policy(document, lambda _p: None, path, {})
+    if problems or policy is None:
+        raise PolicyError(problems)
+    return policy

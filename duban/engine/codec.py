@@ -1,0 +1,97 @@
+"""JSON for events and item states, for stores and the outbox.
+
+Why a hand-written codec: the values are frozen dataclasses holding datetimes, tuples,
+frozensets and nested records; a store must write them as plain JSON (one column) and
+read back *equal* objects, so that replay from the stored log equals the stored
+projection. Instants are ISO 8601 with their offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any
+
+from duban.engine.model import (
+    Actor,
+    DueInfo,
+    Event,
+    FiredTimer,
+    ItemState,
+    PenaltyEntry,
+    Pending,
+)
+
+_DT = "$dt"
+
+
+def _enc(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {_DT: value.isoformat()}
+    if isinstance(value, frozenset | set):
+        return sorted(_enc(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_enc(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _enc(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _enc(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def _dec(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {_DT}:
+            return dt.datetime.fromisoformat(value[_DT])
+        return {k: _dec(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dec(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(_enc(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def encode_event(e: Event) -> str:
+    return dumps(e)
+
+
+def decode_event(text: str) -> Event:
+    d = _dec(json.loads(text))
+    actor = d.get("actor")
+    return Event(d["action"], d["at"], _actor(actor) if actor else None,
+                 _freeze(d.get("data") or {}), d.get("key"))
+
+
+def _actor(d: Mapping[str, Any]) -> Actor:
+    return Actor(d.get("person"), d.get("department"), frozenset(d.get("roles") or ()))
+
+
+def _freeze(value: Any) -> Any:
+    """Lists inside event data come back as lists (as written); mappings as dicts."""
+    return value
+
+
+def encode_item(item: ItemState) -> str:
+    return dumps(item)
+
+
+def decode_item(text: str) -> ItemState:
+    d = _dec(json.loads(text))
+    pending = d.get("pending")
+    due_info = d.get("due_info")
+    d.update(
+        assist=tuple(d["assist"]), handoff=tuple(d["handoff"]),
+        children_open=frozenset(d["children_open"]), keys=frozenset(d["keys"]),
+        pending=Pending(pending["purpose"], pending["chain"], pending["step"],
+                        pending["since"], pending["request"],
+                        tuple(tuple(a) for a in pending["approvals"])) if pending else None,
+        due_info=DueInfo(**due_info) if due_info else None,
+        fired=tuple(FiredTimer(**f) for f in d["fired"]),
+        penalties=tuple(PenaltyEntry(**{**p, "measures": tuple(p["measures"])})
+                        for p in d["penalties"]),
+    )
+    return ItemState(**d)

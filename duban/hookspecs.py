@@ -1,0 +1,101 @@
+"""Every extension point of duban, in one module (pluggy hook specifications).
+
+Plugins implement these with ``@duban.hookspecs.hookimpl`` and are found through the
+``duban`` entry-point group or a deployment's ``plugins/`` folder. Built-in behaviour
+(the SQLite store, the console notifier, the markdown renderer) registers through the
+same hooks. Call sites never touch ``pm.hook`` directly: they use
+:class:`duban.plugins.Hooks`.
+
+Registries take a ``register(name, obj)`` callback; registering a name twice fails at
+start-up, naming both plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+import pluggy
+
+if TYPE_CHECKING:
+    from duban.calendar.data import CalendarAdditions
+    from duban.engine.model import Effect, Event, ItemState
+
+hookspec = pluggy.HookspecMarker("duban")
+hookimpl = pluggy.HookimplMarker("duban")
+
+Register = Callable[[str, Any], None]
+
+# ----------------------------------------------------------------------------------------
+# Start-up: registries. Called once when the plugin manager is built; every
+# implementation is called (no first-result).
+# ----------------------------------------------------------------------------------------
+
+
+@hookspec
+def duban_register_stores(register: Register) -> None:
+    """Register store factories: ``register("sqlite", factory)``.
+
+    ``factory(url: str) -> Store`` opens a store for a URL such as ``sqlite:///x.db`` or
+    ``postgresql://…``; the scheme before ``:`` selects the factory by name.
+    """
+
+
+@hookspec
+def duban_register_notifiers(register: Register) -> None:
+    """Register notifier factories: ``register("smtp", factory)``.
+
+    ``factory(config: dict) -> Notifier``; a notifier has ``send(message: OutboxMessage)``
+    and raises :class:`duban.notify.base.DeliveryError` (``retry=True`` for temporary
+    failures) when a message could not be delivered.
+    """
+
+
+@hookspec
+def duban_register_renderers(register: Register) -> None:
+    """Register document renderers: ``register("md", render)`` where
+    ``render(template_text: str, context: dict) -> bytes``."""
+
+
+@hookspec
+def duban_register_conditions(register: Register) -> None:
+    """Register named boolean conditions usable by deployments in guards:
+    ``register("is_key_project", func)`` where ``func(item: ItemState) -> bool``."""
+
+
+@hookspec
+def duban_register_commands(cli: click.Group) -> None:
+    """Add CLI commands to the ``duban`` group (``cli.add_command(cmd)``)."""
+
+
+# ----------------------------------------------------------------------------------------
+# Policies and calendars: called when a policy is loaded.
+# ----------------------------------------------------------------------------------------
+
+
+@hookspec
+def duban_calendar_additions(policy_id: str) -> CalendarAdditions | None:
+    """Extra rest days and working days for a policy's calendar (e.g. 2027's official
+    arrangement, or an office's own rest days). Every non-None result is merged."""
+
+
+@hookspec(firstresult=True)
+def duban_directory_lookup(person: str) -> dict[str, Any] | None:
+    """The organisation directory: ``{"department": "财务部", "roles": ["主办部门"]}`` for a
+    person, or None if unknown to this plugin. The first non-None result wins."""
+
+
+# ----------------------------------------------------------------------------------------
+# Runtime: called by the service AFTER the transaction that wrote the events committed.
+# ----------------------------------------------------------------------------------------
+
+
+@hookspec
+def duban_event_applied(item: ItemState, events: Sequence[Event],
+                        effects: Sequence[Effect]) -> None:
+    """Observe an applied command: the new item state, the events written, the effects.
+
+    Called after commit, so an observer never sees a write that might roll back. The
+    return value is ignored; an exception in an observer is logged, not raised.
+    """

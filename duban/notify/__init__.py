@@ -1,0 +1,1 @@
+"""Notifiers: deliver outbox messages (console built in; SMTP e-mail and JSON webhooks)."""

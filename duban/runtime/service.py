@@ -1,0 +1,252 @@
+"""The imperative shell: commands in, one transaction per command, notices out.
+
+``Service.act`` loads the item and the policy version it is pinned to, asks the pure core
+to apply the event, and writes the events, the projection, the penalty ledger and the
+outbox rows in one store transaction (retrying on a concurrent update). Observers hear
+about it only after the commit. ``tick`` fires due timers through the same path;
+``deliver`` hands outbox rows to notifiers with retries and a dead-letter state.
+
+This is the only layer that may read the clock, and only as a default for ``now``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from duban.engine.core import ActionRefused, engine_for
+from duban.engine.model import SYSTEM, Actor, Effect, Event, ItemState, PenaltyEntry
+from duban.engine.timers import next_due
+from duban.errors import DubanError
+from duban.notify.base import DeliveryError, Notifier
+from duban.plugins import Hooks
+from duban.policy.model import Policy
+from duban.store.base import Commit, ConcurrencyError, OutboxDraft, Store
+
+log = logging.getLogger("duban.service")
+MAX_CONFLICT_RETRIES = 20
+
+
+class UnknownItem(DubanError):
+    def __init__(self, item_id: str) -> None:
+        super().__init__(f"没有事项 '{item_id}' / unknown item", "unknown_item")
+
+
+@dataclass
+class DeliveryPolicy:
+    """Retries with exponential backoff; dead-letter after ``max_attempts``."""
+
+    max_attempts: int = 8
+    base_delay: dt.timedelta = dt.timedelta(minutes=1)
+    max_delay: dt.timedelta = dt.timedelta(hours=6)
+
+    def retry_at(self, now: dt.datetime, attempts: int) -> dt.datetime | None:
+        if attempts >= self.max_attempts:
+            return None
+        return now + min(self.base_delay * (2 ** (attempts - 1)), self.max_delay)
+
+
+@dataclass
+class Service:
+    store: Store
+    policies: Mapping[str, Policy]  # by id (current versions)
+    hooks: Hooks | None = None
+    channels: Sequence[str] = ("console",)
+    notifiers: dict[str, Notifier] = field(default_factory=dict)
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+
+    def __post_init__(self) -> None:
+        self._by_hash = {p.content_hash: p for p in self.policies.values()}
+        for p in self.policies.values():
+            self.store.save_policy(p.content_hash, p.id,
+                                   json.dumps(dict(p.raw), ensure_ascii=False, sort_keys=True))
+
+    # -- policies ----------------------------------------------------------------------------
+    def policy_for(self, item: ItemState) -> Policy:
+        """The policy version the item was created under (content hash)."""
+        hit = self._by_hash.get(item.policy_hash)
+        if hit is not None:
+            return hit
+        doc = self.store.policy_document(item.policy_hash)
+        if doc is None:
+            raise DubanError(f"事项 {item.id} 所依据的策略版本 {item.policy_hash} 不在库中 / "
+                             "policy version missing", "validation_error")
+        from duban.policy.loader import policy_from_document
+
+        policy = policy_from_document(json.loads(doc), f"<stored {item.policy_hash}>")
+        self._by_hash[item.policy_hash] = policy
+        return policy
+
+    # -- commands ----------------------------------------------------------------------------
+    def create(self, item_id: str, policy_id: str, data: Mapping[str, Any], actor: Actor,
+               at: dt.datetime, key: str | None = None) -> ItemState:
+        if policy_id not in self.policies:
+            raise DubanError(f"没有策略 '{policy_id}'，已加载：{'、'.join(self.policies)} / "
+                             "unknown policy", "validation_error")
+        if self.store.load(item_id) is not None and not (key and self.store.has_key(key)):
+            raise DubanError(f"事项 '{item_id}' 已存在 / item exists", "validation_error")
+        return self.act(item_id, "create", actor, data, at, key, policy_id=policy_id)
+
+    def act(self, item_id: str, action: str, actor: Actor | None, data: Mapping[str, Any],
+            at: dt.datetime, key: str | None = None, *, policy_id: str | None = None
+            ) -> ItemState:
+        """Apply one command; returns the new item. Refusals raise ActionRefused and write
+        nothing; a retried command with the same ``key`` returns the stored item."""
+        for _ in range(MAX_CONFLICT_RETRIES):
+            if key is not None and self.store.has_key(key):
+                item = self.store.load(item_id)
+                if item is None:
+                    raise UnknownItem(item_id)
+                return item
+            item = self.store.load(item_id)
+            if item is None:
+                if policy_id is None:
+                    raise UnknownItem(item_id)
+                item = engine_for(self.policies[policy_id]).new_item(item_id)
+            try:
+                return self._apply(item, [Event(action, at, actor, dict(data), key)])
+            except ConcurrencyError:
+                continue
+        raise DubanError(f"事项 {item_id} 更新冲突过多，请重试 / too many conflicts", "conflict")
+
+    def _apply(self, item: ItemState, events: list[Event]) -> ItemState:
+        policy = self.policy_for(item)
+        engine = engine_for(policy)
+        expected = item.seq
+        written: list[Event] = []
+        effects: list[Effect] = []
+        ledger: list[PenaltyEntry] = []
+        queue = list(events)
+        while queue:
+            event = queue.pop(0)
+            before = len(item.penalties)
+            item, eff = engine.apply(item, event, event.at)
+            written.append(event)
+            effects.extend(eff)
+            ledger.extend(item.penalties[before:])
+            for e in eff:
+                if e.kind == "number_needed" and policy.numbering:
+                    year = event.at.year
+                    n = self.store.next_number(policy.id, year)
+                    queue.insert(0, Event("number", event.at, None, {
+                        "number": policy.numbering.format(year=year, seq=n)}))
+        if item.number is None and policy.numbering and policy.numbering_on == "create" \
+                and item.created_at is not None:
+            year = item.created_at.year
+            n = self.store.next_number(policy.id, year)
+            numbered = Event("number", written[-1].at, None, {
+                "number": policy.numbering.format(year=year, seq=n)})
+            item, _ = engine.apply(item, numbered)
+            written.append(numbered)
+        outbox = list(self._drafts(policy, item, expected, effects))
+        self.store.commit(Commit(item, written, expected, next_due(policy, item), outbox,
+                                 ledger))
+        for e in effects:
+            if e.kind == "subitem_closed":
+                self._roll_up(str(e.data["parent"]), "subitem_closed", item.id, written[-1].at)
+        if written and written[0].action == "create" and item.parent:
+            self._roll_up(item.parent, "subitem_added", item.id, written[0].at)
+        if self.hooks is not None:
+            self.hooks.event_applied(item, written, effects)
+        return item
+
+    def _roll_up(self, parent: str, action: str, child: str, at: dt.datetime) -> None:
+        for _ in range(MAX_CONFLICT_RETRIES):
+            item = self.store.load(parent)
+            if item is None:
+                return
+            try:
+                self._apply(item, [Event(action, max(at, item.last_at or at), None,
+                                         {"child": child})])
+                return
+            except ConcurrencyError:
+                continue
+
+    def _drafts(self, policy: Policy, item: ItemState, seq0: int,
+                effects: Iterable[Effect]) -> Iterable[OutboxDraft]:
+        """Outbox rows for the notices among the effects, one per channel and recipient."""
+        n = 0
+        for e in effects:
+            if e.kind not in ("notify", "approval_requested"):
+                continue
+            recipients = [str(r) for r in e.data.get("to") or [] if r]
+            for recipient in recipients:
+                n += 1
+                payload = {
+                    "subject": f"【{policy.name}】{e.data.get('name') or e.data.get('step') or '通知'}",
+                    "item": item.id, "title": item.title, "kind": e.data.get("kind") or e.kind,
+                    "name": e.data.get("name") or e.data.get("step"),
+                    "due": item.due.isoformat() if item.due else None,
+                    "at": e.data.get("at"), "confidential": item.confidential,
+                }
+                for channel in self.channels:
+                    yield OutboxDraft(f"{item.id}:{seq0}:{n}:{recipient}:{channel}", channel,
+                                      recipient, payload)
+
+    # -- timers ------------------------------------------------------------------------------
+    def tick(self, now: dt.datetime, limit: int = 1000) -> int:
+        """Fire every timer due at ``now`` (each at its scheduled instant); returns the count."""
+        fired = 0
+        while True:
+            ids = self.store.due(now, limit)
+            if not ids:
+                return fired
+            progressed = False
+            for item_id in ids:
+                item = self.store.load(item_id)
+                if item is None:
+                    continue
+                engine = engine_for(self.policy_for(item))
+                events = engine.tick(item, now)[:1]
+                if not events:
+                    continue
+                try:
+                    self._apply(item, events)
+                    fired += 1
+                    progressed = True
+                except ConcurrencyError:  # another worker fired it; it will be re-read
+                    progressed = True
+                except ActionRefused:
+                    log.warning("timer on %s refused; schedule moved", item_id)
+            if not progressed:
+                return fired
+
+    # -- delivery ----------------------------------------------------------------------------
+    def deliver(self, now: dt.datetime, limit: int = 100) -> tuple[int, int]:
+        """Deliver due outbox messages; returns (sent, failed)."""
+        sent = failed = 0
+        for msg in self.store.outbox_due(now, limit):
+            notifier = self.notifiers.get(msg.channel)
+            if notifier is None:
+                self.store.outbox_failed(msg.id, f"没有配置通知渠道 {msg.channel}", None)
+                failed += 1
+                continue
+            try:
+                notifier.send(msg)
+            except DeliveryError as exc:
+                retry = self.delivery.retry_at(now, msg.attempts + 1) if exc.retry else None
+                self.store.outbox_failed(msg.id, str(exc), retry)
+                failed += 1
+                continue
+            self.store.outbox_done(msg.id, now)
+            sent += 1
+        return sent, failed
+
+
+def visible_to(policy: Policy, item: ItemState, actor: Actor) -> bool:
+    """Whether ``actor`` may see the item: anyone for ordinary items; for a confidential
+    (保密) one only its departments, the supervising office and leaders the policy names."""
+    if not item.confidential:
+        return True
+    if actor.department and (actor.department == item.department or
+                             actor.department in item.assist or
+                             actor.department in item.handoff):
+        return True
+    return bool(actor.roles & policy.confidential_visible_to)
+
+
+__all__ = ["SYSTEM", "DeliveryPolicy", "Service", "UnknownItem", "visible_to"]

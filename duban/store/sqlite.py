@@ -1,0 +1,283 @@
+"""The built-in store: one SQLite file, zero set-up (WAL, synchronous=FULL, busy timeout).
+
+Each :class:`SqliteStore` owns one connection; give each thread or process its own. A
+commit runs in ``BEGIN IMMEDIATE`` so concurrent writers queue on the file lock (up to
+the busy timeout, then a few retries) instead of failing half-way; "database is locked"
+never reaches the user as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from duban.engine import codec
+from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.store.base import Commit, ConcurrencyError, OutboxMessage, StoreError
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_core", """
+        CREATE TABLE policies (
+            content_hash TEXT PRIMARY KEY, policy_id TEXT NOT NULL, document TEXT NOT NULL);
+        CREATE TABLE events (
+            item_id TEXT NOT NULL, seq INTEGER NOT NULL, at TEXT NOT NULL,
+            action TEXT NOT NULL, body TEXT NOT NULL, idem_key TEXT UNIQUE,
+            PRIMARY KEY (item_id, seq));
+        CREATE TABLE items (
+            item_id TEXT PRIMARY KEY, policy_id TEXT NOT NULL, policy_hash TEXT NOT NULL,
+            state TEXT NOT NULL, lead TEXT, confidential INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL, next_due INTEGER, body TEXT NOT NULL);
+        CREATE INDEX items_next_due ON items (next_due) WHERE next_due IS NOT NULL;
+        CREATE TABLE ledger (
+            item_id TEXT NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
+            target TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY (item_id, seq, n));
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+            payload TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER NOT NULL,
+            last_error TEXT, sent_at TEXT);
+        CREATE INDEX outbox_pending ON outbox (next_attempt) WHERE status = 'pending';
+        CREATE TABLE numbers (
+            policy_id TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+            PRIMARY KEY (policy_id, year));
+    """),
+)
+
+
+def epoch(at: dt.datetime | None) -> int | None:
+    return None if at is None else int(at.timestamp())
+
+
+class SqliteStore:
+    name = "sqlite"
+
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000) -> None:
+        self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000,
+                                        isolation_level=None, check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"无法打开数据库 {self.path}：{exc} / cannot open database") from None
+        self.lock = threading.RLock()
+
+    # -- schema ----------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        with self.lock:
+            self._write("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+                        "applied_at TEXT NOT NULL)")
+            done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+            applied = []
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                self._transaction(lambda c, sql=sql, name=name: (
+                    c.executescript_in_tx(sql),
+                    c.execute("INSERT INTO migrations VALUES (?, ?)",
+                              (name, dt.datetime.now(dt.UTC).isoformat()))))
+                applied.append(name)
+            return applied
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _write(self, sql: str, params: tuple[object, ...] = ()) -> None:
+        self._transaction(lambda c: c.execute(sql, params))
+
+    def _transaction(self, body: object) -> None:
+        """Run ``body(cursor)`` inside BEGIN IMMEDIATE … COMMIT, retrying on a busy file."""
+        delay = 0.05
+        for attempt in range(8):
+            with self.lock:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        time.sleep(delay * (attempt + 1))
+                        continue
+                    raise StoreError(f"数据库错误：{exc} / database error") from None
+                try:
+                    body(_Tx(self.conn))  # type: ignore[operator]
+                    self.conn.execute("COMMIT")
+                    return
+                except BaseException as exc:
+                    self.conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.OperationalError):
+                        if "full" in str(exc):
+                            raise StoreError(f"磁盘已满，未写入任何内容：{exc} / disk full, nothing "
+                                             "written") from None
+                        if "locked" in str(exc) or "busy" in str(exc):
+                            time.sleep(delay * (attempt + 1))
+                            continue
+                        raise StoreError(f"数据库错误：{exc} / database error") from None
+                    if isinstance(exc, sqlite3.Error):
+                        raise StoreError(f"数据库错误：{exc} / database error") from None
+                    raise
+        raise StoreError("数据库持续繁忙，请稍后重试 / database stayed busy, retry later")
+
+    # -- policies ----------------------------------------------------------------------------
+    def save_policy(self, content_hash: str, policy_id: str, document: str) -> None:
+        self._write("INSERT OR IGNORE INTO policies VALUES (?, ?, ?)",
+                    (content_hash, policy_id, document))
+
+    def policy_document(self, content_hash: str) -> str | None:
+        row = self.conn.execute("SELECT document FROM policies WHERE content_hash = ?",
+                                (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    # -- items and events --------------------------------------------------------------------
+    def load(self, item_id: str) -> ItemState | None:
+        row = self.conn.execute("SELECT body FROM items WHERE item_id = ?",
+                                (item_id,)).fetchone()
+        return codec.decode_item(row[0]) if row else None
+
+    def events(self, item_id: str) -> list[Event]:
+        return [codec.decode_event(r[0]) for r in self.conn.execute(
+            "SELECT body FROM events WHERE item_id = ? ORDER BY seq", (item_id,))]
+
+    def has_key(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM events WHERE idem_key = ?",
+                                 (key,)).fetchone() is not None
+
+    def commit(self, c: Commit) -> None:
+        item = c.item
+
+        def body(tx: _Tx) -> None:
+            row = tx.execute("SELECT seq FROM items WHERE item_id = ?", (item.id,)).fetchone()
+            current = row[0] if row else 0
+            if current != c.expected_seq:
+                raise ConcurrencyError(item.id, c.expected_seq, current)
+            seq = c.expected_seq
+            for e in c.events:
+                seq += 1
+                tx.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                           (item.id, seq, e.at.isoformat(), e.action, codec.encode_event(e),
+                            e.key))
+            tx.execute(
+                "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_id) "
+                "DO UPDATE SET state = excluded.state, lead = excluded.lead, "
+                "confidential = excluded.confidential, seq = excluded.seq, "
+                "next_due = excluded.next_due, body = excluded.body, "
+                "policy_hash = excluded.policy_hash",
+                (item.id, item.policy_id, item.policy_hash, item.state, item.department,
+                 int(item.confidential), seq, epoch(c.next_due), codec.encode_item(item)))
+            for n, entry in enumerate(c.ledger):
+                tx.execute("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?)",
+                           (item.id, seq, n, entry.target, entry.at.isoformat(),
+                            codec.dumps(entry)))
+            now = epoch(c.events[-1].at) if c.events else 0
+            for o in c.outbox:
+                tx.execute("INSERT OR IGNORE INTO outbox (item_id, dedupe_key, channel, "
+                           "recipient, payload, next_attempt) VALUES (?, ?, ?, ?, ?, ?)",
+                           (item.id, o.dedupe_key, o.channel, o.recipient,
+                            json.dumps(o.payload, ensure_ascii=False), now))
+
+        try:
+            self._transaction(body)
+        except sqlite3.IntegrityError as exc:  # pragma: no cover - guarded above
+            raise StoreError(f"写入冲突：{exc}") from None
+
+    def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]:
+        sql = "SELECT body FROM items" + (" WHERE policy_id = ?" if policy_id else "") + \
+            " ORDER BY item_id"
+        rows = self.conn.execute(sql, (policy_id,) if policy_id else ()).fetchall()
+        for r in rows:
+            yield codec.decode_item(r[0])
+
+    def due(self, now: dt.datetime, limit: int = 1000) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT item_id FROM items WHERE next_due IS NOT NULL AND next_due <= ? "
+            "ORDER BY next_due, item_id LIMIT ?", (epoch(now), limit))]
+
+    def next_number(self, policy_id: str, year: int) -> int:
+        out: list[int] = []
+
+        def body(tx: _Tx) -> None:
+            tx.execute("INSERT INTO numbers VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
+                       (policy_id, year))
+            tx.execute("UPDATE numbers SET seq = seq + 1 WHERE policy_id = ? AND year = ?",
+                       (policy_id, year))
+            out.append(tx.execute("SELECT seq FROM numbers WHERE policy_id = ? AND year = ?",
+                                  (policy_id, year)).fetchone()[0])
+
+        self._transaction(body)
+        return out[0]
+
+    # -- outbox ----------------------------------------------------------------------------
+    def _message(self, r: tuple[object, ...]) -> OutboxMessage:
+        return OutboxMessage(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]),  # type: ignore[call-overload]
+                             json.loads(str(r[5])), int(r[6]), str(r[7]),  # type: ignore[call-overload]
+                             None if r[8] is None else str(r[8]),
+                             dt.datetime.fromtimestamp(int(r[9]), dt.UTC))  # type: ignore[call-overload]
+
+    _COLS = "id, item_id, dedupe_key, channel, recipient, payload, attempts, status, " \
+            "last_error, next_attempt"
+
+    def outbox_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]:
+        return [self._message(r) for r in self.conn.execute(
+            f"SELECT {self._COLS} FROM outbox WHERE status = 'pending' AND next_attempt <= ? "
+            "ORDER BY id LIMIT ?", (epoch(now), limit))]
+
+    def outbox_done(self, message_id: int, at: dt.datetime) -> None:
+        self._write("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? "
+                    "WHERE id = ? AND status = 'pending'", (at.isoformat(), message_id))
+
+    def outbox_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
+        if retry_at is None:
+            self._write("UPDATE outbox SET status = 'dead', attempts = attempts + 1, "
+                        "last_error = ? WHERE id = ?", (error[:2000], message_id))
+        else:
+            self._write("UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+                        "next_attempt = ? WHERE id = ?",
+                        (error[:2000], epoch(retry_at), message_id))
+
+    def outbox_retry(self, message_id: int | None = None) -> int:
+        """Move dead-lettered messages (one, or all) back to pending."""
+        cur: list[int] = []
+
+        def body(tx: _Tx) -> None:
+            sql = "UPDATE outbox SET status = 'pending', attempts = 0 WHERE status = 'dead'"
+            r = tx.execute(sql + (" AND id = ?" if message_id is not None else ""),
+                           (message_id,) if message_id is not None else ())
+            cur.append(r.rowcount)
+
+        self._transaction(body)
+        return cur[0]
+
+    def outbox(self, status: str | None = None) -> list[OutboxMessage]:
+        sql = f"SELECT {self._COLS} FROM outbox" + (" WHERE status = ?" if status else "") + \
+            " ORDER BY id"
+        return [self._message(r) for r in self.conn.execute(sql, (status,) if status else ())]
+
+    def ledger(self) -> list[PenaltyEntry]:
+        out = []
+        for (body,) in self.conn.execute("SELECT body FROM ledger ORDER BY at, item_id, seq, n"):
+            d = codec._dec(json.loads(body))
+            out.append(PenaltyEntry(**{**d, "measures": tuple(d["measures"])}))
+        return out
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Tx:
+    """The cursor handed to a transaction body (executescript without its implicit COMMIT)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executescript_in_tx(self, script: str) -> None:
+        for stmt in (s.strip() for s in script.split(";")):
+            if stmt:
+                self.conn.execute(stmt)

@@ -1,0 +1,105 @@
+"""The service on a real SQLite file: one transaction per command, replay from the stored
+log equals the stored projection, timers fire once, notices go through the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from duban.engine.core import ActionRefused, replay
+from duban.engine.model import Actor
+from duban.notify.base import DeliveryError
+from duban.runtime.service import Service
+from duban.store.base import OutboxMessage
+from duban.store.sqlite import SqliteStore
+from tests.conftest import policy_at
+
+POLICY = policy_at(str(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml"))
+TZ = POLICY.timezone
+OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
+LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))
+FIN = Actor("张三", "财务部", frozenset({"lead_department"}))
+
+
+def at(day: int, hour: int = 9) -> dt.datetime:
+    return dt.datetime(2026, 9, day, hour, tzinfo=TZ)
+
+
+class Flaky:
+    name = "flaky"
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.sent: list[OutboxMessage] = []
+
+    def send(self, message: OutboxMessage) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise DeliveryError("receiver down")
+        self.sent.append(message)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Service:
+    store = SqliteStore(tmp_path / "duban.db")
+    assert store.migrate() == ["0001_core"]
+    assert store.migrate() == []  # named migrations run once
+    return Service(store, {"mech": POLICY}, channels=("flaky",),
+                   notifiers={"flaky": Flaky(2)})
+
+
+def test_commands_persist_and_replay(service: Service) -> None:
+    service.create("A", "mech", {"kind": "other", "lead": "财务部", "title": "资产清查"},
+                   OFFICE, at(21))
+    service.act("A", "approve", LEADER, {}, at(21, 10))
+    service.act("A", "confirm", FIN, {}, at(22))
+    item = service.store.load("A")
+    assert item is not None and item.state == "承办中"
+    assert item.number == "测督字〔2026〕1号"
+    assert item.due == dt.datetime(2026, 9, 29, 23, 59, 59, tzinfo=TZ)
+    events = service.store.events("A")
+    assert [e.action for e in events] == ["create", "number", "approve", "confirm"]
+    assert replay(POLICY, "A", events) == item
+
+
+def test_refused_command_writes_nothing(service: Service) -> None:
+    service.create("A", "mech", {"kind": "other", "lead": "财务部"}, OFFICE, at(21))
+    before = service.store.events("A")
+    with pytest.raises(ActionRefused) as err:
+        service.act("A", "report", FIN, {}, at(21, 11))
+    assert err.value.code == "invalid_transition"
+    assert service.store.events("A") == before
+
+
+def test_idempotency_key_makes_retry_harmless(service: Service) -> None:
+    service.create("A", "mech", {"kind": "other", "lead": "财务部"}, OFFICE, at(21), key="k1")
+    service.create("A", "mech", {"kind": "other", "lead": "财务部"}, OFFICE, at(21), key="k1")
+    service.act("A", "approve", LEADER, {}, at(21, 10), key="k2")
+    service.act("A", "approve", LEADER, {}, at(21, 10), key="k2")
+    assert [e.action for e in service.store.events("A")] == ["create", "number", "approve"]
+
+
+def test_tick_fires_each_timer_once_and_notices_survive_a_down_receiver(
+        service: Service) -> None:
+    service.create("A", "mech", {"kind": "other", "lead": "财务部"}, OFFICE, at(21))
+    service.act("A", "approve", LEADER, {}, at(21, 10))
+    late = dt.datetime(2026, 10, 9, 12, tzinfo=TZ)
+    fired = service.tick(late)
+    assert fired >= 3  # 催办预告, 签收时限, 催办通知
+    assert service.tick(late) == 0  # nothing twice
+    item = service.store.load("A")
+    assert item is not None
+    assert [f.event for f in item.fired][:2] == ["pre_due_reminder", "step_overdue"]
+    flaky = service.notifiers["flaky"]
+    assert isinstance(flaky, Flaky)
+    total = len(service.store.outbox())
+    assert total >= fired
+    now = late
+    for _ in range(10):  # the receiver fails twice, then recovers
+        service.deliver(now)
+        now += dt.timedelta(hours=1)
+    assert len(flaky.sent) == total
+    assert len({m.dedupe_key for m in flaky.sent}) == total
+    assert all(m.status == "sent" for m in service.store.outbox())
