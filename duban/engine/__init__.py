@@ -1,0 +1,2 @@
+"""The pure core: apply(policy, item, event, now) -> (item, effects), timers, penalties,
+the scenario runner and outcome contract."""

@@ -1,0 +1,1 @@
+"""The imperative shell: the service (transactions, timers, outbox delivery)."""
