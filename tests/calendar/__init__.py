@@ -1,0 +1,1 @@
+"""Tests of the working-day calendar, durations, deadlines and the time CLI."""
