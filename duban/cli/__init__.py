@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "duban.cli.time_cmds",
     "duban.cli.engine_cmds",
     "duban.cli.demo_cmds",
+    "duban.cli.ops_cmds",
 )
 
 

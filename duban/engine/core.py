@@ -426,7 +426,8 @@ class Engine:
                                 "not scheduled", item=item.id, action="timer")
         w = work.fields
         w["fired"] = (*item.fired, FiredTimer(timer.name, timer.event, timer.at, timer.key))
-        to = [self.policy.word(r) for r in timer.to] or [item.department or ""]
+        to = [t for r in timer.to for t in penalty_rules.targets(self.policy, r, work.fields)] \
+            or [item.department or self.policy.word("lead_department")]
         work.effects.append(Effect("timer_fired", {"name": timer.name, "event": timer.event,
                                                    "at": timer.at.isoformat()}))
         work.effects.append(Effect("notify", {"kind": timer.event, "name": timer.name,

@@ -1,0 +1,41 @@
+"""Wiring a deployment together from its configuration: plugins, store, policies, service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from duban.errors import DubanError, PolicyError
+from duban.plugins import Hooks, make_plugin_manager
+from duban.policy.loader import load_policy
+from duban.policy.model import Policy
+from duban.policy.shipped import shipped_paths
+from duban.runtime.config import Config, resolve_secrets
+from duban.runtime.service import DeliveryPolicy, Service
+
+
+def load_policies(folders: list[str]) -> dict[str, Policy]:
+    """Every policy in the configured folders, then the shipped ones not overridden."""
+    out: dict[str, Policy] = {}
+    paths = [p for f in folders if Path(f).is_dir() for p in sorted(Path(f).glob("*.yaml"))]
+    paths += [p for p in shipped_paths() if p.stem not in {q.stem for q in paths}]
+    for path in paths:
+        try:
+            policy = load_policy(path)
+        except PolicyError as err:
+            raise DubanError(f"策略 {path} 无效：\n{err}", "validation_error") from None
+        out.setdefault(policy.id, policy)
+    return out
+
+
+def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
+    hooks = hooks or Hooks(make_plugin_manager(folder=cfg.plugins))
+    scheme = cfg.store.split(":", 1)[0] if "://" in cfg.store else "sqlite"
+    store = hooks.stores.get(scheme)(cfg.store)
+    store.migrate()
+    notifiers = {}
+    for name, conf in cfg.notifiers.items():
+        notifiers[name] = hooks.notifiers.get(name)(resolve_secrets(conf or {}, name))
+    delivery = DeliveryPolicy(cfg.max_attempts, dt.timedelta(seconds=cfg.base_delay_seconds))
+    return Service(store, load_policies(cfg.policies), hooks, tuple(notifiers), notifiers,
+                   delivery)

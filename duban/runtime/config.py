@@ -1,0 +1,84 @@
+"""A deployment's configuration: which store, which policies, which notifiers.
+
+Read from ``duban.yaml`` (or ``--config``/``DUBAN_CONFIG``); every key has a default so
+that nothing is needed to start (SQLite file ``duban.db``, the shipped policies, the
+console notifier). Secrets are written ``{"$env": "NAME"}`` and resolved when read, so
+they never sit in the file.
+
+```yaml
+store: sqlite:///duban.db            # or postgresql://user@/db?host=/tmp
+policies: [policies]                 # folders of policy files (the shipped ones are added)
+plugins: plugins                     # a folder of one-file plugins
+notifiers:
+  console: {}
+  smtp: {host: smtp.example.com, port: 587, sender: duban@example.com,
+         password: {$env: SMTP_PASSWORD}, recipients: {财务部: cw@example.com}}
+delivery: {max_attempts: 8, base_delay_seconds: 60}
+```
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from duban.errors import DubanError
+from duban.policy.yamlsrc import load_yaml_file
+
+
+@dataclass
+class Config:
+    store: str = "sqlite:///duban.db"
+    policies: list[str] = field(default_factory=lambda: ["policies"])
+    plugins: str | None = "plugins"
+    notifiers: dict[str, dict[str, Any]] = field(default_factory=lambda: {"console": {}})
+    max_attempts: int = 8
+    base_delay_seconds: int = 60
+    source: str | None = None
+
+
+def resolve_secrets(value: Any, where: str = "") -> Any:
+    """Replace ``{"$env": "NAME"}`` by the environment variable's value."""
+    if isinstance(value, dict):
+        if set(value) == {"$env"}:
+            name = str(value["$env"])
+            if name not in os.environ:
+                raise DubanError(f"配置 {where} 需要环境变量 {name}，但它未设置 / environment "
+                                 f"variable {name} is not set", "validation_error")
+            return os.environ[name]
+        return {k: resolve_secrets(v, f"{where}.{k}" if where else str(k))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_secrets(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def load_config(path: str | None = None, *, store: str | None = None) -> Config:
+    """The configuration from ``path`` (or ``DUBAN_CONFIG``, or ``./duban.yaml`` if it
+    exists), with ``store`` (or ``DUBAN_STORE``) overriding the store URL."""
+    cfg = Config()
+    path = path or os.environ.get("DUBAN_CONFIG") or (
+        "duban.yaml" if Path("duban.yaml").is_file() else None)
+    if path:
+        data = load_yaml_file(path).data or {}
+        if not isinstance(data, dict):
+            raise DubanError(f"{path}: 配置文件须是映射 / the config must be a mapping",
+                             "validation_error")
+        unknown = set(data) - {"store", "policies", "plugins", "notifiers", "delivery"}
+        if unknown:
+            raise DubanError(f"{path}: 不认识的配置项 {', '.join(sorted(unknown))}；可用：store, "
+                             "policies, plugins, notifiers, delivery / unknown keys",
+                             "validation_error")
+        cfg.store = str(data.get("store", cfg.store))
+        cfg.policies = [str(x) for x in data.get("policies", cfg.policies)]
+        cfg.plugins = data.get("plugins", cfg.plugins)
+        cfg.notifiers = dict(data.get("notifiers") or cfg.notifiers)
+        delivery = data.get("delivery") or {}
+        cfg.max_attempts = int(delivery.get("max_attempts", cfg.max_attempts))
+        cfg.base_delay_seconds = int(delivery.get("base_delay_seconds",
+                                                  cfg.base_delay_seconds))
+        cfg.source = path
+    cfg.store = store or os.environ.get("DUBAN_STORE") or cfg.store
+    return cfg
