@@ -43,7 +43,7 @@ MAX_NODES = 100_000
 MAX_DEPTH = 64
 """Nested mappings/sequences one file may hold (a real policy needs ~8)."""
 
-#: libyaml when available; the pure-Python parser gives the same events, ~10x slower.
+#: libyaml when available; the pure-Python parser gives the same events, ~20x slower.
 _LOADER: type = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
 Path = tuple[Any, ...]
@@ -62,7 +62,11 @@ _INVALID = object()  # stands for a value already reported as a problem
 
 
 class _Slot:
-    """A path component no real key can equal: a merge value (``<<``), a discarded value."""
+    """A path component no real key can equal, for a value that is not stored under its key.
+
+    A duplicate key's value is still read (to find problems inside it) under ``_Slot(key)``,
+    so it cannot overwrite the marks of the first occurrence.
+    """
 
     __slots__ = ("name",)
 
@@ -71,6 +75,12 @@ class _Slot:
 
     def __repr__(self) -> str:
         return self.name
+
+
+class _Merge(_Slot):
+    """Where the value of a merge key ``<<`` is read, before it is merged."""
+
+    __slots__ = ()
 
 
 _KEY = _Slot("?")  # path of a collection written as a mapping key (refused)
@@ -139,9 +149,11 @@ def load_yaml_file(path: str | os.PathLike[str], *, max_nodes: int = MAX_NODES,
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
+        why = ("找不到文件" if isinstance(exc, FileNotFoundError) else
+               "这是一个目录" if isinstance(exc, IsADirectoryError) else "读取失败")
         raise PolicyError([Problem(
-            "yaml.io", f"无法读取文件：{exc.strerror or exc} / cannot read the file: "
-            f"{exc.strerror or exc}", None, value=file,
+            "yaml.io", f"无法读取文件（{why}）/ cannot read the file: {exc.strerror or exc}",
+            None, value=file,
             hint="检查路径和读取权限 / check the path and the permissions")]) from None
     try:
         text = raw.decode("utf-8")
@@ -156,15 +168,14 @@ def load_yaml_file(path: str | os.PathLike[str], *, max_nodes: int = MAX_NODES,
 class _Frame:
     """An open mapping or sequence while its events are read."""
 
-    __slots__ = ("anchor", "height", "is_key", "is_map", "key", "key_mark", "mark", "merge",
-                 "path", "start", "value")
+    __slots__ = ("anchor", "height", "is_key", "is_map", "key", "key_mark", "merge", "path",
+                 "start", "value")
 
-    def __init__(self, value: Any, path: Path, mark: Any, anchor: str | None, start: int,
+    def __init__(self, value: Any, path: Path, anchor: str | None, start: int,
                  is_key: bool) -> None:
         self.value = value
         self.is_map = type(value) is dict
         self.path = path
-        self.mark = mark
         self.anchor = anchor
         self.start = start
         self.is_key = is_key
@@ -260,22 +271,15 @@ class _Builder:
                     self.empty = plain and tag is None and ev.value == ""
                     continue
                 top = stack[-1]
-                if top.is_map:
-                    if top.key is None:
-                        self._key(top, value, ev.start_mark, plain and ev.value == "<<"
-                                  and tag is None)
-                        continue
-                    key = top.key
-                    marks[(*top.path, key)] = (top.key_mark, ev.start_mark)
-                    if type(key) is str:
-                        top.value[key] = value
-                    elif key.name == "<<":
-                        top.merge = (value, (*top.path, key), ev.start_mark)
-                    top.key = None
-                else:
+                if not top.is_map:
                     seq = top.value
                     marks[(*top.path, len(seq))] = (None, ev.start_mark)
                     seq.append(value)
+                elif top.key is None:
+                    self._key(top, value, ev.start_mark, plain and tag is None and value == "<<")
+                else:
+                    self._place(top, value, ev.start_mark)
+                    top.key = None
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 self.count += 1
                 if self.count > self.max_nodes:
@@ -296,10 +300,10 @@ class _Builder:
                         is_key = True
                         path = (*top.path, _KEY)
                         self._refuse_key(top, value, ev.start_mark)
-                        top.key, top.key_mark = _Slot("refused"), ev.start_mark
+                        top.key, top.key_mark = _Slot("?"), ev.start_mark
                     else:
                         path = self._place(top, value, ev.start_mark)
-                stack.append(_Frame(value, path, ev.start_mark, ev.anchor, self.count, is_key))
+                stack.append(_Frame(value, path, ev.anchor, self.count, is_key))
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
                 if frame.merge is not None:
@@ -350,7 +354,7 @@ class _Builder:
         self.marks[path] = (top.key_mark, mark)
         if type(key) is str:
             top.value[key] = value
-        elif key.name == "<<":
+        elif type(key) is _Merge:
             top.merge = (value, path, mark)
         return path
 
@@ -360,20 +364,20 @@ class _Builder:
         if merge:
             if top.merge is not None:
                 self._duplicate(top, "<<", self.marks[top.merge[1]][0], mark)
-                top.key = _Slot("duplicate")
-            else:
                 top.key = _Slot("<<")
+            else:
+                top.key = _Merge("<<")
         elif type(key) is str:
             if key in top.value:
                 first = self.marks[(*top.path, key)][0]
                 self._duplicate(top, key, first, mark)
-                top.key = _Slot("duplicate")
+                top.key = _Slot(key)
             else:
                 top.key = key
         else:
             if key is not _INVALID:
                 self._refuse_key(top, key, mark)
-            top.key = _Slot("refused")
+            top.key = _Slot("?")
 
     def _alias(self, ev: Any) -> None:
         """Copy an anchored value, counting its nodes and depth against the limits."""
@@ -455,23 +459,23 @@ class _Builder:
             f"merge both into line {first_line}"))
 
     def _refuse_key(self, top: _Frame, key: Any, mark: Any) -> None:
+        shown = ""
         if isinstance(key, dict | list):
             kind = "映射" if isinstance(key, dict) else "列表"
             en = "mapping" if isinstance(key, dict) else "sequence"
             msg = f"映射的键不能是{kind} / a mapping key cannot be a {en}"
             hint = "键只写字符串；检查是否多写了 '?'、'[' 或 '{' / keys are strings; look for a " \
                    "stray '?', '[' or '{'"
-        elif not (written := _written(self.text, mark)):
+        elif not (shown := _written(self.text, mark)):
             msg = "缺少键名 / the key is missing before ':'"
             hint = "在冒号前写上键名 / write the key before the ':'"
         else:
             en = type(key).__name__ if key is not None else "null"
-            msg = (f"映射的键必须是字符串，{written} 会被读成{_kind(key)} / mapping keys must be "
-                   f"strings; {written} reads as {en}")
-            hint = f'给键加引号，例如 "{written}": / quote the key, e.g. "{written}":'
-        shown = None if isinstance(key, dict | list) else _written(self.text, mark) or None
+            msg = (f"映射的键必须是字符串，{shown} 会被读成{_kind(key)} / mapping keys must be "
+                   f"strings; {shown} reads as {en}")
+            hint = f'给键加引号，例如 "{shown}": / quote the key, e.g. "{shown}":'
         self.problems.append(Problem("yaml.key_type", msg, self._loc(mark), _context(top.path),
-                                     shown, "字符串键 / a string key", hint))
+                                     shown or None, "字符串键 / a string key", hint))
 
     def _tagged_scalar(self, ev: Any) -> Any:
         tag, v = ev.tag, ev.value
@@ -729,7 +733,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
         zh, en = "列表里混入了不以 '- ' 开头的行", "a line inside a list does not start with '- '"
         hint = "每个列表项以 '- ' 开头；若属于上一项，请再缩进 / start each item with '- ', or " \
                "indent it further if it belongs to the item above"
-    elif "block sequence entries are not allowed" in problem:
+    elif "sequence entries are not allowed" in problem:
         zh, en = "'- ' 不能出现在这里", "a '- ' list entry cannot appear here"
         hint = "列表项另起一行并缩进 / start list items on their own, indented lines"
     elif ("',' or ']'" in problem or "',' or '}'" in problem

@@ -1,0 +1,1 @@
+"""Tests of the strict YAML source loader (duban.policy.yamlsrc)."""
