@@ -111,8 +111,8 @@ class Duration:
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"unit must be one of {UNITS}, not {self.unit!r}")
-        if not 1 <= self.amount <= MAX_AMOUNT:
-            raise ValueError(f"amount must be 1..{MAX_AMOUNT}, not {self.amount!r}")
+        if not 0 <= self.amount <= MAX_AMOUNT:
+            raise ValueError(f"amount must be 0..{MAX_AMOUNT}, not {self.amount!r}")
 
     def to_text_zh(self) -> str:
         """Canonical Chinese, for explain and diff output (``2个工作日``, ``7日``, ``2周``)."""
@@ -145,13 +145,18 @@ def chinese_number(text: str) -> int | None:
     return tens * 10 + ones
 
 
-def parse_duration(text: str) -> Duration:
+def parse_duration(text: str, *, allow_zero: bool = False) -> Duration:
     """Parse a duration written in English or Chinese.
+
+    ``allow_zero`` accepts an amount of 0 — only where "no time at all" has a meaning,
+    e.g. a reminder ``after_due: 0个工作日`` (at the deadline); a time limit of 0 is
+    never meant.
 
     Raises:
         DurationSyntaxError: the text is not one of the accepted forms, or the amount is
-            0, negative or above :data:`MAX_AMOUNT`.
+            negative, above :data:`MAX_AMOUNT`, or 0 without ``allow_zero``.
     """
+    least = 0 if allow_zero else 1
     if not isinstance(text, str):
         raise DurationSyntaxError(repr(text))
     original = text
@@ -162,13 +167,14 @@ def parse_duration(text: str) -> Duration:
     if english:
         unit = _EN_UNITS.get(english.group(2))
         amount = int(english.group(1))
-        if unit is not None and 1 <= amount <= MAX_AMOUNT:
+        if unit is not None and least <= amount <= MAX_AMOUNT:
             return Duration(amount, unit, original)
         raise DurationSyntaxError(original)
     chinese = _ZH_RE.match(norm)
     if chinese:
         number_text, unit_text = chinese.groups()
-        value = int(number_text) if number_text.isdigit() else chinese_number(number_text)
-        if value is not None and 1 <= value <= MAX_AMOUNT:
+        value = int(number_text) if number_text.isdigit() else \
+            0 if number_text == "零" else chinese_number(number_text)
+        if value is not None and least <= value <= MAX_AMOUNT:
             return Duration(value, _ZH_UNITS[unit_text], original)
     raise DurationSyntaxError(original)

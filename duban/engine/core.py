@@ -47,7 +47,7 @@ from duban.engine.model import (
     ItemState,
     Pending,
 )
-from duban.engine.timers import schedule
+from duban.engine.timers import schedule, shift_calendar
 from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Category, Policy, Transition
 
@@ -175,25 +175,31 @@ class Engine:
                 f"在“{item.state}”状态下不能执行“{event.action}” / not allowed in state " \
                 f"'{item.state}'"
             raise ActionRefused("invalid_transition", what, item=item.id, action=event.action)
-        allowed = [t for t in candidates if self.authorized(actor, t.roles, item)]
+        subject = item
+        if canonical == "create":  # roles and conditions see the item being created
+            self._prepare(item, event, work, canonical)
+            subject = _snapshot(work.fields)
+        allowed = [t for t in candidates if self.authorized(actor, t.roles, subject)]
         if not allowed:
             t = candidates[0]
             who = "、".join(p.word(r) for r in sorted(t.roles))
             raise ActionRefused("permission_denied",
-                                f"{actor.describe() if actor else '未知身份'} 无权执行“{t.name}”，"
+                                f"{self.who(actor)} 无权执行“{t.name}”，"
                                 f"应由 {who} 执行 / permission denied", item=item.id,
                                 action=event.action, rule=t.name, cite=t.cite)
-        act = activation(p, item, event, actor, event.at)
+        act = activation(p, subject, event, actor, event.at)
         chosen = next((t for t in allowed if t.when is None or holds(t.when, act, t.name)), None)
         if chosen is None:
             t = allowed[0]
             raise ActionRefused("invalid_transition", f"条件不满足：{t.when.source if t.when else ''}",
                                 item=item.id, action=event.action, rule=t.name, cite=t.cite)
         self._check(item, event, canonical, chosen)
-        self._prepare(item, event, work, canonical)
+        if canonical != "create":
+            self._prepare(item, event, work, canonical)
         if canonical == "report" and item.handoff and \
                 item.handoff_index < len(item.handoff) - 1 and not item.lead:
             w = work.fields  # sequential hand-off: pass to the next department
+            w["reported_at"] = item.reported_at  # only the last department reports the item
             w["handoff_index"] = item.handoff_index + 1
             w["state_since"] = event.at
             work.effects.append(Effect("notify", {
@@ -202,6 +208,14 @@ class Engine:
             return
         self._fire(work, chosen, item)
         self._finish(item, event, work, canonical, chosen)
+
+    def who(self, actor: Actor | None) -> str:
+        """The actor in the organisation's own words (for messages)."""
+        if actor is None:
+            return "未知身份"
+        roles = "、".join(self.policy.word(r) for r in sorted(actor.roles))
+        name = actor.person or roles
+        return f"{name}（{actor.department}）" if actor.department else name
 
     def authorized(self, actor: Actor | None, roles: Iterable[str], item: ItemState) -> bool:
         """Role check, plus the department check for department roles."""
@@ -261,8 +275,9 @@ class Engine:
                                         f"{latest_until.isoformat()} / extension too long",
                                         item=item.id, action=event.action,
                                         rule=f"单次延期不超过 {rules.longest}", cite=cite)
-        elif canonical == "decline" and p.decline_within is not None and item.assigned_at:
-            limit = compute_deadline(p.calendar, item.assigned_at, p.decline_within,
+        elif canonical == "decline" and p.decline_within is not None and item.state_since:
+            # counted from when this department received it (a reassignment restarts it)
+            limit = compute_deadline(p.calendar, item.state_since, p.decline_within,
                                      roll_forward=p.roll_forward, end_of_day=p.end_of_day).at
             if event.at > limit:
                 raise ActionRefused("invalid_transition",
@@ -330,6 +345,12 @@ class Engine:
     def _finish(self, item: ItemState, event: Event, work: Work, canonical: str,
                 t: Transition | None) -> None:
         """Deadlines and penalties that follow the action."""
+        new_due = event.data.get("due")
+        if new_due is not None and item.due is not None and canonical in (
+                "reject", "reassign", "assign", "resume"):
+            due = to_datetime(new_due, self.policy)
+            if due != work.fields["due"]:  # e.g. reopened by a leader's new instruction
+                self._set_due(work, due, "重新限期", t.cite if t else None, item.seq + 1)
         if canonical == "censure":
             self._penalize(item, work, "censure", event)
         elif canonical == "request_extension":
@@ -364,7 +385,7 @@ class Engine:
         step = chain.steps[pending.step] if pending.step < len(chain.steps) else None
         if step is not None and not self.authorized(actor, (step.role,), item):
             raise ActionRefused("permission_denied",
-                                f"{actor.describe() if actor else '未知身份'} 无权审批，本步“{step.name}”"
+                                f"{self.who(actor)} 无权审批，本步“{step.name}”"
                                 f"应由 {step.word or p.word(step.role)} 审批 / permission denied",
                                 item=item.id, action=event.action, rule=chain.name,
                                 cite=step.cite or chain.cite)
@@ -384,7 +405,12 @@ class Engine:
                 "chain": chain.name, "step": nxt.name, "role": nxt.role,
                 "to": [nxt.word or p.word(nxt.role)]}))
             return
-        t = outs[0]
+        act = activation(p, item, event, actor, event.at)
+        t = next((o for o in outs if o.when is None or holds(o.when, act, o.name)), None)
+        if t is None:
+            raise ActionRefused("invalid_transition", f"条件不满足：{outs[0].when.source if outs[0].when else ''}",
+                                item=item.id, action=event.action, rule=outs[0].name,
+                                cite=outs[0].cite)
         purpose = pending.purpose
         if canonical == "approve":
             if purpose == "opening":
@@ -510,10 +536,7 @@ def _minus(policy: Policy, at: dt.datetime, d: Duration) -> dt.datetime:
     if d.unit == "working_day":
         return due_from_date(cal.add_workdays(at.date(), -d.amount), at.tzinfo or
                              policy.timezone, policy.end_of_day)
-    if d.unit == "hour":
-        return at - dt.timedelta(hours=d.amount)
-    days = d.amount * (7 if d.unit == "week" else 30 if d.unit == "month" else 1)
-    return at - dt.timedelta(days=days)
+    return shift_calendar(at, d, -1)
 
 
 # -- Machine callbacks (plain callables, shared by every item) ------------------------------

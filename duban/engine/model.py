@@ -84,6 +84,7 @@ class PenaltyEntry:
     reason: str = ""
     source_event: int = 0  # the item's event sequence that caused it
     trigger: str = ""  # the rule's `on` (closed_late, censure, timer:…), counters match it
+    department: str = ""  # the item's responsible department then (counters count per it)
 
     def to_json(self) -> dict[str, Any]:
         return {"item": self.item, "target": self.target, "points": _num(self.points),

@@ -46,6 +46,7 @@ def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str
              event: Event) -> list[PenaltyEntry]:
     """Entries for every rule whose ``on`` is ``trigger`` and whose condition holds."""
     out: list[PenaltyEntry] = []
+    dept = str(w.get("lead") or _handoff_dept(w) or "")
     done = w.get("reported_at") or w.get("closed_at") or event.at
     due = w.get("due")
     late = days_late(policy, due, done, "day") if due is not None else 0
@@ -77,12 +78,12 @@ def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str
         for target in targets(policy, rule.target, w):
             out.append(PenaltyEntry(item.id, target, points, float(rule.coefficient or 0),
                                     rule.measures, rule.name, rule.cite,
-                                    event.at, reason, item.seq + 1, trigger))
+                                    event.at, reason, item.seq + 1, trigger, dept))
     if trigger == "censure" and not out:  # a 通报批评 is itself a measure on record
         for target in targets(policy, "lead_department", w):
             out.append(PenaltyEntry(item.id, target, 0.0, 0.0, ("通报批评",), "通报批评", None,
                                     event.at, str(event.data.get("reason") or ""),
-                                    item.seq + 1, trigger))
+                                    item.seq + 1, trigger, dept))
     return out
 
 
@@ -101,8 +102,8 @@ def apply_counters(policy: Policy, entries: Iterable[PenaltyEntry]) -> list[Pena
     every entry caused by a 通报批评. It fires once per target and period, when the count
     reaches the threshold.
     """
-    events = sorted(((e.at, e.rule, e.trigger, e.target, e.item) for e in entries),
-                    key=lambda x: x[0])
+    events = sorted(((e.at, e.rule, e.trigger, e.department or e.target, e.item)
+                     for e in entries), key=lambda x: x[0])
     counts: dict[tuple[str, str, tuple[int, int]], int] = {}
     out: list[PenaltyEntry] = []
     for c in policy.counters:
@@ -112,9 +113,12 @@ def apply_counters(policy: Policy, entries: Iterable[PenaltyEntry]) -> list[Pena
             key = (c.name, target, _period(at, c.per))
             counts[key] = counts.get(key, 0) + 1
             if counts[key] == c.threshold:
-                out.append(PenaltyEntry(item, target, float(c.points or 0),
-                                        float(c.coefficient or 0), c.measures, c.name, c.cite,
-                                        at, f"{_period_word(c.per)}累计第{c.threshold}次"))
+                for who in targets(policy, c.target, {"lead": target}):
+                    out.append(PenaltyEntry(item, who, float(c.points or 0),
+                                            float(c.coefficient or 0), c.measures, c.name,
+                                            c.cite, at,
+                                            f"{_period_word(c.per)}累计第{c.threshold}次",
+                                            0, c.counts, target))
     out.sort(key=lambda e: e.at)
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from duban.engine import penalties as penalty_rules
@@ -77,7 +77,11 @@ class Runner:
                                     item=item.id, action=step.action or "")
         else:
             role = self.required_role(item, canonical, step.action or "")
-        return Actor(None, self.department_for(role, item), frozenset({role}))
+        subject = item
+        if canonical == "create":  # a department opening its own item acts for its lead
+            spec = self.scenario.items[item.id]
+            subject = replace(item, lead=spec.lead, assist=spec.assist, handoff=spec.departments)
+        return Actor(None, self.department_for(role, subject), frozenset({role}))
 
     def required_role(self, item: ItemState, canonical: str, written: str) -> str:
         """The role the policy requires for this action now (the runner's default actor)."""
@@ -89,6 +93,8 @@ class Runner:
         _, specific = self.engine.resolve(written)
         for t in p.transitions_by_action.get(canonical, ()):
             if item.state in t.sources and (specific is None or t.name == specific) and t.roles:
+                if canonical == "create" and "supervisor_office" in t.roles:
+                    return "supervisor_office"  # the office opens items unless told otherwise
                 return sorted(t.roles, key=_role_preference)[0]
         return "supervisor_office"
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from duban.calendar.deadline import compute_deadline, workdays_before
+from duban.calendar.deadline import add_months, compute_deadline, workdays_before
 from duban.calendar.duration import Duration
 from duban.engine.model import OPEN_STATES, ItemState
 from duban.policy.cel import Expression
@@ -51,9 +51,18 @@ def _shift(policy: Policy, moment: dt.datetime, d: Duration, sign: int) -> dt.da
         day = cal.add_workdays(moment.date(), d.amount) if d.amount else moment.date()
         return dt.datetime.combine(day, dt.time(0), tzinfo=moment.tzinfo) if d.amount else \
             moment + ONE_SECOND
+    return shift_calendar(moment, d, sign)
+
+
+def shift_calendar(moment: dt.datetime, d: Duration, sign: int) -> dt.datetime:
+    """``moment`` moved by hours, days, weeks or calendar months (same day of the month,
+    clamped to the month's end), keeping the time of day."""
     if d.unit == "hour":
         return moment + sign * dt.timedelta(hours=d.amount)
-    days = d.amount * (7 if d.unit == "week" else 30 if d.unit == "month" else 1)
+    if d.unit == "month":
+        day = add_months(moment.date(), sign * d.amount)
+        return dt.datetime.combine(day, moment.timetz())
+    days = d.amount * (7 if d.unit == "week" else 1)
     return moment + sign * dt.timedelta(days=days)
 
 

@@ -78,11 +78,12 @@ class _Compiler:
         return f"是不是要写 '{close[0]}'？/ did you mean '{close[0]}'?" if close else None
 
     # -- small parsers ---------------------------------------------------------------------
-    def duration(self, text: Any, path: tuple[Any, ...]) -> Duration | None:
+    def duration(self, text: Any, path: tuple[Any, ...], *,
+                 allow_zero: bool = False) -> Duration | None:
         if text is None:
             return None
         try:
-            return parse_duration(str(text))
+            return parse_duration(str(text), allow_zero=allow_zero)
         except ValueError as exc:
             self.problem("duration", path, f"不是有效的时长 / not a valid duration: {exc}",
                          value=text, expected="如 2个工作日、7日、48小时、两周、一个月")
@@ -189,7 +190,8 @@ class _Compiler:
         for name, spec in (d.get("categories") or {}).items():
             p = ("categories", name)
             categories[name] = Category(
-                name, tuple(spec.get("kinds") or ()), tuple(spec.get("sources") or ()),
+                name, tuple(spec.get("kinds") or ()),
+                tuple(x["text"] if isinstance(x, dict) else x for x in spec.get("sources") or ()),
                 self.approvals(spec.get("approvals") or {}, (*p, "approvals"), approvals),
                 self.extensions(spec.get("extensions") or {}, (*p, "extensions"), extensions),
                 self.duration(spec.get("time_limit"), (*p, "time_limit")),
@@ -257,8 +259,9 @@ class _Compiler:
                              hint="如 before_due: 3个工作日")
             rep = r.get("repeat") or {}
             reminders.append(Reminder(
-                r["name"], r["event"], self.duration(r.get("before_due"), (*p, "before_due")),
-                self.duration(r.get("after_due"), (*p, "after_due")),
+                r["name"], r["event"],
+                self.duration(r.get("before_due"), (*p, "before_due"), allow_zero=True),
+                self.duration(r.get("after_due"), (*p, "after_due"), allow_zero=True),
                 self.duration(rep.get("every"), (*p, "repeat", "every")), rep.get("times"),
                 self.roles(r.get("to"), (*p, "to")), self.expr(r.get("when"), (*p, "when")),
                 r.get("cite")))

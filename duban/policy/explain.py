@@ -32,16 +32,26 @@ def _chain(policy: Policy, chain: Chain | None) -> str:
                       + (f"（{_d(s.limit)}内）" if s.limit else "") for s in chain.steps)
 
 
+def written_by_base(policy: Policy, path: tuple[str, ...]) -> bool:
+    """Whether the value at ``path`` was inherited from the built-in standard lifecycle."""
+    for k in range(len(path), 0, -1):
+        src = policy.origins.get(path[:k])
+        if src is not None:
+            return src == "standard"
+    return False
+
+
 def explain_policy(policy: Policy) -> str:
     """The policy as numbered Chinese sentences with citations."""
     p = policy
     out: list[str] = [f"《{p.name}》（{p.id}，策略版本 {p.content_hash}）", ""]
     n = 0
 
-    def say(text: str, cite: str | None) -> None:
+    def say(text: str, cite: str | None, path: tuple[str, ...] | None = None) -> None:
         nonlocal n
         n += 1
-        out.append(f"{n}. {text}{_c(cite)}")
+        inherited = path is not None and written_by_base(p, path)
+        out.append(f"{n}. {text}{INHERITED if inherited else _c(cite)}")
 
     out.append("一、组织与角色")
     words: dict[str, list[str]] = {}
@@ -54,7 +64,8 @@ def explain_policy(policy: Policy) -> str:
     out += ["", "二、督办事项分类"]
     for cat in p.categories.values():
         src = f"，来源：{'；'.join(cat.sources)}" if cat.sources else ""
-        say(f"“{cat.name}”覆盖 {', '.join(cat.kinds)}{src}", cat.cite)
+        kinds = f"覆盖 {', '.join(cat.kinds)}" if cat.kinds else "（无对应规范事项类型）"
+        say(f"“{cat.name}”{kinds}{src}", cat.cite)
         chain_open = p.chains.get(cat.approvals.opening or "")
         say(f"“{cat.name}”立项审批：{_chain(p, chain_open)}", cat.approvals.cite or
             (chain_open.cite if chain_open else None))
@@ -69,15 +80,14 @@ def explain_policy(policy: Policy) -> str:
                                   f"由 {_chain(p, p.chains.get(a))} 审批"
                                   for i, a in enumerate(ext.approvers[:ext.max], 1))
             extra = []
-            if ext.before_due:
-                extra.append("须在期限届满前申请")
+            extra.append("须在期限届满前申请" if ext.before_due else "期限届满后仍可申请")
             if ext.lead_time:
                 extra.append(f"至迟提前{_d(ext.lead_time)}")
             if ext.longest:
                 extra.append(f"单次最长{_d(ext.longest)}")
             if ext.unit == "hour":
                 extra.append("按小时延期")
-            count = "不限次数" if ext.max is None else f"最多延期 {ext.max} 次"
+            count = "延期不限次数" if ext.max is None else f"最多延期 {ext.max} 次"
             say(f"“{cat.name}”{count}：{approvers}"
                 + (f"；{'，'.join(extra)}" if extra else ""), ext.cite)
         if cat.time_limit:
@@ -91,7 +101,7 @@ def explain_policy(policy: Policy) -> str:
     start = {"created": "立项", "opened": "批示同意", "assigned": "交办",
              "confirmed": "签收"}[h.counts_from]
     say(f"领导未明确时限的，自{start}之日起 {_d(h.default)}内办结（不计当日；节假日"
-        f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite)
+        f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite, ("time_limits", "handling", "default"))
     for urgency, d in h.by_urgency.items():
         say(f"{urgency}事项 {_d(d)}内办结", h.cite)
     for kind, d in h.by_kind.items():
@@ -99,7 +109,8 @@ def explain_policy(policy: Policy) -> str:
     if h.longest:
         say(f"办理时限一般不超过{_d(h.longest)}", h.cite)
     if p.per_department:
-        say(f"多部门依次办理的，每个部门 {_d(p.per_department)}", None)
+        say(f"多部门依次办理的，每个部门 {_d(p.per_department)}",
+            ((p.raw.get("time_limits") or {}).get("per_department") or {}).get("cite"))
     for s in p.step_limits:
         say(f"“{s.name}”：在“{s.state}”环节不超过 {_d(s.limit)}，超时提示"
             + "、".join(p.word(r) for r in s.to), s.cite)
@@ -146,9 +157,11 @@ def explain_policy(policy: Policy) -> str:
         say(f"{name} = {formula.replace('closed_on_time', '按时办结数').replace('total', '督办总数')}"
             " × 100%", (p.raw.get("reports") or {}).get("kpis", {}).get(name, {}).get("cite"))
     if p.numbering:
-        say(f"通知单文号：{p.numbering.replace('{year}', '〔年份〕').replace('{seq}', '序号')}，"
-            "按年编号，不重复使用", ((p.raw.get("documents") or {}).get("numbering") or {})
-            .get("cite"))
+        say(f"通知单文号如 {p.numbering.format(year=2026, seq=7)}：按年编号，序号不重复使用",
+            ((p.raw.get("documents") or {}).get("numbering") or {}).get("cite"))
+    if p.list_mode:
+        mode = {"single": "一单一事", "multiple": "一单多事", "either": "可一单一事，也可一单多事"}
+        say(f"督办通知单{mode[p.list_mode]}", (p.raw.get("documents") or {}).get("cite"))
     if p.forms:
         say("使用表单：" + "、".join(p.forms), (p.raw.get("documents") or {}).get("cite"))
     if p.confidential_visible_to:

@@ -42,7 +42,7 @@ MEASURES_EXAMPLES = ("批评教育", "书面检查", "诫勉谈话", "取消评�
 #: Durations: ``2 working days``, ``2个工作日``, ``7 days``, ``7日``, ``7天``, ``48 hours``,
 #: ``48小时``, ``2 weeks``, ``两周``, ``1 month``, ``一个月``, ``半个月``. The calendar's
 #: parser is authoritative; this pattern lets editors flag a wrong one while typing.
-_NUM = r"(?:[0-9]+|[零一二两三四五六七八九十百]+|半)"
+_NUM = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百]+|半)"
 _UNIT = (r"(?:working days?|workdays?|个?工作日|days?|calendar days?|个?自然日|日|天|hours?|"
          r"个?小时|weeks?|个?(?:周|星期|礼拜)|months?|个?月)")
 DURATION_PATTERN = rf"^\s*{_NUM}\s*{_UNIT}\s*$"
@@ -189,8 +189,14 @@ def root_properties() -> dict[str, Any]:
         "kinds": P({"type": "array", "items": enum(CANONICAL_KINDS), "uniqueItems": True},
                    "规范事项类型", "本类别覆盖的规范事项类型；场景按 kind 选择类别。",
                    "Canonical kinds this category covers.", [["annual_key_task"]]),
-        "sources": P(str_list(), "事项来源", "原文列举的事项来源。", "Sources the text lists.",
-                     [["公司年度工作报告", "公司年度重点任务"]]),
+        "sources": P({"type": "array", "items": {"anyOf": [
+            {"type": "string", "minLength": 1},
+            obj({"text": P({"type": "string", "minLength": 1}, "来源", "原文列举的一项来源。",
+                           "One source the text lists."), "cite": CITE},
+                ("text",))]}},
+            "事项来源", "原文列举的事项来源；可写成 {text: ..., cite: ...} 以注明各项出处。",
+            "Sources the text lists; each may carry its own cite.",
+            [["公司年度工作报告", {"text": "公司年度重点任务", "cite": "3.1.1（2）"}]]),
         "title": P({"type": "string"}, "说明", "类别说明。", "Description."),
         "approvals": P("approvals", "本类审批链", "覆盖全局 approvals。",
                        "Per-category override of `approvals`."),
@@ -447,8 +453,9 @@ def root_properties() -> dict[str, Any]:
                       "累计规则（如 全年被通报3次以上 → 诫勉谈话）。", "Yearly counters."),
         "reports": P(obj({
             "kpis": P(named_map(kpi, "指标名"), "指标", "如 办结率。", "KPIs."),
-            "periods": P({"type": "array", "items": enum(("month", "quarter", "year", "adhoc"))},
-                         "通报周期", "按月、季、年通报。", "Report periods."),
+            "periods": P({"type": "array", "items": enum(("week", "month", "quarter", "year",
+                                                          "adhoc"))},
+                         "通报周期", "按周、月、季、年或随时通报。", "Report periods."),
             "ranking": P(obj({"by": P({"type": "string"}, "排名依据", "排名所用指标。", "KPI."),
                               "cite": CITE}), "排名", "排名规则。", "Ranking."),
             "name_departments": P({"type": "boolean"}, "指名道姓", "通报须点名部门，不得使用“有的单位”。",

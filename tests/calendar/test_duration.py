@@ -82,7 +82,15 @@ def test_equality_ignores_the_original_text() -> None:
     assert parse_duration("1 working day").to_text_en() == "1 working day"
 
 
-@pytest.mark.parametrize(("amount", "unit"), [(0, "day"), (-1, "day"), (3, "fortnight")])
+@pytest.mark.parametrize(("amount", "unit"), [(-1, "day"), (3, "fortnight"), (10_000, "day")])
 def test_invalid_duration_values(amount: int, unit: str) -> None:
     with pytest.raises(ValueError):
         Duration(amount, unit)  # type: ignore[arg-type]
+
+
+def test_zero_only_where_allowed() -> None:
+    """0 means "at the deadline" for a reminder; as a time limit it is refused."""
+    assert parse_duration("0个工作日", allow_zero=True) == Duration(0, "working_day")
+    assert parse_duration("0 days", allow_zero=True) == Duration(0, "day")
+    with pytest.raises(DurationSyntaxError):
+        parse_duration("0个工作日")
