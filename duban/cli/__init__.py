@@ -20,6 +20,10 @@ COMMAND_MODULES = (
     "duban.cli.engine_cmds",
     "duban.cli.demo_cmds",
     "duban.cli.ops_cmds",
+    "duban.cli.diff_cmds",
+    "duban.cli.test_cmds",
+    "duban.cli.report_cmds",
+    "duban.cli.migrate_cmds",
 )
 
 
