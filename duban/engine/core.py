@@ -52,7 +52,8 @@ from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Category, Policy, Transition
 
 _FIELDS = tuple(f.name for f in fields(ItemState))
-INTERNAL_ACTIONS = frozenset({"timer", "number", "subitem_added", "subitem_closed"})
+INTERNAL_ACTIONS = frozenset({"timer", "number", "subitem_added", "subitem_closed",
+                              "policy_migrated"})
 
 
 class ActionRefused(DubanError):
@@ -104,7 +105,7 @@ class Engine:
               ) -> tuple[ItemState, list[Effect]]:
         if event.key is not None and event.key in item.keys:
             return item, []
-        if item.policy_hash != self.policy.content_hash:
+        if item.policy_hash != self.policy.content_hash and event.action != "policy_migrated":
             raise ActionRefused("validation_error",
                                 f"事项按策略版本 {item.policy_hash} 建立，当前为 "
                                 f"{self.policy.content_hash}；请先迁移 / item is pinned to another "
@@ -469,6 +470,8 @@ class Engine:
             w["children_open"] = item.children_open | {child}
         elif event.action == "subitem_closed":
             w["children_open"] = item.children_open - {child}
+        elif event.action == "policy_migrated":  # re-pinned on purpose (duban migrate);
+            w["policy_hash"] = self.policy.content_hash  # replay reads the log under it
 
     # -- deadlines and penalties ---------------------------------------------------------------
     def _deadline(self, start: dt.datetime, d: Duration) -> dt.datetime:
