@@ -204,6 +204,10 @@ class WorkCalendar:
         """Whether ``d`` lies inside the known data (answers about it are not provisional)."""
         return self._first_ord <= d.toordinal() <= self._last_ord
 
+    def spans_known(self, a: dt.date, b: dt.date) -> bool:
+        """Whether every day from ``a`` to ``b`` (``a <= b``) lies inside the known data."""
+        return self._first_ord <= a.toordinal() and b.toordinal() <= self._last_ord
+
     def provisional(self, *days: dt.date) -> bool:
         """Whether any of ``days`` is beyond the data, i.e. an answer touching it is a guess."""
         return any(not self._first_ord <= d.toordinal() <= self._last_ord for d in days)
@@ -272,14 +276,17 @@ class WorkCalendar:
         lo, hi = a.toordinal() + 1, b.toordinal()
         if hi < lo:
             return []
+        rest = self._rest_ords
+        if self._first_ord <= lo and hi <= self._last_ord:
+            return self._rest_dates[bisect.bisect_left(rest, lo) : bisect.bisect_right(rest, hi)]
         if lo < self._first_ord:
             self._check_beyond(lo, dt.date.fromordinal(lo))
         if hi > self._last_ord:
             beyond = max(lo, self._last_ord + 1)
             self._check_beyond(beyond, dt.date.fromordinal(beyond))
         before = [o for o in range(lo, min(hi, self._first_ord - 1) + 1) if not is_weekday(o)]
-        start = bisect.bisect_left(self._rest_ords, lo)
-        stop = bisect.bisect_right(self._rest_ords, hi)
+        start = bisect.bisect_left(rest, lo)
+        stop = bisect.bisect_right(rest, hi)
         after = [o for o in range(max(lo, self._last_ord + 1), hi + 1) if not is_weekday(o)]
         return (
             [dt.date.fromordinal(o) for o in before]

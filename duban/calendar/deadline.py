@@ -90,6 +90,9 @@ def add_elapsed(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
     Why not ``moment + delta``: Python adds aware datetimes on the wall clock, which is
     an hour off across a DST change in zones that have one (Asia/Shanghai has none).
     """
+    wall = moment + delta
+    if wall.utcoffset() == moment.utcoffset():  # no offset change: wall time is elapsed time
+        return wall
     return (moment.astimezone(_UTC) + delta).astimezone(moment.tzinfo)
 
 
@@ -119,7 +122,7 @@ def compute_deadline(
         due = cal.add_workdays(first, duration.amount)
         passed = tuple(cal.rest_days_between(first, due))
         return Deadline(
-            end_of(due, tz, end_of_day), cal.provisional(first, due), cal.version, passed
+            end_of(due, tz, end_of_day), not cal.spans_known(first, due), cal.version, passed
         )
     if unit == "month":
         target = add_months(first, duration.amount)
@@ -132,7 +135,7 @@ def compute_deadline(
     # Rolled over: the rest day the count landed on and any rest days up to the due day.
     skipped = (target, *cal.rest_days_between(target, due)) if due != target else ()
     return Deadline(
-        end_of(due, tz, end_of_day), cal.provisional(target, due), cal.version, skipped
+        end_of(due, tz, end_of_day), not cal.spans_known(target, due), cal.version, skipped
     )
 
 
