@@ -134,7 +134,7 @@ def item_create(service: Service, item_id: str, policy_id: str, kind: str, title
                          "validation_error")
     policy = service.policies[policy_id]
     actor = build_actor(service, policy_id, role or "supervisor_office", dept, person)
-    data = {"kind": kind, "title": title, "lead": lead, "assist": list(assist), "due": due,
+    data: dict[str, Any] = {"kind": kind, "title": title, "lead": lead, "assist": list(assist), "due": due,
             "urgency": urgency, "category": category, "parent": parent}
     if confidential:
         data["confidential"] = True

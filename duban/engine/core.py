@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData
 
@@ -546,9 +546,10 @@ def _minus(policy: Policy, at: dt.datetime, d: Duration) -> dt.datetime:
 
 def _on_enter(ev: EventData) -> None:
     """Entering a state: approvals, pause clock, milestones, closing."""
-    work: Work = ev.model
+    work = cast(Work, ev.model)
     engine: Engine = work.engine
     p = engine.policy
+    assert ev.transition is not None and ev.transition.dest is not None
     w = work.fields
     now: dt.datetime = w["_now"]
     event: Event = w["_event"]
@@ -589,8 +590,6 @@ def _on_enter(ev: EventData) -> None:
         if w["due"] is not None:
             done = w["reported_at"] or now
             if done > w["due"]:
-                item = work.engine  # placeholder to keep mypy quiet about unused names
-                del item
                 engine._penalize(_snapshot(w), work, "closed_late", event)
         if w["parent"]:
             work.effects.append(Effect("subitem_closed", {"parent": w["parent"],
@@ -600,8 +599,9 @@ def _on_enter(ev: EventData) -> None:
 
 
 def _after(ev: EventData) -> None:
-    work: Work = ev.model
+    work = cast(Work, ev.model)
     t: Transition = work.fields["_transition"]
+    assert ev.transition is not None
     work.effects.append(Effect("state_changed", {
         "transition": t.name, "from": ev.transition.source,
         "to": ev.transition.dest or ev.transition.source}))
@@ -609,9 +609,6 @@ def _after(ev: EventData) -> None:
 
 def _snapshot(w: Mapping[str, Any]) -> ItemState:
     return ItemState(**{f: w[f] for f in _FIELDS})
-
-
-_ENGINES: dict[int, Engine] = {}
 
 
 def engine_for(policy: Policy) -> Engine:

@@ -142,6 +142,7 @@ class _Compiler:
     # -- sections --------------------------------------------------------------------------
     def compile(self, path: str, content_hash: str, origins: Mapping[Any, str]) -> Policy | None:
         d = self.data
+        p: tuple[Any, ...]
         org = d.get("organisation") or {}
         self.role_objs: dict[str, Role] = {}
         for word, spec in (org.get("roles") or {}).items():
@@ -241,13 +242,13 @@ class _Compiler:
                              value=k, hint=self.did_you_mean(k, CANONICAL_KINDS))
         rework = tl.get("rework") or {}
         per_dep = tl.get("per_department") or {}
-        steps = []
+        step_limits: list[StepLimit] = []
         for name, spec in (tl.get("steps") or {}).items():
             p = ("time_limits", "steps", name)
             self.state_ref(spec["state"], (*p, "state"))
             lim = self.duration(spec["limit"], (*p, "limit"))
             if lim:
-                steps.append(StepLimit(name, spec["state"], lim, self.roles(spec.get("to"),
+                step_limits.append(StepLimit(name, spec["state"], lim, self.roles(spec.get("to"),
                                        (*p, "to")), spec.get("cite")))
 
         reminders = []
@@ -351,7 +352,7 @@ class _Compiler:
             rework_cite=rework.get("cite"),
             per_department=self.duration(per_dep.get("limit"),
                                          ("time_limits", "per_department", "limit")),
-            step_limits=tuple(steps),
+            step_limits=tuple(step_limits),
             decline_within=self.duration(decline.get("within"), ("decline", "within")),
             decline_cite=decline.get("cite"),
             sequential_handoff=bool((d.get("handoff") or {}).get("sequential_when_no_lead")),

@@ -121,13 +121,13 @@ def explain_policy(policy: Policy) -> str:
     if p.end_of_day:
         say(f"期限截止于当日 {p.end_of_day:%H:%M}", None)
     out += ["", "四、催办与提醒"]
-    for r in p.reminders:
-        when = f"期限前 {_d(r.before_due)}" if r.before_due else f"期限后 {_d(r.after_due)}"
-        rep = f"，此后每 {_d(r.repeat_every)}重复" + (f"（至多 {r.repeat_times} 次）"
-                                                    if r.repeat_times else "") \
-            if r.repeat_every else ""
-        to = "、".join(p.word(x) for x in r.to) or "承办部门"
-        say(f"{when}向{to}发出“{r.name}”{rep}", r.cite)
+    for rem in p.reminders:
+        when = f"期限前 {_d(rem.before_due)}" if rem.before_due else f"期限后 {_d(rem.after_due)}"
+        rep = f"，此后每 {_d(rem.repeat_every)}重复" + (f"（至多 {rem.repeat_times} 次）"
+                                                      if rem.repeat_times else "") \
+            if rem.repeat_every else ""
+        to = "、".join(p.word(x) for x in rem.to) or "承办部门"
+        say(f"{when}向{to}发出“{rem.name}”{rep}", rem.cite)
     if p.progress:
         say(f"定时反馈：每 {_d(p.progress.every)}反馈一次办理进展", p.progress.cite)
     out += ["", "五、考核与处理"]

@@ -226,10 +226,10 @@ class Policy:
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""
-        for cat in reversed(self.categories.values()):
+        for cat in reversed(list(self.categories.values())):
             if kind in cat.kinds:
                 return cat
-        return next(reversed(self.categories.values()))
+        return list(self.categories.values())[-1]
 
     def word(self, canonical_role: str) -> str:
         """The policy's own word for a canonical role (for messages and explain)."""

@@ -121,9 +121,9 @@ def _explain(err: ValidationError) -> tuple[str, str | None, str | None, Sequenc
     if v == "enum":
         allowed = [str(x) for x in schema.get("enum", [])]
         guess = _suggest(str(err.instance), allowed)
-        hint = f"是不是要写 '{guess}'？/ did you mean '{guess}'?" if guess else None
+        enum_hint = f"是不是要写 '{guess}'？/ did you mean '{guess}'?" if guess else None
         return ("取值不在允许范围内 / value is not one of the allowed values"
-                + (f" ({title})" if title else ""), ", ".join(allowed), hint, path)
+                + (f" ({title})" if title else ""), ", ".join(allowed), enum_hint, path)
     if v == "pattern" and "working days" in str(schema.get("pattern", "")):
         return ("不是有效的时长 / not a valid duration", "时长，如 2个工作日", DURATION_HINT, path)
     if v == "pattern":
@@ -135,14 +135,14 @@ def _explain(err: ValidationError) -> tuple[str, str | None, str | None, Sequenc
         names = {"string": "文字 string", "integer": "整数 integer", "number": "数字 number",
                  "boolean": "true/false", "object": "映射 mapping", "array": "列表 list",
                  "null": "空 null"}
-        wants = [names.get(t, t) for t in (want if isinstance(want, list) else [want])]
-        hint = None
+        wants = [names.get(str(t), str(t)) for t in (want if isinstance(want, list) else [want])]
+        type_hint: str | None = None
         if want == "boolean" and isinstance(err.instance, str):
-            hint = "布尔值只能写 true 或 false（yes/no/on/off 不是布尔值）/ write true or false"
+            type_hint = "布尔值只能写 true 或 false（yes/no/on/off 不是布尔值）/ write true or false"
         elif want == "string" and isinstance(err.instance, int | float):
-            hint = "加引号写成文字 / quote it"
+            type_hint = "加引号写成文字 / quote it"
         return ("类型不对 / wrong type" + (f" ({title})" if title else ""), " 或 ".join(wants),
-                hint, path)
+                type_hint, path)
     if v == "const":
         return ("取值不对 / wrong value", _show(schema.get("const")), None, path)
     if v in ("minimum", "exclusiveMinimum", "maximum"):
