@@ -144,11 +144,11 @@ class Engine:
     def resolve(self, action: str) -> tuple[str, str | None]:
         """(canonical action, specific transition name or None) for a written action."""
         p = self.policy
-        if action in p.actions:
-            return p.actions[action], None
-        for t in p.transitions:
+        for t in p.transitions:  # a transition's own name is the most precise
             if t.name == action:
                 return t.action, t.name
+        if action in p.actions:
+            return p.actions[action], None
         return action, None
 
     def category(self, item: ItemState) -> Category:
