@@ -13,12 +13,13 @@ import difflib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from datetime import time
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from duban.calendar.build import build_calendar, official_calendar
+from duban.calendar.build import official_calendar
 from duban.calendar.duration import Duration, parse_duration
+from duban.calendar.settings import CalendarSettings, settings_from_mapping
 from duban.errors import DubanError, Location, Problem
 from duban.policy import cel
 from duban.policy.model import (
@@ -61,8 +62,10 @@ CEL_ENV: dict[str, Any] = {
 
 
 class _Compiler:
-    def __init__(self, data: Mapping[str, Any], locate: Locator) -> None:
+    def __init__(self, data: Mapping[str, Any], locate: Locator,
+                 calendar_additions: Iterable[Any] = ()) -> None:
         self.data = data
+        self.calendar_additions = tuple(calendar_additions)
         self.locate = locate
         self.problems: list[Problem] = []
 
@@ -318,17 +321,19 @@ class _Compiler:
             self.problem("timezone", ("timezone",), f"未知时区 '{d.get('timezone')}'",
                          value=d.get("timezone"), hint="如 Asia/Shanghai")
             tz = ZoneInfo("Asia/Shanghai")
+        settings = CalendarSettings()
+        calendar = official_calendar()
         try:
-            beyond = cal_spec.get("beyond_known_data", "error")
-            extra_h = cal_spec.get("extra_holidays") or ()
-            extra_w = cal_spec.get("extra_workdays") or ()
-            calendar = build_calendar(extra_holidays=extra_h, extra_workdays=extra_w,
-                                      beyond_known_data=beyond) if extra_h or extra_w else \
-                official_calendar(beyond)
-        except (DubanError, ValueError) as exc:
-            self.problem("calendar", ("calendar",), f"日历设置有误 / calendar: {exc}")
-            calendar = official_calendar()
-        eod = cal_spec.get("end_of_day")
+            settings = settings_from_mapping(
+                {k: v for k, v in cal_spec.items() if k != "cite"},
+                base_dir=Path(path).resolve().parent)
+            additions = list(self.calendar_additions)
+            calendar = settings.build(additions) if (
+                settings.extra_holidays or settings.extra_workdays or settings.data_files
+                or additions) else official_calendar(settings.beyond_known_data)
+        except (DubanError, ValueError, OSError) as exc:
+            self.problem("calendar", ("calendar",), f"日历设置有误 / calendar: {exc}",
+                         hint="见 docs/calendar.md")
         conf = d.get("confidentiality") or {}
         numbering = (d.get("documents") or {}).get("numbering") or {}
         subitems = d.get("subitems") or {}
@@ -340,8 +345,8 @@ class _Compiler:
         return Policy(
             id=d["id"], name=d["name"], version=str(d.get("version", "")),
             content_hash=content_hash, path=path, raw=d, origins=origins, timezone=tz,
-            calendar=calendar, roll_forward=cal_spec.get("roll_forward", True),
-            end_of_day=time.fromisoformat(eod) if eod else None,
+            calendar=calendar, roll_forward=settings.roll_forward,
+            end_of_day=settings.end_of_day,
             roles=self.role_objs | {c: Role(c, c) for c in CANONICAL_ROLES
                                     if c not in self.role_objs},
             role_words=role_words, departments=tuple(org.get("departments") or ()),
@@ -463,10 +468,13 @@ class _Compiler:
 
 
 def compile_policy(data: Mapping[str, Any], locate: Locator, path: str,
-                   origins: Mapping[Any, str]) -> tuple[Policy | None, list[Problem]]:
-    """Compile a merged document; returns the policy (None on problems) and the problems."""
+                   origins: Mapping[Any, str], calendar_additions: Iterable[Any] = ()
+                   ) -> tuple[Policy | None, list[Problem]]:
+    """Compile a merged document; returns the policy (None on problems) and the problems.
+
+    ``calendar_additions`` come from calendar plugins (e.g. 2027's official days)."""
     content_hash = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True)
                                   .encode()).hexdigest()[:16]
-    c = _Compiler(data, locate)
+    c = _Compiler(data, locate, calendar_additions)
     policy = c.compile(path, content_hash, origins)
     return policy, c.problems

@@ -7,6 +7,7 @@ collected problems into one :class:`~duban.errors.PolicyError`. Nothing here pri
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,11 @@ def _chain(path: Path, display: str) -> tuple[list[Source], list[Problem]]:
     return chain, []
 
 
-def load_policy(path: str | os.PathLike[str]) -> Policy:
-    """Load, validate and compile a policy file; raise :class:`PolicyError` with every problem."""
+def load_policy(path: str | os.PathLike[str], *,
+                calendar_additions: Iterable[Any] = ()) -> Policy:
+    """Load, validate and compile a policy file; raise :class:`PolicyError` with every problem.
+
+    ``calendar_additions`` (CalendarAdditions from calendar plugins) extend the calendar."""
     p = Path(path)
     chain, problems = _chain(p, str(path))
     if problems:
@@ -128,7 +132,7 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
         return None
 
     file_of = {k: s.file for k, (s, _) in origins.items() if len(k) <= 3}
-    policy, problems = compile_policy(data, locate, str(path), file_of)
+    policy, problems = compile_policy(data, locate, str(path), file_of, calendar_additions)
     if problems or policy is None:
         raise PolicyError(problems)
     return policy

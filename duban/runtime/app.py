@@ -14,14 +14,16 @@ from duban.runtime.config import Config, resolve_secrets
 from duban.runtime.service import DeliveryPolicy, Service
 
 
-def load_policies(folders: list[str]) -> dict[str, Policy]:
-    """Every policy in the configured folders, then the shipped ones not overridden."""
+def load_policies(folders: list[str], hooks: Hooks | None = None) -> dict[str, Policy]:
+    """Every policy in the configured folders, then the shipped ones not overridden; calendar
+    plugins' additions (e.g. a new year's official days) extend each policy's calendar."""
     out: dict[str, Policy] = {}
     paths = [p for f in folders if Path(f).is_dir() for p in sorted(Path(f).glob("*.yaml"))]
     paths += [p for p in shipped_paths() if p.stem not in {q.stem for q in paths}]
     for path in paths:
         try:
-            policy = load_policy(path)
+            extra = hooks.calendar_additions(path.stem) if hooks is not None else []
+            policy = load_policy(path, calendar_additions=extra)
         except PolicyError as err:
             raise DubanError(f"策略 {path} 无效：\n{err}", "validation_error") from None
         out.setdefault(policy.id, policy)
@@ -37,5 +39,5 @@ def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
     for name, conf in cfg.notifiers.items():
         notifiers[name] = hooks.notifiers.get(name)(resolve_secrets(conf or {}, name))
     delivery = DeliveryPolicy(cfg.max_attempts, dt.timedelta(seconds=cfg.base_delay_seconds))
-    return Service(store, load_policies(cfg.policies), hooks, tuple(notifiers), notifiers,
+    return Service(store, load_policies(cfg.policies, hooks), hooks, tuple(notifiers), notifiers,
                    delivery)
