@@ -109,7 +109,8 @@ class SqliteStore:
                     self.conn.execute("COMMIT")
                     return
                 except BaseException as exc:
-                    self.conn.execute("ROLLBACK")
+                    if self.conn.in_transaction:  # SQLite rolls back by itself on SQLITE_FULL
+                        self.conn.execute("ROLLBACK")
                     if isinstance(exc, sqlite3.OperationalError):
                         if "full" in str(exc):
                             raise StoreError(f"磁盘已满，未写入任何内容：{exc} / disk full, nothing "
