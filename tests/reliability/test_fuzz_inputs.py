@@ -4,7 +4,6 @@ Whatever comes in, the answer is a located error or a result — never a traceba
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
