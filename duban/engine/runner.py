@@ -130,9 +130,6 @@ class Runner:
             data: dict[str, Any] = dict(step.data)
             if canonical == "create":
                 data = {**spec.create_data(self.policy.id), **data}
-                if data.get("category") not in (None, *self.policy.categories) and \
-                        self.policy.id not in spec.categories:
-                    del data["category"]  # another organisation's category: use the kind
             event = Event(step.action or "", at, actor, data, step.key)
             self.commit(key, item, event)
         except ActionRefused as err:
