@@ -1,0 +1,154 @@
+"""Values rendered in domain words, the way a regulation would write them.
+
+Each function takes the policy the value belongs to, so roles come out in that
+organisation's words (:meth:`Policy.word`) while comparisons stay semantic: callers
+compare the output, and the output is built only from canonical parts plus words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from duban.calendar.duration import Duration
+from duban.policy.model import Chain, ExtensionRules, PenaltyRule, Policy, Reminder
+from duban.policy.schema_src import CANONICAL_ROLES
+
+KIND_WORDS = {
+    "annual_key_task": "年度重点工作", "meeting_decision": "会议决定事项",
+    "leader_instruction": "领导批示事项", "superior_assignment": "上级交办事项",
+    "document": "公文", "proposal": "建议提案", "special_task": "专项工作", "other": "其他事项",
+}
+ACTION_WORDS = {
+    "create": "立项", "approve": "批准", "reject": "驳回", "assign": "交办", "confirm": "签收",
+    "decline": "退回", "reassign": "改派", "progress": "反馈", "request_extension": "申请延期",
+    "pause": "暂停", "resume": "恢复", "report": "报结", "close": "办结", "archive": "归档",
+    "verify": "复核", "remind": "催办", "censure": "通报批评", "cancel": "撤销",
+}
+PURPOSE_WORDS = {"opening": "立项审批", "extension": "延期审批", "pause": "暂停审批",
+                 "resume": "恢复审批", "review": "办结审核"}
+COUNTS_FROM = {"created": "立项", "opened": "批示同意", "assigned": "交办", "confirmed": "签收"}
+EVENT_WORDS = {"pre_due_reminder": "催办预告", "overdue_notice": "催办通知",
+               "escalation": "升级催办", "step_overdue": "环节超时"}
+PERIOD_WORDS = {"year": "全年", "quarter": "一季度内", "month": "一月内"}
+NONE = "未规定"
+
+
+def dur(d: Duration | None) -> str | None:
+    return d.to_text_zh() if d is not None else None
+
+
+def yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+def num(x: float) -> str:
+    return f"{x:g}"
+
+
+def roles(policy: Policy, canonical: Iterable[str]) -> str:
+    """Canonical roles in the policy's words, in the canonical order (stable)."""
+    order = {r: i for i, r in enumerate(CANONICAL_ROLES)}
+    words = [policy.word(r) for r in sorted(set(canonical), key=lambda r: order.get(r, 99))]
+    return "、".join(words) or "（无）"
+
+
+def chain(policy: Policy, chain: Chain | None) -> str:
+    """An approval chain as its approvers in order: ``行政管理部、分管领导（2个工作日内）``."""
+    if chain is None or not chain.steps:
+        return "无需审批"
+    return "、".join(policy.word(s.role) + (f"（{dur(s.limit)}内）" if s.limit else "")
+                    for s in chain.steps)
+
+
+def chain_named(policy: Policy, name: str | None) -> str:
+    return chain(policy, policy.chains.get(name or ""))
+
+
+def max_extensions(ext: ExtensionRules) -> str:
+    return "不限次数" if ext.max is None else "不得延期" if ext.max == 0 else f"{ext.max}次"
+
+
+def approver(policy: Policy, ext: ExtensionRules, n: int) -> str | None:
+    """Who approves the n-th extension request (None: that request is not allowed)."""
+    if ext.max is not None and n > ext.max:
+        return None
+    if n <= len(ext.approvers):
+        return chain_named(policy, ext.approvers[n - 1])
+    if ext.max is None and ext.approvers:
+        return chain_named(policy, ext.approvers[-1])
+    return None
+
+
+def nth(n: int) -> str:
+    zh = "一二三四五六七八九十"
+    return f"第{zh[n - 1] if n <= 10 else n}次"
+
+
+def reminder_when(r: Reminder) -> str:
+    if r.before_due is not None:
+        return f"期限前{dur(r.before_due)}"
+    return f"期限后{dur(r.after_due)}" if r.after_due is not None else "到期时"
+
+
+def reminder(policy: Policy, r: Reminder) -> str:
+    """A reminder in one phrase: when, to whom, how often."""
+    text = reminder_when(r)
+    if r.to:
+        text += f"，发给{roles(policy, r.to)}"
+    if r.repeat_every:
+        text += f"，此后每{dur(r.repeat_every)}重复" + (f"至多{r.repeat_times}次"
+                                                   if r.repeat_times else "")
+    if r.when is not None:
+        text += f"（条件：{r.when.source}）"
+    return text
+
+
+def trigger(on: str) -> str:
+    fixed = {"closed_late": "逾期办结", "returned": "被退办", "censure": "被通报批评",
+             "extension_requested": "申请延期", "extension_granted": "延期获批",
+             "extension_rejected": "延期申请被驳回"}
+    if on in fixed:
+        return fixed[on]
+    if on.startswith("timer:"):
+        return f"发出“{on[6:]}”时"
+    if on.startswith("defect:"):
+        return f"查实“{on[7:]}”时"
+    return on
+
+
+def points(x: float | None) -> str | None:
+    if x is None:
+        return None
+    return f"{'扣' if x < 0 else '加'}{num(abs(x))}分"
+
+
+def coefficient(x: float | None) -> str | None:
+    return None if x is None else f"{x:+g}"
+
+
+def penalty(policy: Policy, x: PenaltyRule) -> str:
+    """A penalty rule in one phrase: ``逾期办结：对主办部门每逾期一日扣1分``."""
+    parts = []
+    if x.points_per_day:
+        unit = "个工作日" if x.day_unit == "working_day" else "日"
+        parts.append(f"每逾期一{unit}{points(x.points_per_day)}")
+    if x.points:
+        parts.append(points(x.points) or "")
+    if x.max_points is not None:
+        parts.append(f"最多{num(abs(x.max_points))}分")
+    if x.coefficient:
+        parts.append(f"绩效系数{coefficient(x.coefficient)}")
+    if x.measures:
+        parts.append("、".join(x.measures))
+    cond = f"（条件：{x.when.source}）" if x.when is not None else ""
+    exempt = "；经批准延期并按期完成的不扣分" if x.exempt_if_extension_met else ""
+    return (f"{trigger(x.on)}{cond}：对{policy.word(x.target)}"
+            f"{'，'.join(parts) or '记录在案'}{exempt}")
+
+
+def kinds(ks: Iterable[str]) -> str:
+    return "、".join(KIND_WORDS.get(k, k) for k in ks) or "（无）"
+
+
+def words(xs: Iterable[str]) -> str:
+    return "、".join(xs) or "（无）"
