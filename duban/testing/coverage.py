@@ -199,6 +199,41 @@ def report(policy: Policy, runs: Iterable[Exercised]) -> PolicyCoverage:
     return PolicyCoverage(policy.id, n, areas)
 
 
+def summarize(runs: Iterable[tuple[Policy, Exercised | None]]) -> dict[str, PolicyCoverage]:
+    """Coverage per policy (sorted by id) from ``(policy, exercised)`` pairs of many runs;
+    a run that could not finish (``None``) still counts its policy in."""
+    policies: dict[str, Policy] = {}
+    grouped: dict[str, list[Exercised]] = {}
+    for policy, seen in runs:
+        policies[policy.id] = policy
+        grouped.setdefault(policy.id, [])
+        if seen is not None:
+            grouped[policy.id].append(seen)
+    return {pid: report(policies[pid], grouped[pid]) for pid in sorted(grouped)}
+
+
 def below(reports: Mapping[str, PolicyCoverage], threshold: float) -> list[PolicyCoverage]:
     """The policies whose total coverage is under ``threshold`` percent."""
     return [r for r in reports.values() if r.percent + 1e-9 < threshold]
+
+
+def render(cover: Mapping[str, PolicyCoverage], threshold: float | None = None) -> str:
+    """Per policy: the total, then each area with what was not exercised."""
+    lines = ["覆盖率（各策略的规则被场景执行到的比例）/ coverage of each policy's rules"]
+    for c in cover.values():
+        flag = "  ✗ 低于门槛" if threshold is not None and c.percent + 1e-9 < threshold else ""
+        lines.append(f"{c.policy_id}：{c.percent:.1f}%（{c.covered}/{c.total}，"
+                     f"{c.scenarios} 个场景）{flag}")
+        for a in c.areas:
+            if not a.total:
+                continue
+            miss = f"  未覆盖：{'、'.join(a.missing)}" if a.missing else ""
+            lines.append(f"  {AREA_WORDS[a.area]} {a.area}: {a.percent:.0f}%"
+                         f"（{len(a.covered)}/{len(a.total)}）{miss}")
+    if threshold is not None:
+        low = below(cover, threshold)
+        lines.append(f"门槛 threshold {threshold:g}%：" +
+                     ("全部达到 / met" if not low else
+                      "未达到 / not met: " + "、".join(f"{c.policy_id} {c.percent:.1f}%"
+                                                      for c in low)))
+    return "\n".join(lines)

@@ -102,6 +102,7 @@ CODE_WORDS = {"permission_denied": "无权操作", "invalid_transition": "当前
 #: What a golden list keeps of each element when it has to be written afresh.
 GOLDEN_KEYS = {"reminders": ("event", "at"), "rejected_steps": ("step", "code"),
                "penalties": ("item", "target", "points", "coefficient", "rule")}
+LISTED = 6  # list elements shown when a list has another length than written
 _INSTANT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 
 
@@ -133,7 +134,9 @@ class Difference:
             return f"{where}：结果中没有这一项（应为 {show(self.expected, key)}）"
         if self.kind == "length":
             exp, act = len(self.expected), len(self.actual)
-            listed = "；".join(brief(a) for a in self.actual)
+            listed = "；".join(brief(a) for a in self.actual[:LISTED])
+            if act > LISTED:
+                listed += f"；…（共 {act} 条）"
             head = f"{where}：应没有，实际 {act} 条" if exp == 0 else \
                 f"{where}：应有 {exp} 条，实际 {act} 条"
             return head + (f"（实际：{listed}）" if listed else "")
