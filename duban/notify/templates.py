@@ -1,0 +1,458 @@
+"""Notice texts: Chinese defaults, overridable per policy, per deployment or by a plugin.
+
+Why a sandbox *and* a static check: a policy's ``documents.templates`` are written by
+whoever authors the YAML, so they are untrusted code. Every template is rendered by
+jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``, and
+before that it is parsed and refused outright if it reaches for anything a notice does
+not need: attributes that start with ``_`` (``''.__class__.__mro__``,
+``self._TemplateReference__context``, ``cycler.__init__.__globals__`` — the known
+injection payloads), names that are not notice variables, method calls, imports and
+includes, macros, loops, filters outside a short list. The runtime sandbox stays as
+the second wall; size limits keep a template from building a gigabyte string.
+
+Names a template set may define (``documents.templates`` in a policy, ``templates`` in a
+notifier's configuration, or a plugin's :class:`NoticeTemplates`):
+
+- one body per notice kind: ``pre_due_reminder`` (催办预告), ``overdue_notice`` (催办通知),
+  ``escalation`` (督办升级), ``step_overdue`` (环节超时), ``approval_requested`` (待审批),
+  ``handoff`` (接续办理), and ``notice`` for any other kind;
+- subjects: ``subject`` for all kinds, ``<kind>.subject`` for one kind.
+
+Other names in a policy's ``documents.templates`` belong to document forms and are left
+to the form renderers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, meta, nodes
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import (
+    UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
+    UNSAFE_COROUTINE_ATTRIBUTES,
+    UNSAFE_FUNCTION_ATTRIBUTES,
+    UNSAFE_GENERATOR_ATTRIBUTES,
+    UNSAFE_METHOD_ATTRIBUTES,
+    SandboxedEnvironment,
+)
+
+from duban.errors import DubanError
+from duban.store.base import OutboxMessage
+
+#: Notice kinds and their Chinese names (the engine's timer events plus approvals, hand-off).
+KIND_LABELS: dict[str, str] = {
+    "pre_due_reminder": "催办预告",
+    "overdue_notice": "催办通知",
+    "escalation": "督办升级",
+    "step_overdue": "环节超时",
+    "approval_requested": "待审批",
+    "handoff": "接续办理",
+}
+GENERIC = "notice"
+TEMPLATE_NAMES: frozenset[str] = frozenset(
+    {*KIND_LABELS, GENERIC, "subject", *(f"{k}.subject" for k in (*KIND_LABELS, GENERIC))})
+
+#: Every variable a notice template sees (always present; ``None`` when not known).
+VARIABLES: dict[str, str] = {
+    "recipient": "收件部门或角色，如 财务部",
+    "item": "事项编号",
+    "title": "事项标题（保密事项为空）",
+    "what": "事项的称呼：“标题”（编号），保密事项只写编号",
+    "confidential": "是否保密事项",
+    "kind": "通知种类，如 overdue_notice",
+    "label": "通知种类的中文名，如 催办通知",
+    "name": "规则或审批环节的名称",
+    "subject": "系统拟定的标题",
+    "due": "办理期限（中文写法）",
+    "due_iso": "办理期限（ISO 8601）",
+    "at": "触发时间（中文写法）",
+    "at_iso": "触发时间（ISO 8601）",
+    "number": "督办文号",
+    "message": "附加说明",
+    "dedupe_key": "通知编号（去重键）",
+    "channel": "通知渠道",
+}
+
+_SUBJECT = "{{ subject }}{% if title %}：{{ title }}{% endif %}"
+_TAIL = "{% if number %}\n督办文号：{{ number }}{% endif %}{% if message %}\n说明：{{ message }}{% endif %}"
+
+#: The shipped Chinese texts; ``what`` already hides the title of a confidential item.
+DEFAULT_TEMPLATES: dict[str, str] = {
+    "subject": _SUBJECT,
+    "pre_due_reminder": (
+        "{{ recipient }}：\n{{ what }}将于{{ due }}到期（{{ name }}），请抓紧办理，按期报送办理结果；"
+        "确需延期的，请在期限届满前提出申请。" + _TAIL),
+    "overdue_notice": (
+        "{{ recipient }}：\n{{ what }}已超过办理期限{% if due %}（{{ due }}）{% endif %}，尚未办结。"
+        "请立即办理，并书面说明逾期原因。" + _TAIL),
+    "escalation": (
+        "{{ recipient }}：\n{{ what }}逾期未办结，经催办仍未完成（{{ name }}），现按规定提请督办，"
+        "请督促承办部门限期办结。" + _TAIL),
+    "step_overdue": (
+        "{{ recipient }}：\n{{ what }}的“{{ name }}”环节已超过规定时限{% if at %}（{{ at }}）{% endif %}，"
+        "请尽快处理。" + _TAIL),
+    "approval_requested": (
+        "{{ recipient }}：\n{{ what }}有一项“{{ name }}”待您审批，请及时处理。" + _TAIL),
+    "handoff": (
+        "{{ recipient }}：\n{{ what }}已由上一部门办理完毕，请接续办理"
+        "{% if due %}，办理期限{{ due }}{% endif %}。" + _TAIL),
+    GENERIC: "{{ recipient }}：\n{{ what }}：{{ label }}{% if name %}（{{ name }}）{% endif %}。" + _TAIL,
+}
+
+MAX_SOURCE = 8_000      # characters of one template
+MAX_OUTPUT = 16_000     # characters of one rendered notice
+MAX_REPEAT = 4_000      # length of a string or list built with *
+SAFE_FILTERS = frozenset({
+    "abs", "capitalize", "cn_date", "cn_datetime", "count", "d", "default", "e", "escape",
+    "first", "float", "int", "join", "last", "length", "list", "lower", "max", "min",
+    "reverse", "round", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
+    "unique", "upper", "wordcount",
+})
+_UNSAFE_ATTRS = (UNSAFE_FUNCTION_ATTRIBUTES | UNSAFE_METHOD_ATTRIBUTES |
+                 UNSAFE_GENERATOR_ATTRIBUTES | UNSAFE_COROUTINE_ATTRIBUTES |
+                 UNSAFE_ASYNC_GENERATOR_ATTRIBUTES | {"mro", "format", "format_map"})
+_REFUSED_NODES: dict[type[nodes.Node], str] = {
+    nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
+    nodes.Extends: "extends", nodes.Macro: "macro", nodes.CallBlock: "call", nodes.For: "for",
+}
+
+
+class TemplateError(DubanError):
+    """A notice template is malformed or unsafe; says which one, where it came from, why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "validation_error")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A rendered notice: one-line subject, plain-text body (with its 通知编号 line)."""
+
+    subject: str
+    text: str
+
+    def markdown(self) -> str:
+        """The body for robots that take markdown: a heading and one paragraph per line."""
+        lines = [ln for ln in self.text.splitlines() if ln.strip()]
+        return f"#### {self.subject}\n\n" + "\n\n".join(lines)
+
+
+def cn_datetime(value: Any) -> str | None:
+    """``2026-03-31T23:59:59+08:00`` → ``2026年3月31日 23:59`` (the date alone at end of day)."""
+    if value in (None, ""):
+        return None
+    try:
+        t = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    day = f"{t.year}年{t.month}月{t.day}日"
+    return day if (t.hour, t.minute) in ((23, 59), (0, 0)) else f"{day} {t:%H:%M}"
+
+
+def cn_date(value: Any) -> str | None:
+    text = cn_datetime(value)
+    return text.split(" ")[0] if text else text
+
+
+class _Sandbox(SandboxedEnvironment):
+    """jinja2's sandbox with no globals and with size checks on ``*``, ``**`` and ``%``."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%" and isinstance(left, str):
+            raise _unsafe("“%” 字符串格式化", "用 ~ 连接文字，如 {{ '期限：' ~ due }}")
+        if operator == "**" and (not isinstance(right, int | float) or abs(right) > 64 or
+                                 not isinstance(left, int | float) or abs(left) > 10**6):
+            raise _unsafe("过大的乘方 **", "去掉乘方")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and \
+                        len(seq) * n > MAX_REPEAT:
+                    raise _unsafe(f"重复生成超过 {MAX_REPEAT} 个字符的内容", "缩短重复次数")
+        return super().call_binop(context, operator, left, right)
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """One reason to refuse a template; ``rank`` 0 marks an injection attempt."""
+
+    what: str
+    hint: str
+    line: int | None = None
+    rank: int = 2
+
+
+def _unsafe(what: str, hint: str) -> Exception:
+    return SecurityError(f"{what}；{hint}")
+
+
+def _environment() -> _Sandbox:
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.globals.clear()  # no range, cycler, joiner, namespace, lipsum, dict
+    env.filters = {k: v for k, v in env.filters.items() if k in SAFE_FILTERS}
+    env.filters["cn_datetime"] = cn_datetime
+    env.filters["cn_date"] = cn_date
+    return env
+
+
+_ENV = _environment()
+
+
+def _callee(node: nodes.Call) -> str:
+    target = node.node
+    if isinstance(target, nodes.Name):
+        return target.name
+    return target.attr if isinstance(target, nodes.Getattr) else "…"
+
+
+def _offences(ast: nodes.Template) -> list[_Refused]:
+    """Everything a notice never needs: injection attempts first, then by line."""
+    allowed = ", ".join(VARIABLES)
+    found: list[_Refused] = []
+    for node in ast.find_all(nodes.Node):
+        line = getattr(node, "lineno", None)
+        for kind, word in _REFUSED_NODES.items():
+            if isinstance(node, kind):
+                found.append(_Refused(f"不允许使用 {{% {word} %}}",
+                                      "通知模板只能写文字、变量、过滤器和 if", line, 1))
+        if isinstance(node, nodes.Getattr) and (node.attr.startswith("_") or
+                                                node.attr in _UNSAFE_ATTRS):
+            found.append(_Refused(f"不允许访问属性 “{node.attr}”（模板注入的常见手法）",
+                                  f"只能使用这些变量：{allowed}", line, 0))
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and \
+                isinstance(node.arg.value, str) and node.arg.value.startswith("_"):
+            found.append(_Refused(f"不允许访问 “{node.arg.value}”（模板注入的常见手法）",
+                                  f"只能使用这些变量：{allowed}", line, 0))
+        if isinstance(node, nodes.Call):
+            found.append(_Refused(f"不允许在模板里调用函数或方法 {_callee(node)}()",
+                                  "改用过滤器，如 {{ title|upper }}、{{ due_iso|cn_date }}", line))
+        if isinstance(node, nodes.Filter | nodes.FilterBlock):
+            name = node.name if isinstance(node, nodes.Filter) else node.filter.name
+            if name not in SAFE_FILTERS:
+                found.append(_Refused(f"不允许使用过滤器 “{name}”",
+                                      f"可用过滤器：{', '.join(sorted(SAFE_FILTERS))}", line))
+        if isinstance(node, nodes.Name) and node.name == "self":
+            found.append(_Refused("不允许使用 self（模板注入的常见手法）",
+                                  f"只能使用这些变量：{allowed}", line, 0))
+    try:
+        unknown = sorted(meta.find_undeclared_variables(ast) - set(VARIABLES))
+    except JinjaTemplateError:  # an unknown filter or test, already reported above
+        unknown = []
+    if unknown:
+        found.append(_Refused(f"不认识的变量 {', '.join(unknown)}", f"可用变量：{allowed}",
+                              None, 3))
+    return sorted(found, key=lambda r: (r.rank, r.line or 0))
+
+
+def compile_template(name: str, source: str, origin: str) -> Any:
+    """Parse, check and compile one template; a clear TemplateError if refused."""
+    where = f"模板 {name}（{origin}）"
+    if not isinstance(source, str):
+        raise TemplateError(f"{where} 必须是文字，写的是 {type(source).__name__} / "
+                            f"template {name} must be a string")
+    if len(source) > MAX_SOURCE:
+        raise TemplateError(f"{where} 超过 {MAX_SOURCE} 个字符 / template {name} too long")
+    try:
+        ast = _ENV.parse(source)
+    except JinjaTemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        at = f"第 {line} 行" if line else ""
+        raise TemplateError(f"{where}{at}有语法错误：{exc.message} / template syntax error: "
+                            f"{exc.message}") from None
+    offences = _offences(ast)
+    if offences:
+        whats = list(dict.fromkeys(r.what for r in offences))
+        first = offences[0]
+        at = f"第 {first.line} 行" if first.line else ""
+        raise TemplateError(f"{where}{at}被拒绝：{'；'.join(whats)}。{first.hint} / template {name} "
+                            f"from {origin} refused as unsafe ({len(whats)} problem(s))")
+    return _ENV.from_string(ast)
+
+
+class NoticeTemplates:
+    """A layered set of notice templates: defaults, then each override set in turn.
+
+    ``NoticeTemplates()`` is the shipped Chinese set; ``.layered(overrides, origin)`` puts
+    another set on top (a plugin's, a deployment's ``templates``, a policy's
+    ``documents.templates``). Every template is checked when its layer is added, so a bad
+    one fails at start-up (or at policy load), never while a notice is being sent.
+    """
+
+    def __init__(self, overrides: Mapping[str, str] | None = None, *,
+                 origin: str = "插件 plugin") -> None:
+        self._compiled = {n: compile_template(n, s, "默认模板 default")
+                          for n, s in DEFAULT_TEMPLATES.items()}
+        self._origins = dict.fromkeys(self._compiled, "默认模板 default")
+        if overrides:
+            self._add(overrides, origin, strict=True)
+
+    def _add(self, overrides: Mapping[str, str], origin: str, *, strict: bool) -> None:
+        for name, source in overrides.items():
+            if name not in TEMPLATE_NAMES:
+                if strict:
+                    raise TemplateError(
+                        f"没有名为 “{name}” 的通知模板（{origin}）；可用：{'、'.join(sorted(TEMPLATE_NAMES))} "
+                        f"/ unknown notice template {name!r}")
+                continue
+            self._compiled[name] = compile_template(name, source, origin)
+            self._origins[name] = origin
+
+    def layered(self, overrides: Mapping[str, str] | None, origin: str, *,
+                strict: bool = True) -> NoticeTemplates:
+        """A copy with ``overrides`` on top; ``strict=False`` skips non-notice names."""
+        new = object.__new__(NoticeTemplates)
+        new._compiled = dict(self._compiled)
+        new._origins = dict(self._origins)
+        if overrides:
+            new._add(overrides, origin, strict=strict)
+        return new
+
+    def for_policy(self, policy: Any) -> NoticeTemplates:
+        """These templates under the policy's ``documents.templates`` (form names ignored)."""
+        docs = (getattr(policy, "raw", None) or {}).get("documents") or {}
+        return self.layered(docs.get("templates") or {}, f"策略 {policy.id} 的 documents.templates",
+                            strict=False)
+
+    def origin(self, name: str) -> str:
+        return self._origins[name]
+
+    def render(self, kind: str, context: Mapping[str, Any]) -> Notice:
+        """The notice of ``kind`` for ``context`` (see :data:`VARIABLES`)."""
+        body_name = kind if kind in self._compiled else GENERIC
+        subject_name = f"{kind}.subject" if f"{kind}.subject" in self._compiled else "subject"
+        subject = " ".join(self._run(subject_name, context).split())
+        text = self._run(body_name, context).strip()
+        return Notice(subject or KIND_LABELS.get(kind, "督办通知"), text)
+
+    def render_message(self, message: OutboxMessage) -> Notice:
+        """The notice for an outbox row, ending with its 通知编号 (the dedupe key)."""
+        ctx = notice_context(message)
+        notice = self.render(str(ctx["kind"]), ctx)
+        return Notice(notice.subject, f"{notice.text}\n通知编号：{message.dedupe_key}")
+
+    def _run(self, name: str, context: Mapping[str, Any]) -> str:
+        try:
+            out = self._compiled[name].render(dict(context))
+        except Exception as exc:  # the sandbox, StrictUndefined, or a type error in the text
+            raise TemplateError(f"模板 {name}（{self._origins[name]}）渲染失败：{exc} / template "
+                                f"{name} failed to render: {type(exc).__name__}") from None
+        if len(out) > MAX_OUTPUT:
+            raise TemplateError(f"模板 {name}（{self._origins[name]}）生成了超过 {MAX_OUTPUT} 个字符 "
+                                f"/ template {name} output too long")
+        return str(out)
+
+
+def notice_context(message: OutboxMessage) -> dict[str, Any]:
+    """The variables of :data:`VARIABLES` for an outbox row; a confidential item's title
+    is withheld, because a chat group or a mail list is wider than the item's readers."""
+    p = message.payload
+    kind = str(p.get("kind") or GENERIC)
+    confidential = bool(p.get("confidential"))
+    item = str(p.get("item") or message.item_id)
+    title = None if confidential else (p.get("title") or None)
+    what = f"督办事项“{title}”（{item}）" if title else \
+        f"督办事项 {item}" + ("（保密事项，详情请登录系统查看）" if confidential else "")
+    return {
+        "recipient": message.recipient, "item": item, "title": title, "what": what,
+        "confidential": confidential, "kind": kind,
+        "label": KIND_LABELS.get(kind, "督办通知"), "name": p.get("name") or None,
+        "subject": str(p.get("subject") or KIND_LABELS.get(kind, "督办通知")),
+        "due": cn_datetime(p.get("due")), "due_iso": p.get("due"),
+        "at": cn_datetime(p.get("at")), "at_iso": p.get("at"),
+        "number": p.get("number") or None, "message": p.get("message") or None,
+        "dedupe_key": message.dedupe_key, "channel": message.channel,
+    }
+
+
+def check_templates(templates: Mapping[str, str], origin: str) -> list[str]:
+    """Every problem in a set of notice templates (for ``duban validate``); [] if none."""
+    problems = []
+    for name, source in templates.items():
+        if name in TEMPLATE_NAMES:
+            try:
+                compile_template(name, source, origin)
+            except TemplateError as err:
+                problems.append(str(err))
+    return problems
+
+
+# ----------------------------------------------------------------------------------------
+# Reading a notifier's configuration. Every notifier (SMTP, the webhooks, a plugin's) reads
+# a plain dict from duban.yaml; a mistake there must name the notifier and the key, in
+# Chinese then English, and never surface as a KeyError traceback.
+# ----------------------------------------------------------------------------------------
+
+
+class NotifierConfig:
+    """A notifier's configuration with checked accessors; unknown keys are refused."""
+
+    def __init__(self, channel: str, config: Mapping[str, Any] | None, known: set[str]) -> None:
+        self.channel = channel
+        self.data = dict(config or {})
+        unknown = sorted(set(self.data) - known)
+        if unknown:
+            raise self.error(f"不认识的配置项 {', '.join(unknown)}；可用：{', '.join(sorted(known))}",
+                             f"unknown keys {', '.join(unknown)}")
+
+    def error(self, zh: str, en: str) -> DubanError:
+        return DubanError(f"通知渠道 {self.channel} 的配置有误：{zh} / notifier {self.channel}: "
+                          f"{en}", "validation_error")
+
+    def text(self, key: str, default: str | None = None, *, required: bool = False) -> str | None:
+        value = self.data.get(key, default)
+        if value is None or value == "":
+            if required:
+                raise self.error(f"缺少 {key}", f"'{key}' is required")
+            return default
+        if not isinstance(value, str | int):
+            raise self.error(f"{key} 应是文字，写的是 {value!r}", f"'{key}' must be a string")
+        return str(value)
+
+    def number(self, key: str, default: float) -> float:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.error(f"{key} 应是正数，写的是 {value!r}", f"'{key}' must be a positive number")
+        return float(value)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(f"{key} 应是 true 或 false，写的是 {value!r}", f"'{key}' must be a boolean")
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...]) -> str:
+        value = self.data.get(key, options[0])
+        if value not in options:
+            raise self.error(f"{key} 只能是 {'、'.join(options)}，写的是 {value!r}",
+                             f"'{key}' must be one of {', '.join(options)}")
+        return str(value)
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key) or {}
+        if not isinstance(value, Mapping):
+            raise self.error(f"{key} 应是映射（名称: 值），写的是 {value!r}", f"'{key}' must be a mapping")
+        return {str(k): v for k, v in value.items()}
+
+    def addresses(self, key: str) -> dict[str, list[str]]:
+        """A mapping from a recipient word to one or several addresses (or mobiles)."""
+        out: dict[str, list[str]] = {}
+        for word, value in self.mapping(key).items():
+            values = [value] if isinstance(value, str | int) else value
+            if not isinstance(values, list) or not values or \
+                    not all(isinstance(v, str | int) and str(v) for v in values):
+                raise self.error(f"{key}.{word} 应是一个或一组地址，写的是 {value!r}",
+                                 f"'{key}.{word}' must be a string or a list of strings")
+            out[word] = [str(v) for v in values]
+        return out
+
+    def templates(self, base: NoticeTemplates | None = None) -> NoticeTemplates:
+        """The notice templates: ``base`` (defaults, or a plugin's) under ``templates``."""
+        base = base or NoticeTemplates()
+        return base.layered(self.mapping("templates"), f"通知渠道 {self.channel} 的 templates")
+
