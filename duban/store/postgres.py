@@ -1,0 +1,375 @@
+"""The PostgreSQL store (psycopg 3): the same protocol as SQLite, for several workers.
+
+Why a second store: SQLite serialises every writer on one file, which is right for one
+office and one worker. When several tick workers share the load they need a server
+that lets each one take *different* due items at once: :meth:`PostgresStore.claim_due`
+and :meth:`PostgresStore.claim_outbox` use ``SELECT … FOR UPDATE SKIP LOCKED`` plus a
+lease (``claimed_by``/``claimed_until``), so no two live workers ever hold the same
+item, and a worker that dies leaves its claims to expire.
+
+Correctness does not rest on the claims: :meth:`commit` locks the item's row and checks
+its sequence (optimistic concurrency), so even two workers firing the same timer write
+it once. A dropped connection aborts the open transaction on the server — nothing of it
+is written — and the next call reconnects.
+
+The URL is anything libpq accepts: ``postgresql://user:pass@host:5432/db``,
+``postgres://…``, ``postgresql://user@/db?host=/run/postgresql`` (a Unix socket), or
+``host=… dbname=…``. Instants are stored as ``timestamptz``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors as pgerr
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.json import Jsonb
+
+from duban.engine import codec
+from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.store.base import Commit, ConcurrencyError, OutboxMessage, StoreError
+
+T = TypeVar("T")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: A lock id (any constant) taken while migrating, so workers starting together on a
+#: fresh database do not both create the tables.
+MIGRATION_LOCK = 0x64756261  # "duba"
+
+# Ids are compared byte-wise (COLLATE "C") so that listings sort as in SQLite whatever
+# the database's locale.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_core", """
+        CREATE TABLE policies (
+            content_hash TEXT PRIMARY KEY, policy_id TEXT NOT NULL, document TEXT NOT NULL);
+        CREATE TABLE events (
+            item_id TEXT COLLATE "C" NOT NULL, seq INTEGER NOT NULL,
+            at TIMESTAMPTZ NOT NULL, action TEXT NOT NULL, body TEXT NOT NULL,
+            idem_key TEXT UNIQUE, PRIMARY KEY (item_id, seq));
+        CREATE TABLE items (
+            item_id TEXT COLLATE "C" PRIMARY KEY, policy_id TEXT NOT NULL,
+            policy_hash TEXT NOT NULL, state TEXT NOT NULL, lead TEXT,
+            confidential BOOLEAN NOT NULL DEFAULT FALSE, seq INTEGER NOT NULL,
+            next_due TIMESTAMPTZ, body TEXT NOT NULL,
+            claimed_by TEXT, claimed_until TIMESTAMPTZ);
+        CREATE INDEX items_next_due ON items (next_due, item_id) WHERE next_due IS NOT NULL;
+        CREATE INDEX items_policy ON items (policy_id, item_id);
+        CREATE TABLE ledger (
+            item_id TEXT COLLATE "C" NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
+            target TEXT NOT NULL, at TIMESTAMPTZ NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY (item_id, seq, n));
+        CREATE TABLE outbox (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            item_id TEXT COLLATE "C" NOT NULL, dedupe_key TEXT NOT NULL UNIQUE,
+            channel TEXT NOT NULL, recipient TEXT NOT NULL, payload JSONB NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt TIMESTAMPTZ NOT NULL, last_error TEXT, sent_at TIMESTAMPTZ,
+            claimed_by TEXT, claimed_until TIMESTAMPTZ);
+        CREATE INDEX outbox_pending ON outbox (next_attempt, id) WHERE status = 'pending';
+        CREATE TABLE numbers (
+            policy_id TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+            PRIMARY KEY (policy_id, year));
+    """),
+)
+
+_RETRYABLE = (pgerr.SerializationFailure, pgerr.DeadlockDetected, pgerr.LockNotAvailable)
+_OUTBOX_COLS = ("id, item_id, dedupe_key, channel, recipient, payload, attempts, status, "
+                "last_error, next_attempt")
+
+
+def describe_target(url: str) -> str:
+    """Where a URL points, without its password (for error messages)."""
+    try:
+        d = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "（无法解析的连接串 / unparsable URL）"
+    host = d.get("host") or "localhost"
+    port = f":{d['port']}" if d.get("port") else ""
+    return f"{d.get('user') or ''}{'@' if d.get('user') else ''}{host}{port}/{d.get('dbname') or ''}"
+
+
+class PostgresStore:
+    """One connection to a PostgreSQL database; give each thread or process its own.
+
+    Every write runs in one transaction; reads run outside one (autocommit)."""
+
+    name = "postgresql"
+
+    def __init__(self, url: str, *, connect_timeout: int = 10) -> None:
+        self.url = url
+        self.where = describe_target(url)
+        self.connect_timeout = connect_timeout
+        self.lock = threading.RLock()
+        self.conn: psycopg.Connection[Any] | None = None
+        self._connect()
+
+    # -- connection --------------------------------------------------------------------------
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            conn = psycopg.connect(self.url, autocommit=True,
+                                   connect_timeout=self.connect_timeout)
+            conn.execute("SET TIME ZONE 'UTC'")
+        except psycopg.ProgrammingError as exc:
+            raise StoreError(f"PostgreSQL 连接串无效：{exc} / invalid PostgreSQL URL; write "
+                             "postgresql://user:password@host:5432/dbname") from None
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"无法连接 PostgreSQL 服务器 {self.where}：{reason} / cannot connect "
+                             "to PostgreSQL; check the URL and that the server is running "
+                             "and accepts connections") from None
+        self.conn = conn
+        return conn
+
+    def _live(self) -> psycopg.Connection[Any]:
+        """The connection, reconnecting if the last one was lost (server restart…)."""
+        if self.conn is None or self.conn.closed or self.conn.broken:
+            if self.conn is not None:
+                self.conn.close()
+            return self._connect()
+        return self.conn
+
+    def _lost(self, exc: BaseException, committing: bool) -> StoreError:
+        if committing:
+            return StoreError(
+                f"提交时与 PostgreSQL {self.where} 的连接中断，无法确认是否已写入；重试是安全的"
+                f"（序号与幂等键会拦住重复）：{exc} / connection lost while committing; the "
+                "outcome is unknown, retrying is safe")
+        return StoreError(f"与 PostgreSQL {self.where} 的连接中断，本次未写入任何内容：{exc} / "
+                          "connection to PostgreSQL lost; nothing was written, retry later")
+
+    def _tx(self, body: Callable[[psycopg.Cursor[Any]], T]) -> T:
+        """Run ``body(cursor)`` in one transaction; retry on deadlock/serialization
+        failures, map every other database failure to :class:`StoreError`."""
+        delay = 0.02
+        for attempt in range(8):
+            with self.lock:
+                conn = self._live()
+                committing = False
+                try:
+                    with conn.transaction(), conn.cursor() as cur:
+                        out = body(cur)
+                        committing = True
+                    return out
+                except _RETRYABLE:
+                    time.sleep(delay * (attempt + 1))
+                    continue
+                except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                    raise self._lost(exc, committing) from None
+                except psycopg.Error as exc:
+                    raise StoreError(f"数据库错误：{exc} / database error, nothing was "
+                                     "written") from None
+        raise StoreError("数据库持续冲突，请稍后重试 / database kept conflicting, retry later")
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            conn = self._live()
+            try:
+                return conn.execute(sql, params).fetchall()
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                raise self._lost(exc, False) from None
+            except psycopg.Error as exc:
+                raise StoreError(f"数据库错误：{exc} / database error") from None
+
+    # -- schema ------------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        def body(cur: psycopg.Cursor[Any]) -> list[str]:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            cur.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+                        "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            done = {r[0] for r in cur.execute("SELECT name FROM migrations").fetchall()}
+            applied = []
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                for stmt in (s.strip() for s in sql.split(";")):
+                    if stmt:
+                        cur.execute(stmt)
+                cur.execute("INSERT INTO migrations (name) VALUES (%s)", (name,))
+                applied.append(name)
+            return applied
+
+        return self._tx(body)
+
+    # -- policies ----------------------------------------------------------------------------
+    def save_policy(self, content_hash: str, policy_id: str, document: str) -> None:
+        self._tx(lambda cur: cur.execute(
+            "INSERT INTO policies VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            (content_hash, policy_id, document)))
+
+    def policy_document(self, content_hash: str) -> str | None:
+        rows = self._rows("SELECT document FROM policies WHERE content_hash = %s",
+                          (content_hash,))
+        return rows[0][0] if rows else None
+
+    # -- items and events --------------------------------------------------------------------
+    def load(self, item_id: str) -> ItemState | None:
+        rows = self._rows("SELECT body FROM items WHERE item_id = %s", (item_id,))
+        return codec.decode_item(rows[0][0]) if rows else None
+
+    def events(self, item_id: str) -> list[Event]:
+        return [codec.decode_event(r[0]) for r in self._rows(
+            "SELECT body FROM events WHERE item_id = %s ORDER BY seq", (item_id,))]
+
+    def has_key(self, key: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM events WHERE idem_key = %s", (key,)))
+
+    def commit(self, c: Commit) -> None:
+        item = c.item
+
+        def body(cur: psycopg.Cursor[Any]) -> None:
+            row = cur.execute("SELECT seq FROM items WHERE item_id = %s FOR UPDATE",
+                              (item.id,)).fetchone()
+            current = row[0] if row else 0
+            if current != c.expected_seq:
+                raise ConcurrencyError(item.id, c.expected_seq, current)
+            seq = c.expected_seq
+            try:
+                for e in c.events:
+                    seq += 1
+                    cur.execute("INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s)",
+                                (item.id, seq, e.at, e.action, codec.encode_event(e), e.key))
+            except pgerr.UniqueViolation as exc:
+                if exc.diag.constraint_name == "events_pkey":  # a racing first commit
+                    raise ConcurrencyError(item.id, c.expected_seq, c.expected_seq + 1) from None
+                raise StoreError(f"幂等键已被其他事件使用，未写入任何内容：{exc.diag.message_detail} "
+                                 "/ idempotency key already used, nothing written") from None
+            cur.execute(
+                "INSERT INTO items (item_id, policy_id, policy_hash, state, lead, confidential, "
+                "seq, next_due, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (item_id) DO UPDATE SET state = excluded.state, "
+                "lead = excluded.lead, confidential = excluded.confidential, "
+                "seq = excluded.seq, next_due = excluded.next_due, body = excluded.body, "
+                "policy_hash = excluded.policy_hash",
+                (item.id, item.policy_id, item.policy_hash, item.state, item.department,
+                 bool(item.confidential), seq, c.next_due, codec.encode_item(item)))
+            for n, entry in enumerate(c.ledger):
+                cur.execute("INSERT INTO ledger VALUES (%s, %s, %s, %s, %s, %s)",
+                            (item.id, seq, n, entry.target, entry.at, codec.dumps(entry)))
+            now = c.events[-1].at if c.events else EPOCH
+            for o in c.outbox:
+                cur.execute("INSERT INTO outbox (item_id, dedupe_key, channel, recipient, "
+                            "payload, next_attempt) VALUES (%s, %s, %s, %s, %s, %s) "
+                            "ON CONFLICT (dedupe_key) DO NOTHING",
+                            (item.id, o.dedupe_key, o.channel, o.recipient, Jsonb(o.payload),
+                             now))
+
+        self._tx(body)
+
+    def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]:
+        sql = "SELECT body FROM items" + (" WHERE policy_id = %s" if policy_id else "") + \
+            " ORDER BY item_id"
+        for r in self._rows(sql, (policy_id,) if policy_id else ()):
+            yield codec.decode_item(r[0])
+
+    def due(self, now: dt.datetime, limit: int = 1000) -> list[str]:
+        return [r[0] for r in self._rows(
+            "SELECT item_id FROM items WHERE next_due IS NOT NULL AND next_due <= %s "
+            "ORDER BY next_due, item_id LIMIT %s", (now, limit))]
+
+    def next_number(self, policy_id: str, year: int) -> int:
+        # One statement: the row lock makes concurrent reservations queue, never collide.
+        return self._tx(lambda cur: cur.execute(
+            "INSERT INTO numbers VALUES (%s, %s, 1) ON CONFLICT (policy_id, year) "
+            "DO UPDATE SET seq = numbers.seq + 1 RETURNING seq",
+            (policy_id, year)).fetchone()[0])  # type: ignore[index]
+
+    # -- claims (several workers) ------------------------------------------------------------
+    def claim_due(self, now: dt.datetime, limit: int, worker: str,
+                  lease: dt.timedelta) -> list[str]:
+        """Claim up to ``limit`` items due at ``now`` for ``worker`` and return their ids,
+        earliest first. An item is free when unclaimed, when its lease (server clock) has
+        run out, or when ``worker`` holds it already; rows another transaction is claiming
+        are skipped, so concurrent workers get disjoint batches."""
+        return [r[0] for r in sorted(self._tx(lambda cur: cur.execute(
+            "WITH c AS (SELECT item_id FROM items WHERE next_due IS NOT NULL "
+            "AND next_due <= %(now)s AND (claimed_by IS NULL OR claimed_by = %(w)s "
+            "OR claimed_until < clock_timestamp()) ORDER BY next_due, item_id "
+            "LIMIT %(limit)s FOR UPDATE SKIP LOCKED) "
+            "UPDATE items i SET claimed_by = %(w)s, "
+            "claimed_until = clock_timestamp() + %(lease)s FROM c "
+            "WHERE i.item_id = c.item_id RETURNING i.item_id, i.next_due",
+            {"now": now, "limit": limit, "w": worker, "lease": lease}).fetchall()),
+            key=lambda r: (r[1], r[0]))]
+
+    def claim_outbox(self, now: dt.datetime, limit: int, worker: str,
+                     lease: dt.timedelta) -> list[OutboxMessage]:
+        """Like :meth:`claim_due`, for pending outbox messages (so that one message is
+        handed to one notifier at a time); done/failed clear the claim."""
+        rows = self._tx(lambda cur: cur.execute(
+            "WITH c AS (SELECT id FROM outbox WHERE status = 'pending' "
+            "AND next_attempt <= %(now)s AND (claimed_by IS NULL OR claimed_by = %(w)s "
+            "OR claimed_until < clock_timestamp()) ORDER BY id LIMIT %(limit)s "
+            "FOR UPDATE SKIP LOCKED) "
+            "UPDATE outbox o SET claimed_by = %(w)s, "
+            "claimed_until = clock_timestamp() + %(lease)s FROM c WHERE o.id = c.id "
+            f"RETURNING {', '.join('o.' + c.strip() for c in _OUTBOX_COLS.split(','))}",
+            {"now": now, "limit": limit, "w": worker, "lease": lease}).fetchall())
+        return sorted((self._message(r) for r in rows), key=lambda m: m.id)
+
+    def release(self, worker: str) -> int:
+        """Give back every claim ``worker`` holds (at the end of a tick); returns how many."""
+        def body(cur: psycopg.Cursor[Any]) -> int:
+            n = cur.execute("UPDATE items SET claimed_by = NULL, claimed_until = NULL "
+                            "WHERE claimed_by = %s", (worker,)).rowcount
+            return n + cur.execute("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL "
+                                   "WHERE claimed_by = %s", (worker,)).rowcount
+        return self._tx(body)
+
+    # -- outbox ------------------------------------------------------------------------------
+    @staticmethod
+    def _message(r: tuple[Any, ...]) -> OutboxMessage:
+        payload = r[5] if isinstance(r[5], dict) else json.loads(r[5])
+        return OutboxMessage(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), payload,
+                             int(r[6]), str(r[7]), r[8], r[9])
+
+    def outbox_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]:
+        return [self._message(r) for r in self._rows(
+            f"SELECT {_OUTBOX_COLS} FROM outbox WHERE status = 'pending' "
+            "AND next_attempt <= %s ORDER BY id LIMIT %s", (now, limit))]
+
+    def outbox_done(self, message_id: int, at: dt.datetime) -> None:
+        self._tx(lambda cur: cur.execute(
+            "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = %s, "
+            "claimed_by = NULL, claimed_until = NULL WHERE id = %s AND status = 'pending'",
+            (at, message_id)))
+
+    def outbox_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
+        if retry_at is None:
+            self._tx(lambda cur: cur.execute(
+                "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = %s, "
+                "claimed_by = NULL, claimed_until = NULL WHERE id = %s",
+                (error[:2000], message_id)))
+        else:
+            self._tx(lambda cur: cur.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = %s, "
+                "next_attempt = %s, claimed_by = NULL, claimed_until = NULL WHERE id = %s",
+                (error[:2000], retry_at, message_id)))
+
+    def outbox_retry(self, message_id: int | None = None) -> int:
+        """Move dead-lettered messages (one, or all) back to pending."""
+        sql = "UPDATE outbox SET status = 'pending', attempts = 0 WHERE status = 'dead'"
+        return self._tx(lambda cur: cur.execute(
+            sql + (" AND id = %s" if message_id is not None else ""),
+            (message_id,) if message_id is not None else ()).rowcount)
+
+    def outbox(self, status: str | None = None) -> list[OutboxMessage]:
+        sql = f"SELECT {_OUTBOX_COLS} FROM outbox" + \
+            (" WHERE status = %s" if status else "") + " ORDER BY id"
+        return [self._message(r) for r in self._rows(sql, (status,) if status else ())]
+
+    def ledger(self) -> list[PenaltyEntry]:
+        out = []
+        for (body,) in self._rows("SELECT body FROM ledger ORDER BY at, item_id, seq, n"):
+            d = codec._dec(json.loads(body))
+            out.append(PenaltyEntry(**{**d, "measures": tuple(d["measures"])}))
+        return out
+
+    def close(self) -> None:
+        with self.lock:
+            if self.conn is not None:
+                self.conn.close()
