@@ -104,7 +104,8 @@ IDS = st.sampled_from([f"item{n}" for n in range(12)])
 @given(st.lists(st.tuples(IDS, st.none() | INSTANTS), max_size=60), st.lists(INSTANTS, max_size=5))
 def test_index_equals_a_scan(updates: list[tuple[str, dt.datetime | None]],
                              nows: list[dt.datetime]) -> None:
-    index, model = TimerIndex(), {}
+    index = TimerIndex()
+    model: dict[str, dt.datetime] = {}
     for item_id, at in updates:
         index.update(item_id, at)
         if at is None:
