@@ -205,7 +205,12 @@ def _replace(text: str, path: Path, value: Any, spans: dict[Path, _Node],
     if node.flow:
         edits.append((node.start, node.end, dump_flow(value)))
         return
-    edits.append((node.start, node.end, dump_block(value, _column(text, node.start))))
+    end = node.end  # a comment after the last element goes with it (it may be gone)
+    eol = text.find("\n", end)
+    eol = len(text) if eol < 0 else eol
+    if text[end:eol].strip().startswith("#"):
+        end = eol
+    edits.append((node.start, end, dump_block(value, _column(text, node.start))))
 
 
 def _column(text: str, index: int) -> int:

@@ -229,8 +229,9 @@ def load_suite(path: Path) -> Suite:
     data = src.data
     problems: list[Problem] = []
 
-    def bad(at: tuple[Any, ...], message: str, hint: str | None = None, value: Any = None) -> None:
-        problems.append(Problem("test.invalid", message, src.locate(at),
+    def bad(at: tuple[Any, ...], message: str, hint: str | None = None, value: Any = None,
+            key: bool = False) -> None:
+        problems.append(Problem("test.invalid", message, src.locate(at, key=key),
                                 "At " + (" > ".join(map(str, at)) or "顶层"),
                                 None if value is None else str(value), None, hint))
 
@@ -240,7 +241,8 @@ def load_suite(path: Path) -> Suite:
         raise PolicyError(problems)
     for key in data:
         if key not in SUITE_KEYS:
-            bad((key,), f"不认识的键 '{key}' / unknown key", "可用：" + ", ".join(SUITE_KEYS))
+            bad((key,), f"不认识的键 '{key}' / unknown key", "可用：" + ", ".join(SUITE_KEYS),
+                key=True)
     lists: dict[str, list[str]] = {}
     for key, example in (("policies", "[gansu_huizhan, policies/我公司.yaml]"),
                          ("scenarios", "[scenarios/*.yaml]")):
@@ -276,7 +278,7 @@ def load_suite(path: Path) -> Suite:
     for key, value in expect.items():
         if key not in names:
             bad(("expect", key), f"expect 中的场景 '{key}' 不在 scenarios 中 / unknown scenario",
-                "写场景文件名（不含 .yaml）或场景的 name", key)
+                "写场景文件名（不含 .yaml）或场景的 name", key, key=True)
         elif not isinstance(value, dict):
             bad(("expect", key), "场景的预期须是映射 / an expectation is a mapping")
         else:
@@ -284,12 +286,33 @@ def load_suite(path: Path) -> Suite:
                 if k not in ids and k not in OUTCOME_KEYS:
                     bad(("expect", key, k), f"'{k}' 既不是本测试的策略 id，也不是结果字段 / "
                         "neither a policy of this test nor an outcome field",
-                        "可用：" + ", ".join([*sorted(ids), *sorted(OUTCOME_KEYS)]), k)
+                        "可用：" + ", ".join([*sorted(ids), *sorted(OUTCOME_KEYS)]), k, key=True)
     if problems:
         raise PolicyError(problems)
     cases = _suite_cases(path, src, policies, loaded, expect)
     return Suite(path, str(data.get("name") or path.name), tuple(policies),
                  tuple(scenarios), tuple(cases))
+
+
+def suite_scenarios(path: Path) -> frozenset[Path]:
+    """The scenario files a suite's globs match (resolved), without building its cases;
+    empty for a file that does not load (its own collection reports why)."""
+    try:
+        return _suite_scenarios(str(path.resolve()), path.stat().st_mtime_ns)
+    except OSError:
+        return frozenset()
+
+
+@cache
+def _suite_scenarios(path: str, mtime: int) -> frozenset[Path]:
+    try:
+        data = load_yaml_file(path).data
+    except PolicyError:
+        return frozenset()
+    patterns = data.get("scenarios") if isinstance(data, dict) else None
+    base = Path(path).parent
+    return frozenset(Path(p).resolve() for pattern in patterns or () if isinstance(pattern, str)
+                     for p in glob.glob(str(base / pattern), recursive=True))
 
 
 def _suite_cases(path: Path, src: Source, policies: list[Policy],
@@ -370,8 +393,13 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> Plan:
         except PolicyError as err:
             problems.extend(err.problems)
     if problems:
-        raise PolicyError(problems)
+        raise PolicyError(sorted(problems, key=_place))
     return Plan(tuple(suites), tuple(cases))
+
+
+def _place(p: Problem) -> tuple[str, int, int]:
+    loc = p.location
+    return (loc.file, loc.line, loc.column) if loc else ("", 0, 0)
 
 
 def _walk(root: Path) -> list[Path]:
