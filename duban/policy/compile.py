@@ -179,7 +179,8 @@ class _Compiler:
                     self.problem("role_not_held", (*p, "role"),
                                  f"审批链中的角色 '{st['role']}' 无人担任 / no role word maps to "
                                  f"'{c}'", value=st["role"],
-                                 hint=f"在 organisation.roles 中加入对应 {c} 的角色")
+                                 hint=f"在 organisation.roles 中加入对应 {c} 的角色 / map a role "
+                                      f"word to {c}")
                 steps.append(ChainStep(c or str(st["role"]), st.get("name") or str(st["role"]),
                                        str(st["role"]),
                                        self.duration(st.get("limit"), (*p, "limit")),
@@ -211,15 +212,16 @@ class _Compiler:
                          + ", ".join(missing_kinds), value=", ".join(missing_kinds),
                          hint="把它们加入某个类别的 kinds（如 其他事项: {kinds: [other]}）")
 
+        unknown_chain = any(p.code == "semantic.unknown_chain" for p in self.problems)
         for purpose in ("opening", "pause", "resume", "review"):
             needing = [s for s in self.states.values() if s.approval == purpose]
-            if needing and all(getattr(c.approvals, purpose) is None
+            if needing and not unknown_chain and all(getattr(c.approvals, purpose) is None
                                for c in categories.values()) and \
                     getattr(approvals, purpose) is None:
                 self.problem("missing_chain", ("states", needing[0].name, "approval"),
                              f"状态 '{needing[0].name}' 需要 {purpose} 审批链，但 approvals.{purpose} "
                              f"未定义 / no chain for approval '{purpose}'",
-                             hint=f"在 approvals 中写 {purpose}: <审批链名>")
+                             hint=f"在 approvals 中写 {purpose}: <审批链名> / name a chain")
 
         actions = {w: a for w, a in (d.get("actions") or {}).items() if a is not None}
         transitions = self.transitions(d.get("transitions") or [])
@@ -241,7 +243,8 @@ class _Compiler:
             self.duration(h.get("longest"), (*hp, "longest")), h.get("cite"))
         for k in (h.get("by_kind") or {}):
             if k not in CANONICAL_KINDS:
-                self.problem("unknown_kind", (*hp, "by_kind", k), f"未知事项类型 '{k}'",
+                self.problem("unknown_kind", (*hp, "by_kind", k), f"未知事项类型 '{k}' / unknown "
+                             f"kind '{k}'",
                              value=k, hint=self.did_you_mean(k, CANONICAL_KINDS))
         rework = tl.get("rework") or {}
         per_dep = tl.get("per_department") or {}
@@ -257,10 +260,12 @@ class _Compiler:
         reminders = []
         for i, r in enumerate(d.get("reminders") or []):
             p = ("reminders", i)
+            if not self.require("reminders", i, r, ("event",)):
+                continue
             if ("before_due" in r) == ("after_due" in r):
                 self.problem("reminder_anchor", p, "提醒须写 before_due 或 after_due 之一 / "
                              "a reminder needs exactly one of before_due, after_due",
-                             hint="如 before_due: 3个工作日")
+                             hint="如 before_due: 3个工作日 / e.g. before_due: 3 working days")
             rep = r.get("repeat") or {}
             reminders.append(Reminder(
                 r["name"], r["event"],
@@ -285,12 +290,15 @@ class _Compiler:
         penalties = []
         for i, x in enumerate(d.get("penalties") or []):
             p = ("penalties", i)
+            if not self.require("penalties", i, x, ("on",)):
+                continue
             target = x.get("target", "lead_department")
             tc = self.role(target, (*p, "target"))
             on = str(x["on"])
             if on.startswith("timer:") and on[6:] not in {r["name"] for r in
                                                           d.get("reminders") or []}:
-                self.problem("unknown_reminder", (*p, "on"), f"未定义的提醒 '{on[6:]}'",
+                self.problem("unknown_reminder", (*p, "on"), f"未定义的提醒 '{on[6:]}' / unknown "
+                             f"reminder '{on[6:]}'",
                              value=on, hint=self.did_you_mean(on[6:], [
                                  r["name"] for r in d.get("reminders") or []]))
             penalties.append(PenaltyRule(
@@ -306,7 +314,8 @@ class _Compiler:
             p = ("counters", i)
             if x["counts"] not in names:
                 self.problem("unknown_penalty", (*p, "counts"),
-                             f"累计对象 '{x['counts']}' 不是扣分规则名或 censure", value=x["counts"],
+                             f"累计对象 '{x['counts']}' 不是扣分规则名或 censure / counts neither a "
+                             "penalty rule nor censure", value=x["counts"],
                              hint=self.did_you_mean(x["counts"], names))
             tc = self.role(x.get("target", "lead_department"), (*p, "target"))
             counters.append(Counter(x["name"], x["counts"], x["per"], x["threshold"],
@@ -318,7 +327,8 @@ class _Compiler:
         try:
             tz = ZoneInfo(d.get("timezone") or "Asia/Shanghai")
         except (ZoneInfoNotFoundError, ValueError):
-            self.problem("timezone", ("timezone",), f"未知时区 '{d.get('timezone')}'",
+            self.problem("timezone", ("timezone",), f"未知时区 '{d.get('timezone')}' / unknown "
+                         "time zone",
                          value=d.get("timezone"), hint="如 Asia/Shanghai")
             tz = ZoneInfo("Asia/Shanghai")
         settings = CalendarSettings()
@@ -328,7 +338,7 @@ class _Compiler:
                 {k: v for k, v in cal_spec.items() if k != "cite"},
                 base_dir=Path(path).resolve().parent)
             additions = list(self.calendar_additions)
-            calendar = settings.build(additions) if (
+            calendar = _calendar(settings, additions) if (
                 settings.extra_holidays or settings.extra_workdays or settings.data_files
                 or additions) else official_calendar(settings.beyond_known_data)
         except (DubanError, ValueError, OSError) as exc:
@@ -392,11 +402,13 @@ class _Compiler:
         mx = None if raw_max == "unlimited" else raw_max
         need = 1 if mx is None else mx
         if len(approvers) < need and (spec or top):
-            self.problem("extension_approvers", (*p, "approvers") if "approvers" in spec else p,
+            self.problem("extension_approvers", (*p, "max") if "max" in spec else
+                         (*p, "approvers") if "approvers" in spec else p,
                          f"最多可延期 {raw_max} 次，但只给出了 {len(approvers)} 次的审批链 / "
                          f"approvers given for {len(approvers)} of {raw_max} extension requests",
-                         value=list(approvers),
-                         hint="为第1次、第2次…延期各写一条审批链，或减小 max")
+                         value="、".join(approvers) or "（无）",
+                         hint="为第1次、第2次…延期各写一条审批链，或减小 max / give one chain per "
+                              "request, or lower max")
         def dur(key: str) -> Duration | None:
             return self.duration(spec[key], (*p, key)) if key in spec else getattr(base, key)
         return ExtensionRules(
@@ -405,11 +417,24 @@ class _Compiler:
             spec.get("exempt_penalties", base.exempt_penalties), dur("review_limit"),
             spec.get("cite", base.cite))
 
+    def require(self, section: str, i: int, item: Mapping[str, Any],
+                keys: tuple[str, ...]) -> bool:
+        """Named-list entries may be partial overrides, so completeness is checked after
+        merging with the base: every entry must end up with ``keys``."""
+        missing = [k for k in keys if k not in item]
+        for k in missing:
+            self.problem("required", (section, i),
+                         f"“{item.get('name')}”缺少必填项 '{k}'（继承的同名项也没有）/ '{k}' is "
+                         "required", hint=f"加上 `{k}: ...`")
+        return not missing
+
     def transitions(self, raw: list[Mapping[str, Any]]) -> tuple[Transition, ...]:
         out = []
         self.unique_names(raw, "transitions")
         for i, t in enumerate(raw):
             p = ("transitions", i)
+            if not self.require("transitions", i, t, ("action", "from", "to")):
+                continue
             sources = (t["from"],) if isinstance(t["from"], str) else tuple(t["from"])
             for j, s in enumerate(sources):
                 self.state_ref(s, (*p, "from") if isinstance(t["from"], str) else (*p, "from", j))
@@ -427,44 +452,74 @@ class _Compiler:
         for i, t in enumerate(raw):
             n = t.get("name")
             if n in seen:
+                first = self.locate((section, seen[n], "name"))
+                here = self.locate((section, i, "name"))
+                where = (f"第 {first.line} 行" if here and first.file == here.file else
+                         f"{first.file} 第 {first.line} 行") if first else f"第 {seen[n] + 1} 项"
+                line = f"line {first.line}" if first else f"entry {seen[n] + 1}"
                 self.problem("duplicate_name", (section, i, "name"),
-                             f"名称 '{n}' 重复（第 {seen[n] + 1} 项已使用）/ duplicate name '{n}'",
-                             value=n, hint="每项的 name 须唯一；继承时同名即覆盖")
+                             f"名称 '{n}' 重复（{where}已使用）/ duplicate name '{n}' (first "
+                             f"used at {line})", value=n,
+                             hint="每项的 name 须唯一；要覆盖继承项，同名写一次即可 / names are "
+                                  "unique; one entry of the same name overrides the inherited one")
             else:
                 seen[str(n)] = i
 
     def check_graph(self, initial: Any, transitions: tuple[Transition, ...]) -> None:
-        if initial not in self.states:
-            return
+        if initial not in self.states or any(
+                p.code == "semantic.unknown_state" for p in self.problems):
+            return  # an unknown state already explains any unreachable one
         reach = {initial}
-        frontier = [initial]
         entered_from: dict[str, set[str]] = {}
-        while frontier:
-            s = frontier.pop()
+        changed = True
+        while changed:  # a fixpoint: `to: previous` exits grow as predecessors are found
+            changed = False
             for t in transitions:
-                if s not in t.sources:
-                    continue
-                targets = [s] if t.to == "same" else \
-                    sorted(entered_from.get(s, set())) if t.to == "previous" else [t.to]
-                for tgt in targets:
-                    entered_from.setdefault(tgt, set()).add(s)
-                    if tgt not in reach and tgt in self.states:
-                        reach.add(tgt)
-                        frontier.append(tgt)
-                    elif tgt in reach and t.to != "previous":
-                        # a new predecessor may open new `previous` exits: revisit
-                        pass
+                for s in t.sources:
+                    if s not in reach:
+                        continue
+                    targets = [s] if t.to == "same" else \
+                        sorted(entered_from.get(s, set())) if t.to == "previous" else [t.to]
+                    for tgt in targets:
+                        preds = entered_from.setdefault(tgt, set())
+                        if s not in preds:
+                            preds.add(s)
+                            changed = True
+                        if tgt not in reach and tgt in self.states:
+                            reach.add(tgt)
+                            changed = True
         for name, st in self.states.items():
             if name not in reach:
                 self.problem("unreachable", ("states", name),
                              f"状态 '{name}' 无法到达 / state '{name}' is unreachable from "
-                             f"'{initial}'", hint="加一条转到它的转换，或删除它（写 null）")
+                             f"'{initial}'", hint="加一条转到它的转换，或删除它（写 null）/ add a "
+                                                  "transition into it, or remove it (null)")
             if st.final:
-                for i, t in enumerate(transitions):
-                    if name in t.sources:
-                        self.problem("final_exit", ("transitions", i),
-                                     f"终态 '{name}' 不能有流出的转换 '{t.name}' / final state "
-                                     "has an outgoing transition", hint="删除该转换或去掉 final")
+                exits = [t.name for t in transitions if name in t.sources]
+                if exits:
+                    self.problem("final_exit", ("states", name, "final"),
+                                 f"终态 '{name}' 不能有流出的转换：{'、'.join(exits)} / a final "
+                                 "state has outgoing transitions",
+                                 value="、".join(exits),
+                                 hint="删除这些转换（{name: X, remove: true}）或去掉 final / remove "
+                                      "them or drop `final`")
+
+
+_CALENDARS: dict[tuple[Any, ...], Any] = {}
+
+
+def _calendar(settings: CalendarSettings, additions: list[Any]) -> Any:
+    """Build (or reuse) the calendar for these settings: building one walks every day of
+    the known years, so policies with the same additions share one immutable calendar."""
+    key = (settings.extra_holidays, settings.extra_workdays, settings.beyond_known_data,
+           tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0)
+                 for f in settings.data_files), tuple(repr(a) for a in additions))
+    hit = _CALENDARS.get(key)
+    if hit is None:
+        hit = _CALENDARS[key] = settings.build(additions)
+        if len(_CALENDARS) > 64:
+            _CALENDARS.pop(next(iter(_CALENDARS)))
+    return hit
 
 
 def compile_policy(data: Mapping[str, Any], locate: Locator, path: str,

@@ -93,7 +93,8 @@ def _chain(path: Path, display: str) -> tuple[list[Source], list[Problem]]:
                                    hint="删除其中一个 extends")]
         if not nxt.exists():
             return chain, [Problem("semantic.extends_missing",
-                                   f"找不到基础策略 '{base}' / base policy not found: {nxt}",
+                                   f"找不到基础策略 '{base}' / base policy not found: "
+                                   f"{os.path.relpath(nxt)}",
                                    src.locate(("extends",)), "At extends", str(base),
                                    "`standard` 或相对于本文件的路径",
                                    "检查文件名；内置的基础策略是 standard")]
@@ -102,6 +103,11 @@ def _chain(path: Path, display: str) -> tuple[list[Source], list[Problem]]:
             os.path.relpath(nxt)
     chain.reverse()
     return chain, []
+
+
+def _by_place(p: Problem) -> tuple[str, int, int]:
+    loc = p.location
+    return (loc.file, loc.line, loc.column) if loc else ("", 0, 0)
 
 
 def load_policy(path: str | os.PathLike[str], *,
@@ -115,13 +121,15 @@ def load_policy(path: str | os.PathLike[str], *,
         raise PolicyError(problems)
     data: Any = {}
     origins: merge.Origins = {}
+    removal_problems: list[Problem] = []
     for src in chain:
         if not origins:
-            data, origins = src.data, merge.annotate(src.data, src)
+            data = merge.strip_removals(src.data, src, (), removal_problems)
+            origins = merge.annotate(data, src)
         else:
-            data, origins = merge.merge(data, origins, src.data, src)
-    data = dict(data)
-    data.pop("extends", None)
+            data, origins, found = merge.merge(data, origins, src.data, src)
+            removal_problems.extend(found)
+    data = {k: v for k, v in data.items() if k != "extends" and not k.startswith("x-")}
 
     def locate(mpath: tuple[Any, ...]) -> Location | None:
         for n in range(len(mpath), -1, -1):
@@ -133,8 +141,9 @@ def load_policy(path: str | os.PathLike[str], *,
 
     file_of = {k: s.file for k, (s, _) in origins.items() if len(k) <= 3}
     policy, problems = compile_policy(data, locate, str(path), file_of, calendar_additions)
+    problems = removal_problems + problems
     if problems or policy is None:
-        raise PolicyError(problems)
+        raise PolicyError(sorted(problems, key=_by_place))
     return policy
 
 

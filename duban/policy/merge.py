@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from duban.errors import Problem
 from duban.policy.yamlsrc import Source
 
 Path = tuple[Any, ...]
@@ -40,11 +41,44 @@ def annotate(data: Any, src: Source, path: Path = (), merged: Path = (),
     return origins
 
 
-def merge(base: Any, base_origins: Origins, over: Any, src: Source) -> tuple[Any, Origins]:
-    """Merge ``over`` (written in ``src``) onto ``base``; return the result and its origins."""
+def _nothing(src: Source, path: Path, what: str) -> Problem:
+    return Problem("semantic.nothing_to_remove",
+                   f"没有可删除的继承项 {what} / nothing inherited to remove: {what}",
+                   src.locate(path), "At " + " > ".join(map(str, path)), None,
+                   "只能删除基础策略中存在的项 / only inherited entries can be removed",
+                   "删除这一行，或检查名称是否与基础策略中的一致 / delete the line or fix the name")
+
+
+def strip_removals(value: Any, src: Source, path: Path, problems: list[Problem]) -> Any:
+    """A copy of a subtree with nothing inherited under it: ``null`` entries and
+    ``remove: true`` items have nothing to remove, which is reported, then dropped."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if v is None:
+                problems.append(_nothing(src, (*path, k), f"'{k}'"))
+                continue
+            out[k] = strip_removals(v, src, (*path, k), problems)
+        return out
+    if isinstance(value, list):
+        kept = []
+        for i, v in enumerate(value):
+            if isinstance(v, dict) and v.get("remove") is True:
+                problems.append(_nothing(src, (*path, i), f"'{v.get('name')}'"))
+                continue
+            kept.append(strip_removals(v, src, (*path, i), problems))
+        return kept
+    return value
+
+
+def merge(base: Any, base_origins: Origins, over: Any, src: Source
+          ) -> tuple[Any, Origins, list[Problem]]:
+    """Merge ``over`` (written in ``src``) onto ``base``; return the result, its origins and
+    the removals that had nothing to remove."""
     origins: Origins = {}
-    result = _merge(base, base_origins, (), over, src, (), (), origins)
-    return result, origins
+    problems: list[Problem] = []
+    result = _merge(base, base_origins, (), over, src, (), (), origins, problems)
+    return result, origins, problems
 
 
 def _copy_origins(base_origins: Origins, old: Path, new: Path, out: Origins) -> None:
@@ -62,7 +96,7 @@ def _copy_origins(base_origins: Origins, old: Path, new: Path, out: Origins) -> 
 
 
 def _merge(base: Any, bo: Origins, bpath: Path, over: Any, src: Source, opath: Path,
-           mpath: Path, out: Origins) -> Any:
+           mpath: Path, out: Origins, problems: list[Problem]) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         out[mpath] = (src, opath)
         result: dict[str, Any] = {}
@@ -72,13 +106,15 @@ def _merge(base: Any, bo: Origins, bpath: Path, over: Any, src: Source, opath: P
             result[k] = v
             _copy_origins(bo, (*bpath, k), (*mpath, k), out)
         for k, v in over.items():
-            if v is None:
-                continue  # null removes the inherited key
+            if v is None:  # null removes the inherited key
+                if k not in base:
+                    problems.append(_nothing(src, (*opath, k), f"'{k}'"))
+                continue
             if k in base and base[k] is not None:
                 result[k] = _merge(base[k], bo, (*bpath, k), v, src, (*opath, k),
-                                   (*mpath, k), out)
+                                   (*mpath, k), out, problems)
             else:
-                result[k] = v
+                result[k] = strip_removals(v, src, (*opath, k), problems)
                 annotate(v, src, (*opath, k), (*mpath, k), out)
         # keep the base's key order, then the new keys
         ordered = {k: result[k] for k in base if k in result}
@@ -96,6 +132,8 @@ def _merge(base: Any, bo: Origins, bpath: Path, over: Any, src: Source, opath: P
             if x.get("remove") is True:
                 if i is not None:
                     removed.add(i)
+                else:
+                    problems.append(_nothing(src, (*opath, j), f"'{x['name']}'"))
                 continue
             if i is None:
                 appended.append((x, j))
@@ -109,13 +147,13 @@ def _merge(base: Any, bo: Origins, bpath: Path, over: Any, src: Source, opath: P
             if i in overrides:
                 j = overrides[i]
                 result_list.append(_merge(bval, bo, (*bpath, i), over[j], src, (*opath, j),
-                                          (*mpath, k), out))
+                                          (*mpath, k), out, problems))
             else:
                 result_list.append(bval)
                 _copy_origins(bo, (*bpath, i), (*mpath, k), out)
         for x, j in appended:
             k = len(result_list)
-            result_list.append(x)
+            result_list.append(strip_removals(x, src, (*opath, j), problems))
             annotate(x, src, (*opath, j), (*mpath, k), out)
         return result_list
     annotate(over, src, opath, mpath, out)

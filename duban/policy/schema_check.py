@@ -20,6 +20,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from duban.errors import Problem
+from duban.policy.schema_src import DURATION_PATTERN
 from duban.policy.yamlsrc import Source
 
 #: What the object at a path is called in messages, by the section it lives in.
@@ -73,7 +74,11 @@ def context_of(data: Any, path: Sequence[Any]) -> str:
             item = node[key]
             kind = _SECTION_NAMES.get(str(parent_key), str(parent_key))
             name = item.get("name") if isinstance(item, dict) else None
-            parts.append(f"{kind}(name={name!r})" if name else f"{kind}[{key}]")
+            label = f"{kind}(name={name!r})" if name else f"{kind}[{key}]"
+            if parts and parts[-1] == str(parent_key):
+                parts[-1] = label  # "extra_holidays[1]", not "extra_holidays > extra_holidays[1]"
+            else:
+                parts.append(label)
             node = item
         elif isinstance(node, dict) and key in node:
             if parent_key in _SECTION_NAMES and not isinstance(node.get(key), list) and \
@@ -124,7 +129,7 @@ def _explain(err: ValidationError) -> tuple[str, str | None, str | None, Sequenc
         enum_hint = f"是不是要写 '{guess}'？/ did you mean '{guess}'?" if guess else None
         return ("取值不在允许范围内 / value is not one of the allowed values"
                 + (f" ({title})" if title else ""), ", ".join(allowed), enum_hint, path)
-    if v == "pattern" and "working days" in str(schema.get("pattern", "")):
+    if v == "pattern" and schema.get("pattern") == DURATION_PATTERN:
         return ("不是有效的时长 / not a valid duration", "时长，如 2个工作日", DURATION_HINT, path)
     if v == "pattern":
         return ("格式不对 / does not match the expected format"
@@ -146,7 +151,10 @@ def _explain(err: ValidationError) -> tuple[str, str | None, str | None, Sequenc
     if v == "const":
         return ("取值不对 / wrong value", _show(schema.get("const")), None, path)
     if v in ("minimum", "exclusiveMinimum", "maximum"):
-        return (f"数值超出范围 / out of range ({err.message})", None, None, path)
+        bound = schema.get(str(v))
+        want = {"minimum": f"≥ {bound}", "exclusiveMinimum": f"> {bound}",
+                "maximum": f"≤ {bound}"}[str(v)]
+        return (f"数值超出范围 / out of range: {err.instance}", want, None, path)
     if v in ("minLength", "minItems"):
         return ("不能为空 / must not be empty", None, None, path)
     if v == "uniqueItems":
@@ -163,13 +171,32 @@ def _examples_hint(schema: dict[str, Any]) -> str | None:
 
 
 def _leaf(err: ValidationError) -> ValidationError:
-    """For anyOf/oneOf, descend to the most relevant sub-error (check-jsonschema style)."""
+    """For anyOf/oneOf, descend into the alternative the author most likely meant: drop
+    alternatives that fail on the value's very type (a number written where a list or
+    ``unlimited`` was also allowed), then take the deepest remaining error."""
     while err.context:
-        deeper = best_match(err.context)
+        by_branch: dict[Any, list[ValidationError]] = {}
+        for sub in err.context:
+            by_branch.setdefault(sub.schema_path[0] if sub.schema_path else 0, []).append(sub)
+        plausible = [errs for errs in by_branch.values()
+                     if not any(e.validator in ("type", "const", "enum") and not e.path
+                                for e in errs)]
+        pool = [e for errs in (plausible or list(by_branch.values())) for e in errs]
+        deeper = best_match(pool, key=lambda e: (-len(e.path), *_relevance(e)))
         if deeper is None:
             break
         err = deeper
     return err
+
+
+def _relevance(e: ValidationError) -> tuple[int, int]:
+    weak = e.validator in ("anyOf", "oneOf")
+    return (1 if weak else 0, 0)
+
+
+def _alternatives(err: ValidationError) -> int:
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    return len(schema.get(str(err.validator), []) or [])
 
 
 def check(source: Source) -> list[Problem]:
@@ -186,16 +213,17 @@ def check_data(data: Any, source: Source) -> list[Problem]:
     problems: list[Problem] = []
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for err in errors:
-        alternatives = len(err.context) if err.validator in ("anyOf", "oneOf") else 0
+        alternatives = _alternatives(err) if err.validator in ("anyOf", "oneOf") else 0
         leaf = _leaf(err)
         message, expected, hint, path = _explain(leaf)
         if alternatives > 1:
             message += f"（另有 {alternatives - 1} 种写法也不匹配 / {alternatives - 1} other " \
-                       "alternatives did not match either)"
+                       "form(s) did not match either)"
         is_key = leaf.validator == "additionalProperties"
         loc = source.locate(path, key=is_key)
         value = None if is_key else _show(leaf.instance)
         code = f"schema.{leaf.validator}"
         problems.append(Problem(code, message, loc, context_of(data, path), value,
                                 expected, hint))
-    return problems
+    return sorted(problems, key=lambda p: (p.location.line, p.location.column)
+                  if p.location else (0, 0))

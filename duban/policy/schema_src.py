@@ -41,11 +41,15 @@ MEASURES_EXAMPLES = ("批评教育", "书面检查", "诫勉谈话", "取消评�
 
 #: Durations: ``2 working days``, ``2个工作日``, ``7 days``, ``7日``, ``7天``, ``48 hours``,
 #: ``48小时``, ``2 weeks``, ``两周``, ``1 month``, ``一个月``, ``半个月``. The calendar's
-#: parser is authoritative; this pattern lets editors flag a wrong one while typing.
-_NUM = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百]+|半)"
-_UNIT = (r"(?:working days?|workdays?|个?工作日|days?|calendar days?|个?自然日|日|天|hours?|"
-         r"个?小时|weeks?|个?(?:周|星期|礼拜)|months?|个?月)")
-DURATION_PATTERN = rf"^\s*{_NUM}\s*{_UNIT}\s*$"
+#: parser (duban.calendar.duration) is authoritative; this pattern mirrors it so editors
+#: flag a wrong duration while typing (a test keeps the two in agreement).
+_EN_NUM = r"[0-9０-９]{1,4}"
+_EN_UNIT = (r"(?:[Ww]orking [Dd]ays?|[Ww]orking [Dd]ay|[Ww]ork[Dd]ays?|[Dd]ays?|[Hh]ours?|"
+            r"[Ww]eeks?|[Mm]onths?)")
+_ZH_NUM = (r"(?:[0-9０-９]{1,4}|[一二三四五六七八九]?十[一二三四五六七八九]?|"
+           r"[零〇一二两三四五六七八九])")
+_ZH_UNIT = r"(?:个工作日|工作日|日|天|个小时|小时|个周|周|个星期|星期|个月)"
+DURATION_PATTERN = (rf"^\s*(?:{_EN_NUM}\s*{_EN_UNIT}|{_ZH_NUM}\s*{_ZH_UNIT}|半个月|半月)\s*$")
 
 
 def doc(zh: str, en: str) -> str:
@@ -80,7 +84,8 @@ def obj(props: dict[str, Any], required: tuple[str, ...] = (), **extra: Any) -> 
 def named_map(value: dict[str, Any], zh_key: str) -> dict[str, Any]:
     """A mapping keyed by the organisation's own names; ``null`` removes an inherited entry."""
     return {"type": "object", "propertyNames": {"minLength": 1, "description": zh_key},
-            "additionalProperties": {"anyOf": [value, {"type": "null"}]}}
+            "additionalProperties": {"if": {"type": "null"}, "then": {"type": "null"},
+                                     "else": value}}
 
 
 def str_list(item: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -172,6 +177,22 @@ def definitions() -> dict[str, Any]:
     }
 
 
+def removal() -> dict[str, Any]:
+    """``{name: X, remove: true}``: drop an inherited transition, reminder or penalty."""
+    return obj({
+        "name": P({"type": "string", "minLength": 1}, "名称", "要删除的继承项的名称。",
+                  "Name of the inherited entry to remove."),
+        "remove": P({"const": True}, "删除", "写 true 删除同名的继承项。",
+                    "`true` removes the inherited entry of this name."),
+    }, ("name", "remove"))
+
+
+def named_list(item: dict[str, Any]) -> dict[str, Any]:
+    """A list merged by ``name``; an entry with ``remove: true`` removes one."""
+    return {"type": "array", "items": {"if": {"required": ["remove"]},
+                                       "then": removal(), "else": item}}
+
+
 def root_properties() -> dict[str, Any]:
     """Top-level sections of a policy."""
     role = obj({
@@ -238,7 +259,7 @@ def root_properties() -> dict[str, Any]:
                    "Roles allowed to fire it (approvals: the chain decides)."),
         "when": P("cel", "条件", "附加条件（CEL）。", "An extra condition (CEL)."),
         "cite": CITE, "note": NOTE,
-    }, ("name", "action", "from", "to"))
+    }, ("name",))
     chain_step = obj({
         "role": P({"type": "string", "minLength": 1}, "审批角色", "此步由谁审批。", "Who approves."),
         "name": P({"type": "string"}, "步骤名称", "如 初审、分管领导审核。", "Step name."),
@@ -301,7 +322,7 @@ def root_properties() -> dict[str, Any]:
         "to": P("role_list", "提醒对象", "提醒谁。", "Who is reminded."),
         "when": P("cel", "条件", "仅在条件成立时提醒。", "Only when this holds."),
         "cite": CITE, "note": NOTE,
-    }, ("name", "event"))
+    }, ("name",))
     progress = obj({
         "every": P("duration", "反馈周期", "定时反馈的周期（如 每周）。", "Reporting period."),
         "grace": P("duration", "宽限", "周期结束后多久未反馈即提醒。", "Grace before step_overdue."),
@@ -335,7 +356,7 @@ def root_properties() -> dict[str, Any]:
                                      "经批准延期并按新期限完成的不扣分。",
                                      "No penalty when an approved extension was met."),
         "cite": CITE, "note": NOTE,
-    }, ("name", "on"))
+    }, ("name",))
     counter = obj({
         "name": P({"type": "string", "minLength": 1}, "名称", "累计规则名称。", "Name."),
         "counts": P({"type": "string"}, "累计什么", "累计哪条扣分规则（名称）或动作 censure。",
@@ -417,9 +438,9 @@ def root_properties() -> dict[str, Any]:
         "actions": P({"type": "object", "additionalProperties": {
             "anyOf": [enum(CANONICAL_ACTIONS), {"type": "null"}]}},
             "动作名", "本单位的动作词及其规范动作，如 报结: report。", "Action words."),
-        "transitions": P({"type": "array", "items": {"anyOf": [transition, obj(
-            {"name": {"type": "string"}, "remove": {"const": True}}, ("name", "remove"))]}},
-            "转换", "状态转换：动作、起止状态、可执行角色、条件。按 name 合并。", "Transitions."),
+        "transitions": P(named_list(transition),
+            "转换", "状态转换：动作、起止状态、可执行角色、条件。按 name 合并（同名即覆盖，"
+            "remove: true 删除）。", "Transitions, merged by name."),
         "chains": P(named_map(chain, "审批链名"), "审批链", "审批链（依次审批）。", "Approval chains."),
         "approvals": P("approvals", "审批", "各类审批使用的审批链。", "Which chain each approval uses."),
         "time_limits": P(time_limits, "时限", "办理时限、退办时限、各环节时限。", "Time limits."),
@@ -442,13 +463,11 @@ def root_properties() -> dict[str, Any]:
                 "A parent may be reported only after its children close."),
             "cite": CITE,
         }), "任务分解", "子事项规则。", "Sub-items."),
-        "reminders": P({"type": "array", "items": {"anyOf": [reminder, obj(
-            {"name": {"type": "string"}, "remove": {"const": True}}, ("name", "remove"))]}},
-            "催办提醒", "催办预告、催办通知、升级。按 name 合并。", "Reminders."),
+        "reminders": P(named_list(reminder),
+            "催办提醒", "催办预告、催办通知、升级。按 name 合并。", "Reminders, merged by name."),
         "progress_reports": P(progress, "定时反馈", "长期事项的定时反馈要求。", "Periodic progress reports."),
-        "penalties": P({"type": "array", "items": {"anyOf": [penalty, obj(
-            {"name": {"type": "string"}, "remove": {"const": True}}, ("name", "remove"))]}},
-            "考核扣分", "扣分、绩效系数、处理措施。按 name 合并。", "Penalty rules."),
+        "penalties": P(named_list(penalty),
+            "考核扣分", "扣分、绩效系数、处理措施。按 name 合并。", "Penalty rules, merged by name."),
         "counters": P({"type": "array", "items": counter}, "年度累计",
                       "累计规则（如 全年被通报3次以上 → 诫勉谈话）。", "Yearly counters."),
         "reports": P(obj({
@@ -491,6 +510,10 @@ def build_schema() -> dict[str, Any]:
         "type": "object",
         "properties": root_properties(),
         "required": ["duban", "id", "name"],
+        "patternProperties": {"^x-": {"title": "扩展 x-",
+                                      "description": doc("以 x- 开头的键被忽略，可用于放置 YAML 锚点。",
+                                                         "Keys starting with x- are ignored "
+                                                         "(e.g. to hold YAML anchors).")}},
         "additionalProperties": False,
         "definitions": definitions(),
     }
