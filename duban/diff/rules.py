@@ -92,8 +92,7 @@ def _ext_fields(a: ExtensionRules, b: ExtensionRules) -> list[ExtField]:
     """(key, label, render) for every compared field of two extension rule sets."""
     out: list[ExtField] = [("max", "最多延期次数", lambda p, e: w.max_extensions(e))]
     for k in range(1, max(_requests(a), _requests(b)) + 1):
-        out.append((f"approvers/{k}", f"{w.nth(k)}延期审批人",
-                    lambda p, e, k=k: w.approver(p, e, k) or "不得延期"))
+        out.append((f"approvers/{k}", f"{w.nth(k)}延期审批人", _nth_approver(k)))
     out += [
         ("before_due", "须在期限届满前申请延期", lambda p, e: w.yes(e.before_due)),
         ("lead_time", "申请延期至迟提前", lambda p, e: w.dur(e.lead_time)),
@@ -104,6 +103,10 @@ def _ext_fields(a: ExtensionRules, b: ExtensionRules) -> list[ExtField]:
         ("review_limit", "延期审批时限", lambda p, e: w.dur(e.review_limit)),
     ]
     return out
+
+
+def _nth_approver(k: int) -> Callable[[Policy, ExtensionRules], str | None]:
+    return lambda p, e: w.approver(p, e, k) or "不得延期"
 
 
 def _requests(e: ExtensionRules) -> int:
