@@ -11,6 +11,7 @@ transition its name, action and the roles allowed, in the organisation's words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -307,6 +308,10 @@ def _lane(cv: _Canvas, e: Edge, a: _Box, b: _Box, y: float, above: bool,
     cv.label((xa + xb) / 2, y, e.labels)
 
 
+def _other_end(boxes: dict[str, _Box], n: str) -> Callable[[Edge], float]:
+    return lambda e: boxes[e.dst if e.src == n else e.src].cx
+
+
 def _draw_edges(cv: _Canvas, g: Graph, boxes: dict[str, _Box], col: dict[str, int]) -> None:
     near = [e for e in g.edges if col[e.dst] == col[e.src] + 1]
     far = [e for e in g.edges if col[e.dst] > col[e.src] + 1]
@@ -357,7 +362,7 @@ def _draw_edges(cv: _Canvas, g: Graph, boxes: dict[str, _Box], col: dict[str, in
         ports.setdefault((e.src, above), []).append(e)
         ports.setdefault((e.dst, above), []).append(e)
     for (n, _above), es in ports.items():  # ports ordered by where the other end is
-        es.sort(key=lambda e, n=n: boxes[e.dst if e.src == n else e.src].cx)
+        es.sort(key=_other_end(boxes, n))
 
     def port(n: str, above: bool, e: Edge) -> float:
         es = ports[(n, above)]
