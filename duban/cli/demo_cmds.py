@@ -1,9 +1,17 @@
-"""``duban demo``: what ``make demo`` runs — the shipped policies checked and read back,
-then one realistic month of supervision under every shipped policy, side by side."""
+"""``duban demo``: what ``make demo`` runs.
+
+One company's month of supervision (duban/scenarios/demo_month.yaml: items from a
+总经理办公会 and from leader instructions, confirmations, reminders, an extension, a
+return, overdue items, penalties) is driven through the real service on SQLite in a
+fresh folder and printed as it happens; then the month's 督查通报 is printed and written
+as HTML and Word; then the same month runs under all fourteen shipped policies, side by
+side. The folder is kept so the reader can go on with ``duban report``/``form``/``taizhang``.
+"""
 
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from importlib import resources
 from pathlib import Path
@@ -12,41 +20,151 @@ import click
 
 from duban.cli import main
 from duban.cli.engine_cmds import render_table
+from duban.engine.core import engine_for
 from duban.engine.runner import simulate
-from duban.engine.scenario import load_scenario
+from duban.engine.scenario import load_scenario, parse_instant
 from duban.errors import PolicyError
-from duban.policy.explain import explain_policy
 from duban.policy.loader import load_policy
+from duban.policy.model import Policy
 from duban.policy.shipped import shipped_paths
+from duban.reports import Period, from_store, render_report
+from duban.reports.history import PURPOSE_WORDS, action_word
+from duban.reports.words import organisation, signed
+from duban.runtime.service import Service
+from duban.scenarios.drive import Collector, Happening, drive
+from duban.store.sqlite import SqliteStore
 
 
 def demo_scenario_path() -> Path:
     return Path(str(resources.files("duban") / "scenarios" / "demo_month.yaml"))
 
 
-@main.command()
-@click.option("--explain", "explain_id", default="gansu_huizhan",
-              help="读回哪一个策略（默认 gansu_huizhan）")
-def demo(explain_id: str) -> None:
-    """演示：检查全部已发布策略，并在每个策略下运行一个月的督办 (the demo)."""
-    started = time.perf_counter()
-    paths = shipped_paths()
-    click.echo(f"== 1. 检查 {len(paths)} 个已发布策略 (validate shipped policies)")
-    policies = []
-    for p in paths:
+def _role_words(policy: Policy, h: Happening) -> str:
+    if h.actor is None:
+        return ""
+    who = "、".join(sorted(policy.word(r) for r in h.actor.roles))
+    return f"{who}（{h.actor.department}）" if h.actor.department else who
+
+
+def describe(policy: Policy, h: Happening) -> list[str]:
+    """The lines one step prints."""
+    when = h.at.strftime("%m-%d %H:%M")
+    lines: list[str] = []
+    if h.step.tick:
+        if not h.fired:
+            lines.append(f"{when}  定时检查：没有到期的提醒")
+        for item_id, name, event in h.fired:
+            lines.append(f"{when}  定时检查：{item_id} {name}（{event}）")
+    else:
+        canonical, _ = engine_for(policy).resolve(h.step.action or "")
+        word = action_word(policy, canonical, h.step.action or "")
+        pending = h.before.pending if h.before is not None else None
+        if pending is not None and canonical in ("approve", "reject"):
+            chain = policy.chains.get(pending.chain)
+            step = chain.steps[pending.step].name if chain and pending.step < len(
+                chain.steps) else PURPOSE_WORDS.get(pending.purpose, "")
+            word = f"{step}：{'同意' if canonical == 'approve' else '退办' if pending.purpose == 'review' else '不同意'}"
+        title = h.item.title if h.item is not None else (h.before.title if h.before else "")
+        head = f"{when}  {h.step.item} {word}（{_role_words(policy, h)}）"
+        if h.refused:
+            lines.append(f"{head}  ✗ 拒绝 {h.refused}")
+        elif h.item is not None:
+            extra = ""
+            if canonical == "create":
+                extra = f"「{title}」主办 {h.item.department or '—'}"
+                if h.item.assist:
+                    extra += f"、协办 {'、'.join(h.item.assist)}"
+            if h.item.number and (h.before is None or not h.before.number):
+                extra += f" 文号 {h.item.number}"
+            due = f"，期限 {h.item.due:%m-%d}" if h.item.due is not None and (
+                h.before is None or h.before.due != h.item.due) else ""
+            lines.append(" ".join(x for x in (head, extra.strip(), f"→ {h.item.state}{due}") if x))
+    for p in h.penalties:
+        money = "、".join(x for x in (f"扣{-p.points:g}分" if p.points else "",
+                                      f"绩效系数{signed(p.coefficient)}" if p.coefficient else "")
+                         if x)
+        lines.append(f"            考核：{p.target} {money or '、'.join(p.measures)}"
+                     f"（{p.rule}{'，' + p.cite if p.cite else ''}）")
+    recipients = sorted({m.recipient for m in h.notices})
+    if recipients:
+        lines.append(f"            通知 {len(h.notices)} 条 → {'、'.join(recipients)}")
+    return lines
+
+
+def _load_all() -> list[Policy]:
+    out = []
+    for p in shipped_paths():
         try:
-            policies.append(load_policy(p))
-            click.echo(f"  ✓ {p.stem}")
+            out.append(load_policy(p))
         except PolicyError as err:
             click.echo(f"  ✗ {p.stem}\n{err}", err=True)
             sys.exit(1)
-    if not policies:
-        policies = [load_policy(Path(str(resources.files("duban") / "policies" /
-                                         "standard.yaml")))]
-    chosen = next((p for p in policies if p.id == explain_id), policies[0])
-    click.echo(f"\n== 2. 把策略读回为制度条文：{chosen.id} (explain)")
-    click.echo(explain_policy(chosen))
+    return out
+
+
+@main.command()
+@click.option("-p", "--policy", "policy_id", default="gansu_huizhan", show_default=True,
+              help="用哪一个已发布策略运行这个月")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="数据库与通报写到此目录（默认新建临时目录，演示后保留）")
+def demo(policy_id: str, out_dir: str | None) -> None:
+    """演示：一个月的督办经由真实服务运行，打印月度督查通报，再在全部策略下对比 (the demo)."""
+    started = time.perf_counter()
+    policies = _load_all()
+    click.echo(f"== 1. 检查 {len(policies)} 个已发布策略 (validate shipped policies)")
+    click.echo("  ✓ " + "  ✓ ".join(p.id for p in policies))
+    chosen = next((p for p in policies if p.id == policy_id), None)
+    if chosen is None:
+        click.echo(f"没有已发布策略 '{policy_id}'；可用：{'、'.join(p.id for p in policies)} / "
+                   "unknown policy", err=True)
+        sys.exit(2)
     scenario = load_scenario(demo_scenario_path())
-    click.echo(f"\n== 3. 同一个月的督办在 {len(policies)} 个策略下的结果 (one month, every policy)")
+    folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="duban-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "duban.db"
+    if db.exists():
+        click.echo(f"{db} 已存在；请换一个 --out 目录 / the database exists", err=True)
+        sys.exit(2)
+    store = SqliteStore(str(db))
+    store.migrate()
+    collector = Collector()
+    service = Service(store, {chosen.id: chosen}, None, ("demo",), {"demo": collector})
+    click.echo(f"\n== 2. {scenario.name}：{organisation([chosen])}，按《{chosen.name}》"
+               f"（{chosen.id}）经由服务运行 (one month through the service)")
+    click.echo(f"  SQLite：{db}")
+    tty = sys.stdout.isatty()
+    with click.progressbar(length=len(scenario.steps), label="  进度", show_pos=True,
+                           width=30) as bar:
+        def on_step(h: Happening) -> None:
+            if tty:
+                click.echo("\r\x1b[2K", nl=False)
+            for line in describe(chosen, h):
+                click.echo("  " + line)
+            bar.update(1)
+        drive(service, chosen, scenario, on_step, collector)
+    if tty:
+        click.echo()
+    end = parse_instant(scenario.steps[-1].at, chosen.timezone)
+    start = parse_instant(scenario.start or scenario.steps[0].at, chosen.timezone)
+    period = Period("month", start.year, start.month)
+    dataset = from_store(service, as_of=end)
+    store.close()
+    text = render_report(dataset, period, "md").markdown
+    html = folder / f"督查通报-{period.code}.html"
+    html.write_bytes(render_report(dataset, period, "html").data)
+    docx = folder / f"督查通报-{period.code}.docx"
+    docx.write_bytes(render_report(dataset, period, "docx").data)
+    click.echo(f"\n== 3. {period.title}督查通报 (the monthly bulletin)\n")
+    click.echo(text)
+    click.echo(f"HTML：{html}\nWord：{docx}")
+    click.echo(f"继续查看：duban report --store sqlite:///{db} --period {period.code} "
+               f"--format html -o 通报.html；duban taizhang --store sqlite:///{db} "
+               "--format xlsx -o 台账.xlsx")
+    click.echo(f"\n== 4. 同一个月的督办在 {len(policies)} 个策略下的结果 (one month, every policy)")
     click.echo(render_table(simulate(scenario, policies)))
+    click.echo("（表中办结率按结果契约计场景的全部事项；通报的办结率只计期限在本月的事项，"
+               "见 docs/reports.md）")
     click.echo(f"\n用时 {time.perf_counter() - started:.1f} 秒")
+
+
+__all__ = ["demo", "demo_scenario_path", "describe"]

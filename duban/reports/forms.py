@@ -1,0 +1,177 @@
+"""The forms of the seeds, filled from one item's state and history.
+
+Which fields each form has comes from the regulations: the 跟进督办事项通知单 and its
+存根 and the 报告单 of seed 003 附件1/附件2 (文号, 被督办部门, 牵头/协办部门 with signatures,
+完成时限 "限 年 月 日前完成工作", 督办部门签章, 收件人签字; 收到时间, 存档编号, 完成时间,
+完成情况, 承办部门意见, 督办领导小组意见), the 任务确认单 and 过程记录单 of seed 000
+4.2.1 (the seven points a 主办部门's feedback must cover), the 延期办理申请表 and
+催办通知单 of seed 002 第3篇 第九条（五）（六）, and the 顺延事项审批单 of 第6篇 五、（二）.
+Signatures already given in the history (an approval step) are printed with who and
+when; the others are left blank for ink.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from duban.engine.model import Event, ItemState
+from duban.engine.runner import overdue
+from duban.policy.model import Policy
+from duban.reports.history import TrailStep, extension_requests, returns, trail
+from duban.reports.kpi import item_row
+from duban.reports.render import DOCUMENTS
+from duban.reports.words import (
+    cn_date,
+    cn_datetime,
+    day_text,
+    form_title,
+    office,
+    organisation,
+    signed,
+)
+
+KIND_WORDS = {"annual_key_task": "年度重点工作", "meeting_decision": "会议决定事项",
+              "leader_instruction": "领导批示、交办事项", "superior_assignment": "上级交办事项",
+              "document": "公文办理", "proposal": "人大建议、政协提案", "special_task": "专项任务",
+              "other": "其他事项"}
+#: Actions that are bookkeeping, not steps a 过程记录单 lists.
+INTERNAL = frozenset({"number", "subitem_added", "subitem_closed", "policy_migrated"})
+
+
+def _role(policy: Policy, canonical: str, default: str) -> str:
+    word = policy.word(canonical)
+    return default if word == canonical else word
+
+
+def _ymd(moment: dt.datetime | None, tz: dt.tzinfo) -> dict[str, str]:
+    if moment is None:
+        return {"y": "　　", "m": "　", "d": "　"}
+    local = moment.astimezone(tz)
+    return {"y": str(local.year), "m": str(local.month), "d": str(local.day)}
+
+
+def _note(s: TrailStep) -> str:
+    parts = []
+    for key, label in (("reason", "理由"), ("until", "延期至"), ("due", "期限"), ("lead", "主办"),
+                       ("defect", "问题"), ("note", "说明")):
+        value = s.data.get(key)
+        if value not in (None, "", []):
+            parts.append(f"{label}：{day_text(value, True) if key in ('until', 'due') else value}")
+    if s.canonical == "timer":
+        parts.append(f"发给：{'、'.join(map(str, s.data.get('to') or ())) or '承办部门'}")
+    return "；".join(parts)
+
+
+def _decision(s: TrailStep, tz: dt.tzinfo) -> dict[str, str]:
+    verdict = "同意" if s.canonical == "approve" else "不同意"
+    return {"step": s.step_name or s.word, "verdict": verdict, "actor": s.actor,
+            "at": cn_date(s.at, tz)}
+
+
+def _chain_steps(policy: Policy, item: ItemState, purpose: str, n: int = 1) -> list[str]:
+    """The step names of the chain that decides ``purpose`` for this item."""
+    cat = policy.categories.get(item.category)
+    if purpose == "extension":
+        rules = cat.extensions if cat is not None and cat.extensions.approvers else \
+            policy.extensions
+        names = rules.approvers
+        chain_name = names[min(n, len(names)) - 1] if names else None
+    else:
+        approvals = cat.approvals if cat is not None else policy.approvals
+        chain_name = getattr(approvals, purpose, None) or getattr(policy.approvals, purpose, None)
+    chain = policy.chains.get(chain_name or "")
+    return [s.name for s in chain.steps] if chain else []
+
+
+def _signatures(names: Sequence[str], decided: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """One row per chain step: the decision given, or blank for a signature."""
+    out, pool = [], list(decided)
+    for name in names:
+        hit = next((d for d in pool if d["step"] == name), None)
+        if hit is not None:
+            pool.remove(hit)
+            out.append({"step": name, "text": f"{hit['verdict']}（{hit['actor']}，{hit['at']}）"})
+        else:
+            out.append({"step": name, "text": "签字：　　　　　　年　　月　　日"})
+    out.extend({"step": d["step"], "text": f"{d['verdict']}（{d['actor']}，{d['at']}）"}
+               for d in pool)
+    return out
+
+
+def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Event],
+                 as_of: dt.datetime) -> dict[str, Any]:
+    """Everything the form templates print (plain values only)."""
+    tz = policy.timezone
+    steps = trail(policy, item.id, events)
+    row = item_row(policy, item, as_of)
+    requests = extension_requests(steps)
+    opening = [_decision(s, tz) for s in steps if s.purpose == "opening"]
+    review = [_decision(s, tz) for s in steps if s.purpose == "review"]
+    latest = requests[-1] if requests else None
+    n = latest.number if latest else item.extension_requests + 1
+    ext_decisions = [_decision(s, tz) for s in latest.decisions] if latest else []
+    assigned = item.assigned_at or item.opened_at
+    return {
+        "kind": kind, "kind_name": DOCUMENTS[kind][0],
+        "form_title": form_title(policy, "notice" if kind == "stub" else kind,
+                                 _DEFAULT_TITLES.get(kind, DOCUMENTS[kind][0])),
+        "organisation": organisation([policy]), "office": office([policy]),
+        "policy": {"id": policy.id, "name": policy.name},
+        "roles": {"lead": _role(policy, "lead_department", "主办部门"),
+                  "assist": _role(policy, "assisting_department", "协办部门"),
+                  "leader": _role(policy, "leader_in_charge", "分管领导"),
+                  "gm": _role(policy, "general_manager", "总经理"),
+                  "group": _role(policy, "leadership_group", "督办领导"),
+                  "head": _role(policy, "department_head", "部门负责人")},
+        "id": item.id, "number": item.number or "", "ref": item.number or item.id,
+        "title": item.title or item.id, "kind_word": KIND_WORDS.get(item.kind, item.kind),
+        "category": item.category, "urgency": item.urgency or "",
+        "lead": item.department or "", "assist": "、".join(item.assist),
+        "departments": "、".join(x for x in (item.department, *item.assist) if x),
+        "confidential": item.confidential, "state": item.state, "status": row.status,
+        "overdue": overdue(item, as_of), "days_late": row.days_late,
+        "created": cn_date(item.created_at, tz), "opened": cn_date(item.opened_at, tz),
+        "assigned": cn_date(assigned, tz), "confirmed": cn_date(item.confirmed_at, tz),
+        "reported": cn_datetime(item.reported_at, tz),
+        "reported_date": cn_date(item.reported_at, tz), "closed": cn_date(item.closed_at, tz),
+        "due": cn_date(item.due, tz), "due_ymd": _ymd(item.due, tz),
+        "original_due": cn_date(item.original_due, tz),
+        "due_rule": item.due_info.rule if item.due_info else "",
+        "due_cite": (item.due_info.cite or "") if item.due_info else "",
+        "as_of": cn_datetime(as_of, tz), "issued": cn_date(item.opened_at or as_of, tz),
+        "today": cn_date(as_of, tz),
+        "trail": [{"date": cn_datetime(s.at, tz), "word": s.word, "actor": s.actor,
+                   "note": _note(s), "state": s.after} for s in steps
+                  if s.canonical not in INTERNAL],
+        "reminders": [{"name": f.name, "event": f.event, "date": cn_date(f.at, tz)}
+                      for f in item.fired if f.event in ("pre_due_reminder", "overdue_notice",
+                                                         "escalation")],
+        "penalties": [{"target": x.target, "rule": x.rule, "points": signed(x.points, 1),
+                       "coefficient": signed(x.coefficient), "measures": "、".join(x.measures),
+                       "cite": x.cite or "", "date": cn_date(x.at, tz), "reason": x.reason}
+                      for x in item.penalties],
+        "censures": [{"date": cn_date(s.at, tz), "reason": str(s.data.get("reason") or "")}
+                     for s in steps if s.canonical == "censure"],
+        "returns": [{"date": cn_date(s.at, tz), "reason": str(s.data.get("reason") or ""),
+                     "due": str(s.data.get("due") or "")[:10], "actor": s.actor}
+                    for s in returns(steps)],
+        "extensions_granted": item.extensions_granted,
+        "request": {
+            "n": n, "date": cn_date(latest.at, tz) if latest else "",
+            "until": day_text(latest.until, True) if latest else "",
+            "reason": latest.reason if latest else "",
+            "due_before": cn_date(latest.due_before, tz) if latest else cn_date(item.due, tz),
+            "granted": {True: "已批准", False: "未批准", None: "审批中"}[latest.granted]
+            if latest else "",
+            "signatures": _signatures(_chain_steps(policy, item, "extension", n), ext_decisions),
+        },
+        "opening": _signatures(_chain_steps(policy, item, "opening"), opening),
+        "review": _signatures(_chain_steps(policy, item, "review"), review),
+    }
+
+
+_DEFAULT_TITLES = {"notice": "督办事项通知单", "stub": "督办事项通知单", "report": "督办事项报告单",
+                   "reminder": "督办事项催办通知单", "extension": "督办事项延期办理申请表",
+                   "confirmation": "督办任务确认单", "process": "督办过程记录单"}

@@ -1,0 +1,149 @@
+"""An item's history read as a trail of named steps, for forms and the 通报's lists.
+
+Why replay: an ``approve`` event says nothing about *what* it approved — 立项, the first
+extension, or the 分管领导's step of the completion review. Folding the events through
+the engine again (it is deterministic) gives, before every event, the pending approval
+and its chain step, so a 延期办理申请表 can show who signed which step and a 过程记录单
+can say 退办 instead of "reject".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from duban.engine.core import engine_for
+from duban.engine.model import Actor, Event
+from duban.errors import DubanError
+from duban.policy.model import Policy
+
+#: Chinese words for canonical actions, used when a policy has no word of its own.
+ACTION_WORDS = {
+    "create": "立项", "approve": "批准", "reject": "驳回", "assign": "交办", "confirm": "确认",
+    "decline": "退回", "reassign": "改派", "progress": "反馈进展", "request_extension": "申请延期",
+    "pause": "申请暂停", "resume": "恢复", "report": "报结", "close": "办结", "archive": "归档",
+    "verify": "验证评价", "remind": "督办", "censure": "通报批评", "cancel": "撤销",
+    "number": "编号", "subitem_added": "增加子事项", "subitem_closed": "子事项办结",
+    "policy_migrated": "迁移策略版本",
+}
+PURPOSE_WORDS = {"opening": "立项审批", "extension": "延期审批", "pause": "暂停审批",
+                 "resume": "恢复审批", "review": "办结审核"}
+
+
+@dataclass(frozen=True)
+class TrailStep:
+    seq: int
+    at: dt.datetime
+    canonical: str  # canonical action, "timer", or an internal action
+    word: str  # what the form prints: 立项, 申请延期, 分管领导签署意见（同意）, 催办通知 …
+    actor: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    before: str = ""  # the policy state before
+    after: str = ""  # and after
+    purpose: str | None = None  # approve/reject: what was pending
+    step_name: str | None = None  # approve/reject: the chain step
+    due_before: dt.datetime | None = None  # the deadline in force before the event
+
+
+def action_word(policy: Policy, canonical: str, written: str) -> str:
+    """The policy's own word for an action (a transition name written as the action wins)."""
+    if written != canonical:
+        return written
+    for word, c in policy.actions.items():
+        if c == canonical and word != canonical:
+            return word
+    return ACTION_WORDS.get(canonical, canonical)
+
+
+def describe(policy: Policy, actor: Actor | None) -> str:
+    """Who acted, in the policy's words: ``王五``, ``部门负责人（财务部）``, ``系统``."""
+    if actor is None or "system" in actor.roles:
+        return "系统"
+    who = actor.person or "、".join(sorted(policy.word(r) for r in actor.roles)) or "系统"
+    return f"{who}（{actor.department}）" if actor.department else who
+
+
+def trail(policy: Policy, item_id: str, events: Sequence[Event]) -> list[TrailStep]:
+    """Every event of the item, named; state and approval step where replay can tell."""
+    engine = engine_for(policy)
+    item = engine.new_item(item_id)
+    replaying = True
+    out: list[TrailStep] = []
+    for n, e in enumerate(events, 1):
+        before = item
+        if replaying:
+            try:
+                item, _ = engine.apply(item, e, e.at)
+            except DubanError:  # e.g. history written under a migrated policy version
+                replaying = False
+        who = describe(policy, e.actor)
+        if e.action == "timer":
+            out.append(TrailStep(n, e.at, "timer", str(e.data.get("timer") or "定时提醒"), "系统",
+                                 dict(e.data), before.state, item.state if replaying else "",
+                                 due_before=before.due))
+            continue
+        canonical, _ = engine.resolve(e.action)
+        word = action_word(policy, canonical, e.action)
+        purpose = step_name = None
+        if canonical in ("approve", "reject") and replaying and before.pending is not None:
+            purpose = before.pending.purpose
+            chain = policy.chains.get(before.pending.chain)
+            if chain is not None and before.pending.step < len(chain.steps):
+                step_name = chain.steps[before.pending.step].name
+            verdict = "同意" if canonical == "approve" else "不同意"
+            if purpose == "review" and canonical == "reject":
+                word = f"{step_name or PURPOSE_WORDS[purpose]}：退办"
+            else:
+                word = f"{step_name or PURPOSE_WORDS.get(purpose, purpose)}：{verdict}"
+        out.append(TrailStep(n, e.at, canonical, word, who, dict(e.data), before.state,
+                             item.state if replaying else "", purpose, step_name, before.due))
+    return out
+
+
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """One 延期/顺延 request and what became of it."""
+
+    number: int  # the n-th request of the item
+    at: dt.datetime
+    actor: str
+    until: str
+    reason: str
+    due_before: dt.datetime | None
+    decisions: tuple[TrailStep, ...]
+    granted: bool | None  # None: still pending
+
+
+def extension_requests(steps: Sequence[TrailStep]) -> list[ExtensionRequest]:
+    out: list[ExtensionRequest] = []
+    current: TrailStep | None = None
+    decisions: list[TrailStep] = []
+
+    def close(granted: bool | None) -> None:
+        nonlocal current, decisions
+        if current is not None:
+            out.append(ExtensionRequest(len(out) + 1, current.at, current.actor,
+                                        str(current.data.get("until") or ""),
+                                        str(current.data.get("reason") or ""),
+                                        current.due_before, tuple(decisions), granted))
+        current, decisions = None, []
+
+    for s in steps:
+        if s.canonical == "request_extension":
+            close(None)
+            current = s
+        elif current is not None and s.purpose == "extension":
+            decisions.append(s)
+            if s.canonical == "reject":
+                close(False)
+            elif s.after and s.after != s.before:  # the chain's last step moved the state
+                close(True)
+    close(None)
+    return out
+
+
+def returns(steps: Sequence[TrailStep]) -> list[TrailStep]:
+    """The 退办 steps (a rejection during the completion review)."""
+    return [s for s in steps if s.canonical == "reject" and s.purpose == "review"]
