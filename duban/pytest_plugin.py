@@ -120,7 +120,8 @@ class DubanFile(pytest.File):
         from duban.errors import DubanError
 
         if isinstance(excinfo.value, DubanError):
-            return f"{excinfo.value}\n测试文件有误，未收集 / bad test input"
+            return _relative(f"{excinfo.value}\n测试文件有误，未收集 / bad test input",
+                             self.config)
         return super().repr_failure(excinfo)
 
 
@@ -172,11 +173,16 @@ class DubanItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str | Any:
         if isinstance(excinfo.value, DubanMismatch):
-            return "\n".join(excinfo.value.lines)
+            return _relative("\n".join(excinfo.value.lines), self.config)
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[os.PathLike[str] | str, int | None, str]:
-        return self.path, None, f"{self.case.scenario_file.name} × {self.case.policy.id}"
+        return self.path, None, f"{self.name}（{self.case.scenario_file.name}）"
+
+
+def _relative(text: str, config: pytest.Config) -> str:
+    """File names in messages relative to the rootdir, as pytest shows node ids."""
+    return text.replace(f"{config.rootpath}{os.sep}", "")
 
 
 def _lines(result: CaseResult) -> list[str]:

@@ -78,10 +78,11 @@ def node_spans(text: str) -> dict[Path, _Node]:
     for ev in yaml.parse(text, Loader=yaml.SafeLoader):  # pure Python: offsets in characters
         if not isinstance(ev, NodeEvent | CollectionEndEvent):
             continue
+        start, end = _index(ev.start_mark), _index(ev.end_mark)
         if isinstance(ev, CollectionEndEvent):
             frame = stack.pop()
             if frame.node.flow:
-                frame.node.end = ev.end_mark.index
+                frame.node.end = end
             done(frame.path, frame.node)
             continue
         path = child_path()
@@ -91,10 +92,14 @@ def node_spans(text: str) -> dict[Path, _Node]:
         if isinstance(ev, MappingStartEvent | SequenceStartEvent):
             flow = bool(ev.flow_style)
             stack.append(_Frame(path, isinstance(ev, MappingStartEvent),
-                                _Node(ev.start_mark.index, ev.start_mark.index, flow)))
+                                _Node(start, start, flow)))
         elif isinstance(ev, ScalarEvent | AliasEvent):
-            done(path, _Node(ev.start_mark.index, ev.end_mark.index, True))
+            done(path, _Node(start, end, True))
     return spans
+
+
+def _index(mark: Any) -> int:
+    return int(mark.index) if mark is not None else 0
 
 
 def _key(ev: Any) -> Any:
