@@ -6,7 +6,8 @@ import importlib
 import platform
 import sys
 
-MODULES = ("bench.policy_bench", "bench.calendar_bench", "bench.engine_bench")
+MODULES = ("bench.policy_bench", "bench.calendar_bench", "bench.engine_bench",
+           "bench.store_bench")
 
 
 def main() -> int:

@@ -137,7 +137,7 @@ class Engine:
     def tick(self, item: ItemState, now: dt.datetime) -> list[Event]:
         """Timer events due at ``now`` (each at its scheduled instant), in order."""
         return [Event("timer", t.at, SYSTEM, {"timer": t.name, "event": t.event, "key": t.key,
-                                              "to": t.to}, key=f"timer:{t.key}")
+                                              "to": t.to}, key=f"timer:{item.id}:{t.key}")
                 for t in schedule(self.policy, item) if t.at <= now]
 
     # -- actions ---------------------------------------------------------------------------

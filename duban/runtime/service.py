@@ -201,17 +201,22 @@ class Service:
                 if item is None:
                     continue
                 engine = engine_for(self.policy_for(item))
-                events = engine.tick(item, now)[:1]
+                events = engine.tick(item, now)
                 if not events:
                     continue
-                try:
+                try:  # every timer due for the item, in one transaction
                     self._apply(item, events)
-                    fired += 1
+                    fired += len(events)
                     progressed = True
                 except ConcurrencyError:  # another worker fired it; it will be re-read
                     progressed = True
-                except ActionRefused:
-                    log.warning("timer on %s refused; schedule moved", item_id)
+                except ActionRefused:  # an earlier timer moved the schedule: one at a time
+                    try:
+                        self._apply(item, events[:1])
+                        fired += 1
+                        progressed = True
+                    except (ActionRefused, ConcurrencyError):
+                        log.warning("timer on %s refused; schedule moved", item_id)
             if not progressed:
                 return fired
 

@@ -103,3 +103,17 @@ def test_tick_fires_each_timer_once_and_notices_survive_a_down_receiver(
     assert len(flaky.sent) == total
     assert len({m.dedupe_key for m in flaky.sent}) == total
     assert all(m.status == "sent" for m in service.store.outbox())
+
+
+def test_timers_of_items_with_the_same_deadline_are_distinct(service: Service) -> None:
+    """Idempotency keys of timer events include the item: two items due at the same
+    instant both get their reminders (a shared key once made the second one a conflict)."""
+    for item_id in ("A", "B"):
+        service.create(item_id, "mech", {"kind": "other", "lead": "财务部"}, OFFICE, at(21))
+        service.act(item_id, "approve", LEADER, {}, at(21, 10))
+    late = dt.datetime(2026, 10, 9, 12, tzinfo=TZ)
+    fired = service.tick(late)
+    a, b = service.store.load("A"), service.store.load("B")
+    assert a is not None and b is not None
+    assert [f.key for f in a.fired] == [f.key for f in b.fired]
+    assert fired == len(a.fired) + len(b.fired) >= 6
