@@ -1,0 +1,225 @@
+"""The shared matrix: ten everyday scenarios run under all fourteen shipped policies.
+
+Each scenario in ``tests/scenarios/common/`` is written in the canonical vocabulary only
+(kinds, canonical actions, canonical roles), so the same story can be told to every
+policy. Its outcome under each policy is a row of ``<name>.golden.md``, a Chinese table a
+reviewer reads beside the regulations: each item's state, deadline, on time or overdue,
+extensions, returns, reminders, penalties, the steps the policy refused, and 办结率.
+
+Why goldens and not ``expect:``: the point of the matrix is that a reviewer checks every
+row against the regulation once, by hand, and any later change to a policy or the engine
+that moves a row shows up as a diff to be read again. Regenerate after an intended
+change with::
+
+    DUBAN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_common_matrix.py
+
+then read the diff row by row before committing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from duban.engine.runner import outcome, run_scenario
+from duban.engine.scenario import Scenario, load_scenario
+from duban.policy.schema_src import CANONICAL_ACTIONS, CANONICAL_ROLES
+from duban.policy.shipped import SHIPPED_IDS, shipped_paths
+from tests.conftest import ROOT, policy_at
+
+COMMON = ROOT / "tests" / "scenarios" / "common"
+SCENARIOS = sorted(COMMON.glob("*.yaml"))
+UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
+
+ACTION_WORDS = {
+    "create": "立项", "approve": "审批通过", "reject": "驳回", "assign": "交办",
+    "confirm": "确认/签收", "decline": "退回", "reassign": "改派", "progress": "反馈",
+    "request_extension": "申请延期", "pause": "申请暂停", "resume": "恢复", "report": "报结",
+    "close": "办结", "archive": "归档", "verify": "复核", "remind": "催办",
+    "censure": "通报批评", "cancel": "撤销",
+}
+ROLE_WORDS = {
+    "supervisor_office": "督办部门", "leadership_group": "领导小组",
+    "general_manager": "总经理", "leader_in_charge": "分管领导", "lead_department": "主办部门",
+    "assisting_department": "协办部门", "department_head": "部门负责人", "handler": "承办人",
+    "liaison": "联络人",
+}
+LEGEND = ("同一组步骤交给每个制度执行：某制度没有的环节（如立项前的拟办、单设的交办、第二级审批）"
+          "记为被拒步骤。被拒代码：invalid_transition 该状态下没有这一步或条件不满足；"
+          "permission_denied 该角色无权执行；extension_limit 超过延期次数；"
+          "validation_error 立项缺少必填内容（如期限）。定时检查（tick）时发出此前到期的提醒，"
+          "提醒时间为其应发时刻。")
+TIMER_WORDS = {"pre_due_reminder": "预告", "overdue_notice": "逾期通知",
+               "escalation": "升级", "step_overdue": "环节超时"}
+
+
+def _short(instant: str | None) -> str:
+    """``2026-10-16T23:59:59+08:00`` → ``10-16 23:59:59`` (the year is always 2026 here,
+    but written when it is not, so the table never hides a wrong year)."""
+    if instant is None:
+        return "—"
+    t = dt.datetime.fromisoformat(instant)
+    day = t.strftime("%m-%d") if t.year == 2026 else t.strftime("%Y-%m-%d")
+    return f"{day} {t.strftime('%H:%M:%S')}"
+
+
+def _timeliness(it: dict[str, Any]) -> str:
+    if it["canonical_state"] in ("draft", "pending_approval") and it["due"] is None:
+        return "—"
+    if it["closed_at"] is not None:
+        return "按时办结" if it["on_time"] else "逾期办结"
+    return "逾期未办结" if it["overdue"] else "未办结"
+
+
+def _item_cells(it: dict[str, Any]) -> list[str]:
+    due = _short(it["due"])
+    if it["original_due"] not in (None, it["due"]):
+        due += f"（原 {_short(it['original_due'])}）"
+    reminders = it["reminders"]
+    rem = str(len(reminders))
+    if reminders:
+        rem += "：" + "；".join(f"{TIMER_WORDS.get(r['event'], r['event'])} {_short(r['at'])}"
+                               for r in reminders)
+    return [f"{it['state']}（{it['canonical_state']}）", due, _timeliness(it),
+            f"获批 {it['extensions_granted']}，被拒 {it['extensions_rejected']}",
+            str(it["returns"]), rem]
+
+
+def _penalty(p: dict[str, Any]) -> str:
+    parts = []
+    if p.get("points"):
+        parts.append(f"{p['points']:g}分")
+    if p.get("coefficient"):
+        parts.append(f"系数{p['coefficient']:+g}")
+    if p.get("measures"):
+        parts.append("、".join(p["measures"]))
+    what = "，".join(parts) or "记录"
+    return f"{p['item']} {p['target']}：{what}（{p['rule']}，{_short(p['at'])}）"
+
+
+def _rejected(steps: list[dict[str, Any]]) -> str:
+    """Refused steps grouped by code, runs of consecutive steps as ranges:
+    ``invalid_transition：3–14、16`` (ticks in between do not break a run)."""
+    by_code: dict[str, list[int]] = {}
+    for r in steps:
+        by_code.setdefault(r["code"], []).append(r["step"])
+    parts = []
+    for code, numbers in by_code.items():
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        text = "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
+        parts.append(f"{code}：{text}")
+    return "；".join(parts) or "—"
+
+
+def row(policy_id: str, out: dict[str, Any], items: list[str]) -> str:
+    """One table row: the policy, then per column each item's value (``A：…``)."""
+    cells = [_item_cells(out["items"][k]) for k in items]
+    columns = []
+    for i in range(len(cells[0])):
+        if len(items) == 1:
+            columns.append(cells[0][i])
+        else:
+            columns.append("<br>".join(f"{k}：{c[i]}" for k, c in zip(items, cells, strict=True)))
+    penalties = "<br>".join(_penalty(p) for p in out["penalties"]) or "—"
+    rejected = _rejected(out["rejected_steps"])
+    kpi = out["kpi"]
+    rate = f"{kpi['closure_rate'] * 100:.0f}%（{kpi['closed_on_time']}/{kpi['total']}）" \
+        if kpi["total"] else "—（0/0）"
+    return "| " + " | ".join([policy_id, *columns, penalties, rejected, rate]) + " |"
+
+
+def _step_line(scenario: Scenario, step: Any) -> str:
+    if step.tick:
+        return f"| {step.index} | {step.at.replace('T', ' ')} | — | 定时检查（tick） | |"
+    extra = []
+    if step.role:
+        extra.append(f"由{ROLE_WORDS.get(step.role, step.role)}（{step.role}）")
+    for key in ("until", "due", "lead", "reason"):
+        if key in step.data:
+            word = {"until": "延至", "due": "期限", "lead": "改派给", "reason": "理由"}[key]
+            extra.append(f"{word} {step.data[key]}")
+    action = f"{ACTION_WORDS.get(step.action, step.action)}（{step.action}）"
+    return f"| {step.index} | {step.at.replace('T', ' ')} | {step.item} | {action} | " \
+        f"{'，'.join(extra)} |"
+
+
+def render(path: Path) -> str:
+    """The golden page of one scenario: its story, its steps, and one row per policy."""
+    scenario = load_scenario(path)
+    items = list(scenario.items)
+    lines = [f"# 共同场景：{scenario.name}（{path.stem}）", "",
+             "本页由 `tests/test_common_matrix.py` 生成（`DUBAN_UPDATE_GOLDEN=1` 重写），"
+             "每一行都须对照该制度逐条审阅。", ""]
+    desc = "".join(line.strip() for line in (load_description(path) or "").splitlines())
+    if desc:
+        lines += [desc, ""]
+    lines += [LEGEND, ""]
+    lines += ["事项：", ""]
+    for k, spec in scenario.items.items():
+        bits = [f"类型 {spec.kind}"]
+        if spec.urgency:
+            bits.append(f"紧急程度 {spec.urgency}")
+        bits.append(f"主办 {spec.lead}" if spec.lead else "未定主办部门")
+        if spec.assist:
+            bits.append("协办 " + "、".join(spec.assist))
+        bits.append(f"期限 {spec.due}" if spec.due else "未写期限")
+        lines.append(f"- {k}：{spec.title}（{'，'.join(bits)}）")
+    lines += ["", "| 步骤 | 时间 | 事项 | 动作 | 说明 |", "|---|---|---|---|---|"]
+    lines += [_step_line(scenario, s) for s in scenario.steps]
+    lines += ["", "| 策略 | 状态 | 期限 | 按时/逾期 | 延期 | 退办 | 提醒 | 扣分与处理 | 被拒步骤 | 办结率 |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for policy_path in shipped_paths():
+        policy = policy_at(str(policy_path))
+        lines.append(row(policy.id, outcome(run_scenario(policy, scenario)), items))
+    return "\n".join(lines) + "\n"
+
+
+def load_description(path: Path) -> str | None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return data.get("description")
+
+
+def test_ten_scenarios_and_fourteen_policies() -> None:
+    assert len(SCENARIOS) == 10, [p.name for p in SCENARIOS]
+    assert [p.stem for p in shipped_paths()] == list(SHIPPED_IDS)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_canonical_vocabulary_only(path: Path) -> None:
+    """A common scenario may not use any one policy's words: no categories, no policy
+    actions or role words, so that it means the same story under every policy."""
+    scenario = load_scenario(path)
+    for key, spec in scenario.items.items():
+        assert spec.category is None and not spec.categories, f"{key}: category is policy-specific"
+    for step in scenario.steps:
+        if step.tick:
+            continue
+        assert step.action in CANONICAL_ACTIONS, f"step {step.index}: {step.action}"
+        assert step.role is None or step.role in CANONICAL_ROLES, f"step {step.index}: {step.role}"
+        assert step.actor is None, f"step {step.index}: actors are policy-specific"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_golden_table(path: Path) -> None:
+    golden = path.with_name(path.stem + ".golden.md")
+    text = render(path)
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8", newline="\n")
+    assert golden.exists(), f"no golden; run with DUBAN_UPDATE_GOLDEN=1 to write {golden.name}"
+    expected = golden.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                            golden.name, "now"))
+        pytest.fail(f"{golden.name} differs from the outcome now; read the diff and, if "
+                    f"intended, regenerate with DUBAN_UPDATE_GOLDEN=1:\n{diff}")
