@@ -39,6 +39,9 @@ def test_cmd(paths: tuple[str, ...], fmt: str, coverage: bool, threshold: float 
     try:
         plan = discover(paths or (".",))
     except PolicyError as err:
+        if fmt == "json":
+            click.echo(json.dumps({"errors": [p.to_dict() for p in err.problems],
+                                   "exit_code": 2}, ensure_ascii=False, indent=2))
         click.echo(str(err), err=True)
         click.echo(f"✗ 测试文件有误，未运行 / bad test input ({len(err.problems)} problem(s))",
                    err=True)

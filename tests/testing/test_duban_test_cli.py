@@ -83,6 +83,10 @@ def test_malformed_input_exits_2_with_its_location(company: Path) -> None:
     assert "duban-test.yaml:2:13: 错误[test.invalid]: 没有文件匹配 'nowhere/*.yaml'" in err
     assert "duban-test.yaml:3:1: 错误[test.invalid]: 不认识的键 'extra'" in err
     assert "Traceback" not in result.output
+    data = json.loads(duban_test("--format", "json").stdout)
+    assert data["exit_code"] == 2
+    assert [(e["line"], e["column"], e["code"]) for e in data["errors"]] == [
+        (1, 12, "test.unknown_policy"), (2, 13, "test.invalid"), (3, 1, "test.invalid")]
 
 
 def test_a_malformed_scenario_is_bad_input(company: Path) -> None:
