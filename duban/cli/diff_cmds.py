@@ -17,12 +17,13 @@ from duban.errors import DubanError, PolicyError
 from duban.policy.model import Policy
 
 
-def _load(ref: str, which: str) -> Policy:
+def _load(ref: str, which: str = "") -> Policy:
     try:
         return load_ref(ref)
     except PolicyError as err:
         click.echo(str(err), err=True)
-        click.echo(f"✗ {which} 策略无效：{ref} / the {which} policy is not valid", err=True)
+        click.echo(f"✗ {which and which + ' '}策略无效：{ref} / the {which and which + ' '}policy is not "
+                   "valid; nothing compared", err=True)
         sys.exit(2)
     except DubanError as err:
         click.echo(str(err), err=True)
@@ -62,7 +63,7 @@ def diff_cmd(old: str, new: str, fmt: str, scenarios: tuple[str, ...], history: 
     Compare two policies (files, shipped ids, or git revisions written REV:path) rule by
     rule, in domain words with citations. Exit 0 same, 1 different, 2 error.
     """
-    a, b = _load(old, "OLD 原"), _load(new, "NEW 新")
+    a, b = _load(old, "OLD"), _load(new, "NEW")
     report = Report(a, b, diff_policies(a, b, cites=cites))
     try:
         if scenarios:
@@ -88,7 +89,7 @@ def graph_cmd(policy: str, fmt: str, output: str | None) -> None:
     """画出策略的生命周期：状态、可执行角色、审批链与时限 (draw the lifecycle)."""
     from duban.graph import to_mermaid, to_svg
 
-    p = _load(policy, "")
+    p = _load(policy)
     text = to_mermaid(p) if fmt == "mermaid" else to_svg(p)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))

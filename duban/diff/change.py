@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from duban.diff.words import NONE as UNSET
 from duban.policy.model import Policy
 
 T = TypeVar("T")
@@ -68,7 +69,7 @@ class Change:
             return f"新增{self.label}：{self.new}"
         if self.kind == "removed":
             return f"删除{self.label}：{self.old}"
-        return f"{self.label}：{self.old} → {self.new}"
+        return f"{self.label}：{self.old or UNSET} → {self.new or UNSET}"
 
     def to_json(self) -> dict[str, Any]:
         return {"area": self.area, "title": AREAS[self.area], "path": list(self.path),
@@ -112,18 +113,24 @@ class Collector:
     def value(self, area: str, path: Sequence[str], label: str, old: str | None,
               new: str | None, *, cite: str | None = None, old_cite: str | None = None,
               raw: Sequence[Any] = (), old_raw: Sequence[Any] | None = None,
-              keys: tuple[Any, Any] | None = None) -> None:
+              keys: tuple[Any, Any] | None = None, thing: bool = False) -> None:
         """Record a change if the rendered values differ (None means absent); ``keys``,
-        when given, decide equality instead of the rendered text."""
+        when given, decide equality instead of the rendered text.
+
+        A ``thing`` (a state, a rule, a form — something with an id) that exists on one
+        side only is ``added`` or ``removed``; a field of a thing is always ``changed``,
+        from or to 未规定 when it is absent on one side.
+        """
         if (old == new) if keys is None else (keys[0] == keys[1]):
             return
-        kind = "added" if old is None else "removed" if new is None else "changed"
+        kind = "changed" if not thing or (old is not None and new is not None) else \
+            "added" if old is None else "removed"
         side, rpath = (self.old, old_raw if old_raw is not None else raw) \
-            if kind == "removed" else (self.new, raw)
+            if new is None else (self.new, raw)
         src = source_of(side, rpath)
         self.changes.append(Change(
             area, tuple(str(p) for p in path), kind, label, old, new,
-            (cite or old_cite) if kind != "removed" else (old_cite or cite), src,
+            (cite or old_cite) if new is not None else (old_cite or cite), src,
             src is not None and src != side.path))
 
     def roles_value(self, area: str, path: Sequence[str], label: str,
@@ -145,7 +152,7 @@ class Collector:
             self.cite(area, path, label, old_cite, cite, raw=raw)
             return True
         self.value(area, path, label, old, new, cite=cite, old_cite=old_cite, raw=raw,
-                   old_raw=old_raw)
+                   old_raw=old_raw, thing=True)
         return False
 
     def cite(self, area: str, path: Sequence[str], label: str, old: str | None,

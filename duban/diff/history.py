@@ -10,7 +10,8 @@ goes on (as the scenario runner does).
 
 Items are chosen by creation time (``--since``/``--until``); events after ``until`` are
 ignored, so the result is the state of affairs as of ``until``. Without ``until`` the
-replay runs to the last recorded event — the store's own clock, never the wall clock.
+replay runs to the latest instant the log knows (fired timers included) — the store's
+own clock, never the wall clock.
 """
 
 from __future__ import annotations
@@ -43,14 +44,16 @@ class HistoryDiff:
     since: dt.datetime | None
     until: dt.datetime | None
     changes: list[Change] = field(default_factory=list)
+    end: dt.datetime | None = None  # the instant the replay ran to
 
     def heading(self) -> str:
-        span = f"，立项于 {_d(self.since)} 至 {_d(self.until)}" if self.since or self.until else ""
-        return f"历史回放：{self.store}，{self.items} 个事项{span}（截至 {_d(self.until)}）"
+        span = f"，立项于 {_d(self.since, '最早')} 至 {_d(self.until, '最后一条记录')}" \
+            if self.since or self.until else ""
+        return f"历史回放：{self.store}，{self.items} 个事项{span}（截至 {_d(self.end, '—')}）"
 
 
-def _d(t: dt.datetime | None) -> str:
-    return f"{t:%Y-%m-%d %H:%M}" if t else "最后一条记录"
+def _d(t: dt.datetime | None, none: str) -> str:
+    return f"{t:%Y-%m-%d %H:%M}" if t else none
 
 
 @dataclass
@@ -83,13 +86,14 @@ def _fire(engine: Engine, item: ItemState, until: dt.datetime) -> ItemState:
     return item
 
 
-def replay_item(policy: Policy, item_id: str, events: list[Event], until: dt.datetime | None,
+def replay_item(policy: Policy, item_id: str, events: list[Event], until: dt.datetime,
                 rejected: list[tuple[Event, str, str]]) -> ItemState:
-    """The item rebuilt from its recorded actions under ``policy`` (timers its own)."""
+    """The item rebuilt from its recorded actions up to ``until`` under ``policy``, its
+    own timers fired before each action and up to ``until``."""
     engine = engine_for(policy)
     item = engine.new_item(item_id)
     for e in events:
-        if e.action == TIMER or (until is not None and e.at > until):
+        if e.action == TIMER or e.at > until:
             continue
         item = _fire(engine, item, e.at - _EPS)
         try:
@@ -98,17 +102,14 @@ def replay_item(policy: Policy, item_id: str, events: list[Event], until: dt.dat
             rejected.append((e, err.code, str(err)))
         except DubanError as err:
             rejected.append((e, err.code, str(err)))
-    end = until or item.last_at
-    return _fire(engine, item, end) if end is not None else item
+    return _fire(engine, item, until)
 
 
-def _replay(policy: Policy, logs: dict[str, list[Event]], until: dt.datetime | None
-            ) -> _Replay:
+def _replay(policy: Policy, logs: dict[str, list[Event]], end: dt.datetime) -> _Replay:
     items: dict[str, ItemState] = {}
     rejected: list[tuple[Event, str, str]] = []
     for item_id, events in logs.items():
-        items[item_id] = replay_item(policy, item_id, events, until, rejected)
-    end = until or max((it.last_at for it in items.values() if it.last_at), default=None)
+        items[item_id] = replay_item(policy, item_id, events, end, rejected)
     ledger: list[PenaltyEntry] = [e for it in items.values() for e in it.penalties]
     ledger += penalty_rules.apply_counters(policy, ledger)
     index = {id(e): n for n, e in enumerate(
@@ -145,7 +146,11 @@ def diff_history(old: Policy, new: Policy, store_ref: str, *,
                              "read the store") from None
     finally:
         store.close()
-    a, b = _replay(old, logs, until), _replay(new, logs, until)
+    # as of `until`, or of the latest instant the log knows (fired timers included)
+    end = until or max((e.at for evs in logs.values() for e in evs), default=None)
+    if end is None:
+        return HistoryDiff(store_ref, 0, since, until)
+    a, b = _replay(old, logs, end), _replay(new, logs, end)
     changes = compare_outcomes(a.outcome, b.outcome, area="history", where=(store_ref,),
                                source=store_ref, steps=a.steps)
-    return HistoryDiff(store_ref, len(logs), since, until, changes)
+    return HistoryDiff(store_ref, len(logs), since, until, changes, end)

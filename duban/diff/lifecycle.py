@@ -54,7 +54,7 @@ def lifecycle(c: Collector) -> None:
         _transition_change(c, name, x, y)
     for word, a2, b2 in pairs(o.actions, n.actions):
         c.value("lifecycle", ("actions", word), f"动作词“{word}”", a2, b2,
-                raw=("actions", word))
+                raw=("actions", word), thing=True)
     for key, label, get in (
             ("handoff", "无主办部门时各部门依次办理", lambda p: p.sequential_handoff),
             ("subitems", "允许任务分解", lambda p: p.subitems_allowed),
@@ -113,19 +113,27 @@ def _approvals(c: Collector) -> None:
     seen: dict[str, tuple[str, str]] = {}
     for key in PURPOSES:
         f = _approver(key)
+        seen[key] = (f(c.canon_old, o.approvals), f(c.canon_new, n.approvals))
+        if _same_chain(c, getattr(o.approvals, key), getattr(n.approvals, key)):
+            continue
         c.roles_value("chains", ("approvals", key), f"{w.PURPOSE_WORDS[key]}人", f,
                       o.approvals, n.approvals, cite=_cite(n, n.approvals, key),
                       old_cite=_cite(o, o.approvals, key), raw=("approvals", key))
-        seen[key] = (f(c.canon_old, o.approvals), f(c.canon_new, n.approvals))
     for name in [k for k in o.categories if k in n.categories]:
         ca, cb = o.categories[name].approvals, n.categories[name].approvals
         for key in PURPOSES:
             f = _approver(key)
-            if seen[key] != (f(c.canon_old, ca), f(c.canon_new, cb)):
+            if not _same_chain(c, getattr(ca, key), getattr(cb, key)) and \
+                    seen[key] != (f(c.canon_old, ca), f(c.canon_new, cb)):
                 c.roles_value("chains", ("categories", name, "approvals", key),
                               f"“{name}”{w.PURPOSE_WORDS[key]}人", f, ca, cb,
                               cite=_cite(n, cb, key), old_cite=_cite(o, ca, key),
                               raw=("categories", name, "approvals"))
+
+
+def _same_chain(c: Collector, x: str | None, y: str | None) -> bool:
+    """Both sides use one chain (present in both): its change is listed under its name."""
+    return x is not None and x == y and x in c.old.chains and x in c.new.chains
 
 
 def _cite(p: Policy, a: Approvals, key: str) -> str | None:

@@ -20,7 +20,7 @@ def _members(c: Collector, area: str, path: tuple[str, ...], label: str,
     a, b = list(old), list(new)
     for x in union(a, b):
         c.value(area, (*path, x), label, x if x in a else None, x if x in b else None,
-                cite=cite, old_cite=old_cite, raw=raw)
+                cite=cite, old_cite=old_cite, raw=raw, thing=True)
 
 
 def _cite(p: Policy, *path: str) -> str | None:
@@ -55,7 +55,7 @@ def organisation(c: Collector) -> None:
             return roles + (f"，{x['department']}" if x.get("department") else "")
         c.value("organisation", ("organisation", "people", person), f"人员“{person}”",
                 render(a2, lambda x: who(o, x)), render(b2, lambda x: who(n, x)),
-                raw=("organisation", "people", person))
+                raw=("organisation", "people", person), thing=True)
     c.roles_value("organisation", ("confidentiality", "visible_to"), "保密事项可见范围（承办部门以外）",
                   lambda p, x: w.roles(p, x), o.confidential_visible_to, n.confidential_visible_to,
             cite=_cite(n, "confidentiality"), old_cite=_cite(o, "confidentiality"),
@@ -155,7 +155,7 @@ def documents(c: Collector) -> None:
     for name, a, b in pairs(o.kpis, n.kpis):
         c.value("documents", ("reports", "kpis", name), f"指标“{name}”", a, b,
                 cite=_cite(n, "reports", "kpis", name), old_cite=_cite(o, "reports", "kpis", name),
-                raw=("reports", "kpis", name))
+                raw=("reports", "kpis", name), thing=True)
     periods = {"week": "每周", "month": "每月", "quarter": "每季", "year": "每年",
                "adhoc": "随时"}
     rep_o, rep_n = o.raw.get("reports") or {}, n.raw.get("reports") or {}

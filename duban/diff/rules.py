@@ -113,10 +113,22 @@ def _requests(e: ExtensionRules) -> int:
     return max(len(e.approvers), 1) if e.max is None else e.max
 
 
+def _same_chain(c: Collector, key: str, a: ExtensionRules, b: ExtensionRules) -> bool:
+    """Both use one chain, present in both: a change to it is listed under 审批链 by name."""
+    if not key.startswith("approvers/"):
+        return False
+    k = int(key.split("/")[1])
+    x, y = w.approver_chain(a, k), w.approver_chain(b, k)
+    return x is not None and x == y and x in c.old.chains and x in c.new.chains
+
+
 def extensions(c: Collector) -> None:
     o, n = c.old, c.new
     seen: dict[str, tuple[str | None, str | None]] = {}
     for key, label, f in _ext_fields(o.extensions, n.extensions):
+        if _same_chain(c, key, o.extensions, n.extensions):
+            seen[key] = ("", "")  # categories on the same chain are covered too
+            continue
         c.roles_value("extensions", ("extensions", *key.split("/")), label, f, o.extensions,
                       n.extensions, cite=n.extensions.cite, old_cite=o.extensions.cite,
                       raw=("extensions",))
@@ -124,7 +136,8 @@ def extensions(c: Collector) -> None:
     for name in _shared(o, n):
         co, cn = o.categories[name].extensions, n.categories[name].extensions
         for key, label, f in _ext_fields(co, cn):
-            if seen.get(key) == (f(c.canon_old, co), f(c.canon_new, cn)):
+            if _same_chain(c, key, co, cn) or \
+                    seen.get(key) == (f(c.canon_old, co), f(c.canon_new, cn)):
                 continue  # the category follows the policy-wide rule (or its change)
             c.roles_value("extensions", ("categories", name, "extensions", *key.split("/")),
                           f"“{name}”{label}", f, co, cn, cite=cn.cite, old_cite=co.cite,
@@ -222,16 +235,29 @@ def _penalty(c: Collector, name: str, a: PenaltyRule | None, b: PenaltyRule | No
 def _counter(c: Collector, name: str, a: Counter | None, b: Counter | None) -> None:
     o, n = c.old, c.new
 
+    def what(x: Counter) -> str:
+        return "被通报批评" if x.counts == "censure" else f"“{x.counts}”"
+
     def desc(p: Policy, x: Counter) -> str:
-        what = "通报批评" if x.counts == "censure" else f"“{x.counts}”"
         result = [v for v in (w.points(x.points), render(x.coefficient, lambda v: f"绩效系数{v:+g}"))
                   if v] + list(x.measures)
-        return (f"{w.PERIOD_WORDS.get(x.per, x.per)}{p.word(x.target)}被{what}达{x.threshold}次的："
+        return (f"{w.PERIOD_WORDS.get(x.per, x.per)}{p.word(x.target)}{what(x)}达{x.threshold}次的："
                 f"{'、'.join(result) or '另行处理'}")
     path, label = ("counters", name), f"累计规则“{name}”"
     kw: dict[str, Any] = {"cite": b.cite if b else None, "old_cite": a.cite if a else None,
                           "raw": raw_index(n, "counters", name),
                           "old_raw": raw_index(o, "counters", name)}
-    if c.presence("penalties", path, label, render(a, lambda x: desc(o, x)),
-                  render(b, lambda x: desc(n, x)), **kw):
-        c.roles_value("penalties", path, label, desc, a, b, **kw)
+    if not c.presence("penalties", path, label, render(a, lambda x: desc(o, x)),
+                      render(b, lambda x: desc(n, x)), **kw):
+        return
+    assert a is not None and b is not None
+    for key, text, x, y in (
+            ("counts", "累计", what(a), what(b)),
+            ("per", "周期", w.PERIOD_WORDS.get(a.per, a.per), w.PERIOD_WORDS.get(b.per, b.per)),
+            ("threshold", "次数", f"{a.threshold}次", f"{b.threshold}次"),
+            ("points", "扣分", w.points(a.points), w.points(b.points)),
+            ("coefficient", "绩效系数", w.coefficient(a.coefficient), w.coefficient(b.coefficient)),
+            ("measures", "处理措施", w.words(a.measures), w.words(b.measures))):
+        c.value("penalties", (*path, key), f"{label}{text}", x, y, **kw)
+    c.roles_value("penalties", (*path, "target"), f"{label}对象", lambda p, x: p.word(x.target),
+                  a, b, **kw)

@@ -68,15 +68,21 @@ def max_extensions(ext: ExtensionRules) -> str:
     return "不限次数" if ext.max is None else "不得延期" if ext.max == 0 else f"{ext.max}次"
 
 
-def approver(policy: Policy, ext: ExtensionRules, n: int) -> str | None:
-    """Who approves the n-th extension request (None: that request is not allowed)."""
+def approver_chain(ext: ExtensionRules, n: int) -> str | None:
+    """The chain that decides the n-th extension request (None: not allowed)."""
     if ext.max is not None and n > ext.max:
         return None
     if n <= len(ext.approvers):
-        return chain_named(policy, ext.approvers[n - 1])
+        return ext.approvers[n - 1]
     if ext.max is None and ext.approvers:
-        return chain_named(policy, ext.approvers[-1])
+        return ext.approvers[-1]
     return None
+
+
+def approver(policy: Policy, ext: ExtensionRules, n: int) -> str | None:
+    """Who approves the n-th extension request (None: that request is not allowed)."""
+    name = approver_chain(ext, n)
+    return None if name is None else chain_named(policy, name)
 
 
 def nth(n: int) -> str:
