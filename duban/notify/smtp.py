@@ -33,7 +33,13 @@ from email.utils import formatdate, parseaddr
 from typing import Any
 
 from duban.notify.base import DeliveryError
-from duban.notify.templates import Notice, NoticeTemplates, NotifierConfig, TemplateError
+from duban.notify.templates import (
+    Notice,
+    NoticeTemplates,
+    NotifierConfig,
+    PolicyTemplates,
+    TemplateError,
+)
 from duban.store.base import OutboxMessage
 
 KEYS = {"host", "port", "sender", "username", "password", "starttls", "ssl", "ca_file",
@@ -76,6 +82,7 @@ class SmtpNotifier:
         self.recipients = c.addresses("recipients")
         self.default_recipient = c.text("default_recipient")
         self.templates = c.templates(templates)
+        self.policy_templates: PolicyTemplates | None = None  # set by the runtime
 
     # -- composing ---------------------------------------------------------------------------
     def addresses(self, recipient: str) -> list[str]:
@@ -105,7 +112,7 @@ class SmtpNotifier:
     # -- sending -----------------------------------------------------------------------------
     def send(self, message: OutboxMessage) -> None:
         try:
-            notice = self.templates.render_message(message)
+            notice = self.templates.render_message(message, self.policy_templates)
         except TemplateError as err:
             raise DeliveryError(str(err), retry=False) from None
         to = self.addresses(message.recipient)

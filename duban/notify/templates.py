@@ -25,7 +25,7 @@ to the form renderers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +120,10 @@ _REFUSED_NODES: dict[type[nodes.Node], str] = {
     nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
     nodes.Extends: "extends", nodes.Macro: "macro", nodes.CallBlock: "call", nodes.For: "for",
 }
+
+
+#: Finds a policy's ``documents.templates`` by the policy's content hash (or id).
+PolicyTemplates = Callable[[str], Mapping[str, str] | None]
 
 
 class TemplateError(DubanError):
@@ -289,6 +293,7 @@ class NoticeTemplates:
         self._compiled = {n: compile_template(n, s, "默认模板 default")
                           for n, s in DEFAULT_TEMPLATES.items()}
         self._origins = dict.fromkeys(self._compiled, "默认模板 default")
+        self._by_policy: dict[str, NoticeTemplates] = {}
         if overrides:
             self._add(overrides, origin, strict=True)
 
@@ -309,6 +314,7 @@ class NoticeTemplates:
         new = object.__new__(NoticeTemplates)
         new._compiled = dict(self._compiled)
         new._origins = dict(self._origins)
+        new._by_policy = {}
         if overrides:
             new._add(overrides, origin, strict=strict)
         return new
@@ -330,11 +336,28 @@ class NoticeTemplates:
         text = self._run(body_name, context).strip()
         return Notice(subject or KIND_LABELS.get(kind, "督办通知"), text)
 
-    def render_message(self, message: OutboxMessage) -> Notice:
-        """The notice for an outbox row, ending with its 通知编号 (the dedupe key)."""
+    def render_message(self, message: OutboxMessage,
+                       policy_templates: PolicyTemplates | None = None) -> Notice:
+        """The notice for an outbox row, ending with its 通知编号 (the dedupe key).
+
+        When the row names its policy (``policy_hash`` or ``policy`` in the payload) and
+        ``policy_templates`` can find that policy's ``documents.templates``, they go on top,
+        so an item is notified in the words of the policy version it was created under."""
         ctx = notice_context(message)
-        notice = self.render(str(ctx["kind"]), ctx)
+        notice = self._with_policy(message, policy_templates).render(str(ctx["kind"]), ctx)
         return Notice(notice.subject, f"{notice.text}\n通知编号：{message.dedupe_key}")
+
+    def _with_policy(self, message: OutboxMessage,
+                     lookup: PolicyTemplates | None) -> NoticeTemplates:
+        ref = message.payload.get("policy_hash") or message.payload.get("policy")
+        if lookup is None or not ref:
+            return self
+        ref = str(ref)
+        if ref not in self._by_policy:
+            name = message.payload.get("policy") or ref
+            self._by_policy[ref] = self.layered(lookup(ref) or {},
+                                                f"策略 {name} 的 documents.templates", strict=False)
+        return self._by_policy[ref]
 
     def _run(self, name: str, context: Mapping[str, Any]) -> str:
         try:

@@ -39,7 +39,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from duban.notify.base import DeliveryError
-from duban.notify.templates import Notice, NoticeTemplates, NotifierConfig, TemplateError
+from duban.notify.templates import (
+    Notice,
+    NoticeTemplates,
+    NotifierConfig,
+    PolicyTemplates,
+    TemplateError,
+)
 from duban.store.base import OutboxMessage
 
 TEMPORARY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -129,6 +135,7 @@ class WebhookNotifier:
         self.config = c
         self.timeout = c.number("timeout", 10)
         self.templates = c.templates(templates)
+        self.policy_templates: PolicyTemplates | None = None  # set by the runtime
         self.setup(c)
 
     def setup(self, c: NotifierConfig) -> None:
@@ -138,16 +145,19 @@ class WebhookNotifier:
 
     def render(self, message: OutboxMessage) -> Notice:
         try:
-            return self.templates.render_message(message)
+            return self.templates.render_message(message, self.policy_templates)
         except TemplateError as err:
             raise DeliveryError(str(err), retry=False) from None
 
     def send(self, message: OutboxMessage) -> None:
         notice = self.render(message)
+        payload = dict(message.payload)
+        if payload.get("confidential"):  # the receiver may be wider than the item's readers
+            payload["title"] = None
         body = {"dedupe_key": message.dedupe_key, "channel": message.channel,
                 "recipient": message.recipient, "item": message.item_id,
-                "kind": message.payload.get("kind"), "subject": notice.subject,
-                "text": notice.text, "payload": message.payload}
+                "kind": payload.get("kind"), "subject": notice.subject,
+                "text": notice.text, "payload": payload}
         data = encode_json(body)
         headers = {**self.headers,
                    "X-Duban-Dedupe": urllib.parse.quote(message.dedupe_key, safe=":@"),

@@ -73,6 +73,14 @@ def test_a_confidential_item_keeps_its_title_out_of_the_mail(smtp_server: SmtpSe
     assert "保密事项" in mail.get_content()
 
 
+def test_the_runtime_can_give_the_policys_templates(smtp_server: SmtpServer) -> None:
+    n = notifier(smtp_server)
+    n.policy_templates = lambda ref: {"overdue_notice.subject": "〔{{ label }}〕{{ item }}"}
+    n.send(message(policy="mech", policy_hash="h1"))
+    [(_, _, mail)] = smtp_server.inbox.mails
+    assert mail["Subject"] == "〔催办通知〕A"
+
+
 def test_recipient_words_map_to_addresses(smtp_server: SmtpServer) -> None:
     n = notifier(smtp_server, default_recipient="office@example.com")
     n.send(message(recipient="督办领导", key="k1"))

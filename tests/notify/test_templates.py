@@ -93,6 +93,35 @@ def test_a_policy_file_with_templates_loads_and_renders(tmp_path: Path) -> None:
     assert text.startswith("财务部：督办事项“完成资产清查”（A）还有两个工作日到期。")
 
 
+def test_an_outbox_row_naming_its_policy_gets_that_policys_words() -> None:
+    asked: list[str] = []
+
+    def lookup(ref: str) -> dict[str, str] | None:
+        asked.append(ref)
+        return {"overdue_notice": "版本 {{ item }} 的措辞"} if ref == "hash-v2" else None
+
+    v2 = message(policy="mech", policy_hash="hash-v2")
+    assert DEFAULTS.render_message(v2, lookup).text.startswith("版本 A 的措辞")
+    assert DEFAULTS.render_message(v2, lookup).text.startswith("版本 A 的措辞")
+    assert asked == ["hash-v2"]  # compiled once per policy version
+    v1 = message(policy="mech", policy_hash="hash-v1")
+    assert DEFAULTS.render_message(v1, lookup).text.startswith("财务部：\n督办事项")
+    assert DEFAULTS.render_message(message(), lookup).text.startswith("财务部：")  # no policy
+    assert DEFAULTS.render_message(v2).text.startswith("财务部：")  # no lookup given
+
+
+def test_a_bad_template_in_a_stored_policy_version_is_a_permanent_delivery_error(
+        ) -> None:
+    from duban.notify.base import DeliveryError
+    from duban.notify.webhook import WebhookNotifier
+
+    n = WebhookNotifier({"url": "http://127.0.0.1:9/x"})
+    n.policy_templates = lambda ref: {"overdue_notice": "{{ self.__dict__ }}"}
+    with pytest.raises(DeliveryError) as err:
+        n.send(message(policy_hash="h"))
+    assert err.value.retry is False and "__dict__" in str(err.value)
+
+
 def test_a_plugin_or_deployment_layer_goes_on_top() -> None:
     plugin = NoticeTemplates({"subject": "[督办] {{ label }} {{ item }}"}, origin="插件 acme")
     deployment = plugin.layered({"pre_due_reminder": "{{ label }}：{{ item }}"}, "duban.yaml")

@@ -145,6 +145,13 @@ def test_generic_webhook_body_and_headers(robots: RobotServer) -> None:
     assert body["payload"]["due"] == "2026-09-29T23:59:59+08:00"
 
 
+def test_generic_webhook_withholds_a_confidential_title(robots: RobotServer) -> None:
+    make(robots, "webhook").send(message(confidential=True, title="人事调整方案"))
+    body = robots.received["webhook"][0]["body"]
+    assert "人事调整方案" not in json.dumps(body, ensure_ascii=False)
+    assert body["payload"]["confidential"] is True
+
+
 def test_generic_webhook_wrong_secret_is_permanent(robots: RobotServer) -> None:
     with pytest.raises(DeliveryError) as err:
         make(robots, "webhook", secret="nope").send(message())

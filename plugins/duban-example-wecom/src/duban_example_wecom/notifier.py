@@ -15,7 +15,12 @@ import urllib.parse
 from typing import Any
 
 from duban.notify.base import DeliveryError
-from duban.notify.templates import NoticeTemplates, NotifierConfig, TemplateError
+from duban.notify.templates import (
+    NoticeTemplates,
+    NotifierConfig,
+    PolicyTemplates,
+    TemplateError,
+)
 from duban.notify.webhook import fit_utf8, post_json
 from duban.store.base import OutboxMessage
 from duban_example_wecom.directory import CsvDirectory
@@ -52,6 +57,8 @@ class ExampleWeComNotifier:
         path = c.text("directory") or os.environ.get("DUBAN_DIRECTORY_CSV")
         self.directory = CsvDirectory(path) if path else None
         self.templates = c.templates(NoticeTemplates(PLUGIN_TEMPLATES, origin="插件 example_wecom"))
+        # duban's runtime may set this so a policy's documents.templates apply to its items
+        self.policy_templates: PolicyTemplates | None = None
 
     def mobiles(self, recipient: str) -> list[str]:
         """The mobiles to @-mention: everyone in the department the notice is for."""
@@ -61,7 +68,7 @@ class ExampleWeComNotifier:
 
     def send(self, message: OutboxMessage) -> None:
         try:
-            notice = self.templates.render_message(message)
+            notice = self.templates.render_message(message, self.policy_templates)
         except TemplateError as err:
             raise DeliveryError(str(err), retry=False) from None
         body = {"msgtype": "text", "text": {
