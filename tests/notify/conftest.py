@@ -118,10 +118,9 @@ def at(day: int, hour: int = 9) -> dt.datetime:
 def notice_service(tmp_path: Path, notifiers: dict[str, Notifier], items: int = 3) -> Service:
     """A service on a real SQLite file whose tick has written notices to the outbox.
 
-    Each item is opened and approved (on its own day: the store's idempotency keys of
-    timer events are not yet scoped by item, so two items due the same day would collide),
-    then a tick three weeks later fires every timer (催办预告, 签收时限, 催办通知 and its
-    repeat, 升级督办), one notice per channel each."""
+    Each item is opened and approved at the same instants (so their timers fall due
+    together), then a tick three weeks later fires every timer (催办预告, 签收时限, 催办通知
+    and its repeat, 升级督办), one notice per channel each."""
     store = SqliteStore(tmp_path / "duban.db")
     store.migrate()
     service = Service(store, {"mech": POLICY}, channels=tuple(notifiers),
@@ -129,8 +128,8 @@ def notice_service(tmp_path: Path, notifiers: dict[str, Notifier], items: int = 
     for n in range(items):
         item = f"D{n}"
         service.create(item, "mech", {"kind": "other", "lead": "财务部", "title": f"资产清查{n}"},
-                       OFFICE, at(21 + n))
-        service.act(item, "approve", LEADER, {}, at(21 + n, 10))
+                       OFFICE, at(21))
+        service.act(item, "approve", LEADER, {}, at(21, 10))
     service.tick(dt.datetime(2026, 10, 16, 12, tzinfo=TZ))
     return service
 
