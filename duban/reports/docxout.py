@@ -82,6 +82,13 @@ def _table(doc: object, b: Table) -> None:
                     run.bold = True
             elif c < len(b.align) and b.align[c] == "right":
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    first = 1 if b.header is not None else 0
+    for i, span in enumerate(b.label_spans()):
+        if span > 1:  # a label over several rows, as on the paper form
+            top = table.cell(first + i, 0)
+            top.merge(table.cell(first + i + span - 1, 0))
+            for extra in top.paragraphs[1:]:
+                extra._element.getparent().remove(extra._element)
     if b.header is not None:  # repeat the header row on every page
         tr_pr = table.rows[0]._tr.get_or_add_trPr()
         header = OxmlElement("w:tblHeader")

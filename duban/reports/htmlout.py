@@ -55,9 +55,14 @@ def block_html(b: Block) -> str:
         out.append("<thead><tr>" + "".join(f"<th>{inline(c)}</th>" for c in b.header) +
                    "</tr></thead>")
     out.append("<tbody>")
-    for row in b.rows:
+    spans = b.label_spans()
+    for row, span in zip(b.rows, spans, strict=True):
         cells = []
         for n, c in enumerate(row):
+            if n == 0 and span != 1:
+                if span:
+                    cells.append(f'<td rowspan="{span}">{inline(c)}</td>')
+                continue
             right = n < len(b.align) and b.align[n] == "right"
             cells.append(f'<td class="num">{inline(c)}</td>' if right else f"<td>{inline(c)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")

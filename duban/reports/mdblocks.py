@@ -32,6 +32,22 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     align: tuple[str, ...] = field(default=())  # left | right | center per column
 
+    def label_spans(self) -> list[int]:
+        """For a two-column form table (label | content), how many rows each label spans:
+        an empty label continues the one above (承办部门 over 牵头部门 and 协办部门 rows).
+        0 marks a row whose label cell is covered; other tables span nothing."""
+        spans = [1] * len(self.rows)
+        if len(self.header or ("", "")) != 2:
+            return spans
+        owner = None
+        for i, row in enumerate(self.rows):
+            if row and not row[0].strip() and owner is not None:
+                spans[owner] += 1
+                spans[i] = 0
+            else:
+                owner = i
+        return spans
+
 
 @dataclass(frozen=True)
 class ListBlock:

@@ -1,0 +1,99 @@
+"""Fixtures of the report tests: a test policy, a November with one item per case, the
+same month driven through the real service into SQLite, and golden files.
+
+The numbers of ``data/november.yaml`` are worked out by hand in test_kpi.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from duban.engine.runner import RunResult, run_scenario
+from duban.engine.scenario import Scenario, load_scenario
+from duban.policy.loader import load_policy
+from duban.policy.model import Policy
+from duban.reports import Dataset, from_run
+from duban.reports.period import SHANGHAI
+from duban.runtime.service import Service
+from duban.scenarios.drive import Collector, drive
+from duban.store.sqlite import SqliteStore
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+GOLDEN = HERE / "golden"
+POLICY_DIR = DATA / "policies"
+AS_OF = dt.datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI)
+UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/reports/golden/NAME; DUBAN_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if UPDATE or not path.exists():
+        if not UPDATE:
+            pytest.fail(f"golden file {path} missing; run with DUBAN_UPDATE_GOLDEN=1 to create it")
+        path.write_text(text, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                            str(path), "actual"))
+        pytest.fail(f"{name} differs from its golden file (DUBAN_UPDATE_GOLDEN=1 to accept):\n"
+                    f"{diff}")
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    return load_policy(POLICY_DIR / "report_company.yaml")
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Scenario:
+    return load_scenario(DATA / "november.yaml")
+
+
+@pytest.fixture(scope="session")
+def run(policy: Policy, scenario: Scenario) -> RunResult:
+    return run_scenario(policy, scenario)
+
+
+@pytest.fixture(scope="session")
+def dataset(run: RunResult) -> Dataset:
+    return from_run(run, as_of=AS_OF)
+
+
+@pytest.fixture(scope="session")
+def store_db(tmp_path_factory: pytest.TempPathFactory, policy: Policy,
+             scenario: Scenario) -> Path:
+    """The November driven through Service into a SQLite file (built once)."""
+    db = tmp_path_factory.mktemp("reports") / "duban.db"
+    store = SqliteStore(str(db))
+    store.migrate()
+    collector = Collector()
+    service = Service(store, {policy.id: policy}, None, ("demo",), {"demo": collector})
+    happened = drive(service, policy, scenario, collector=collector)
+    store.close()
+    assert [h.refused for h in happened if h.refused] == []
+    return db
+
+
+@pytest.fixture
+def service(store_db: Path, policy: Policy) -> Iterator[Service]:
+    store = SqliteStore(str(store_db))
+    yield Service(store, {policy.id: policy})
+    store.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path, store_db: Path) -> Path:
+    """A deployment config pointing at the November store and the test policy folder."""
+    path = tmp_path / "duban.yaml"
+    path.write_text(f"store: sqlite:///{store_db}\npolicies: [{POLICY_DIR}]\nplugins: null\n",
+                    encoding="utf-8")
+    return path
