@@ -63,6 +63,10 @@ def diff_cmd(old: str, new: str, fmt: str, scenarios: tuple[str, ...], history: 
     Compare two policies (files, shipped ids, or git revisions written REV:path) rule by
     rule, in domain words with citations. Exit 0 same, 1 different, 2 error.
     """
+    if (since or until) and history is None:
+        click.echo("--since/--until 只用于 --history / --since and --until need --history",
+                   err=True)
+        sys.exit(2)
     a, b = _load(old, "OLD"), _load(new, "NEW")
     report = Report(a, b, diff_policies(a, b, cites=cites))
     try:

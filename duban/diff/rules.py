@@ -25,6 +25,11 @@ def time_limits(c: Collector) -> None:
         c.value("time_limits", (*h, key), label, old, new, cite=hn.cite, old_cite=ho.cite,
                 raw=(*h, key))
 
+    c.cite("time_limits", h, "办理时限", ho.cite, hn.cite, raw=h)
+    c.cite("time_limits", ("time_limits", "rework"), "退办后时限", o.rework_cite, n.rework_cite,
+           raw=("time_limits", "rework"))
+    c.cite("time_limits", ("decline",), "退回时限", o.decline_cite, n.decline_cite,
+           raw=("decline",))
     field("default", "默认办理时限（领导未明确时限的）", w.dur(ho.default), w.dur(hn.default))
     field("from", "办理时限起算点", w.COUNTS_FROM[ho.counts_from], w.COUNTS_FROM[hn.counts_from])
     for u in union(ho.by_urgency, hn.by_urgency):
@@ -124,6 +129,8 @@ def _same_chain(c: Collector, key: str, a: ExtensionRules, b: ExtensionRules) ->
 
 def extensions(c: Collector) -> None:
     o, n = c.old, c.new
+    c.cite("extensions", ("extensions",), "延期规则", o.extensions.cite, n.extensions.cite,
+           raw=("extensions",))
     seen: dict[str, tuple[str | None, str | None]] = {}
     for key, label, f in _ext_fields(o.extensions, n.extensions):
         if _same_chain(c, key, o.extensions, n.extensions):

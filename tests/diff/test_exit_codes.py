@@ -46,3 +46,8 @@ def test_bad_scenario_folder_and_file_are_two(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{broken}:4:" in result.stderr and "未定义的事项 'B'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_period_without_history_is_two() -> None:
+    result = run("diff", str(OLD), str(OLD), "--since", "2026-01-01")
+    assert result.exit_code == 2 and "只用于 --history" in result.stderr
