@@ -119,3 +119,16 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DiffInputError, match="不在 git 仓库中"):
         load_ref("HEAD:policies/child.yaml")
+
+
+def test_a_base_the_revision_lacks_comes_from_the_working_copy(repo: Path) -> None:
+    """A child committed before its (still untracked) base: the base is read from disk."""
+    pol = repo / "policies"
+    (pol / "child2.yaml").write_text(
+        (EXT / "child.yaml").read_text(encoding="utf-8").replace("group.yaml", "draft.yaml"),
+        encoding="utf-8")
+    _git(repo, "add", "policies/child2.yaml")
+    _git(repo, "commit", "-q", "-m", "child2")
+    shutil.copyfile(EXT / "group_v2.yaml", pol / "draft.yaml")  # never committed
+    result = run("diff", "HEAD:policies/child2.yaml", "policies/child.yaml", "--format", "json")
+    assert result.exit_code == 0, result.output
