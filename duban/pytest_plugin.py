@@ -72,8 +72,6 @@ def _explicit(config: pytest.Config, path: Path) -> bool:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if file_path.suffix not in (".yaml", ".yml"):
         return None
-    from duban.testing import suite
-
     config = parent.config
     path = file_path.resolve()
     roots = _scenario_roots(config)
@@ -81,6 +79,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     explicit = _explicit(config, path)
     if not (enabled or explicit):
         return None
+    from duban.testing import suite
     if suite.is_suite_file(path):
         return DubanSuiteFile.from_parent(parent, path=file_path)
     named = path.name.endswith((".scenario.yaml", ".scenario.yml"))

@@ -47,6 +47,8 @@ from duban.testing.expect import Difference, differences, golden, updated
 SUITE_KEYS = ("name", "description", "policies", "scenarios", "expect")
 OUTCOME_KEYS = frozenset({"items", "penalties", "rejected_steps", "kpi"})
 SKIP_DIRS = frozenset({"__pycache__", "node_modules", "venv", "build", "dist", "site-packages"})
+NO_EXPECTATION = ("没有预期结果：在场景或 duban-test.yaml 的 expect: 中写出，或用 --update"
+                  "（pytest: --duban-update）生成 / no expected outcome")
 _TOP = re.compile(r"^(steps|expect|scenarios|policies):", re.MULTILINE)
 
 
@@ -415,7 +417,8 @@ def _walk(root: Path) -> list[Path]:
 @dataclass
 class CaseResult:
     """What a case gave: ``passed``, ``failed`` (differences, no expectation, replay
-    differs) or ``error`` (the scenario cannot run under the policy)."""
+    differs) or ``error`` (the scenario cannot run under the policy). ``problems`` are
+    the failures no expectation can fix (the run or its replay)."""
 
     case: Case
     status: str
@@ -433,7 +436,13 @@ class CaseResult:
         """Every failure as a sentence: "场景“迟报退办” 在 gansu_huizhan 下：事项 A 的期限：
         应为 2026-10-14 23:59:59，实际 2026-10-15 23:59:59"."""
         return [f"{self.header}：{d.sentence()}" for _, d in self.differences] + \
-            [f"{self.header}：{p}" for p in self.problems]
+            [f"{self.header}：{p}" for p in self.other_failures()]
+
+    def other_failures(self) -> list[str]:
+        """Failures that are not a differing field: no expectation, the run, its replay."""
+        lacking = [NO_EXPECTATION] if self.status == "failed" and not self.case.expectations \
+            else []
+        return [*lacking, *self.problems]
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.case.id, "scenario": self.case.scenario.name,
@@ -442,7 +451,7 @@ class CaseResult:
                 "status": self.status,
                 "differences": [{**d.to_json(), "written_at": _where(e, d)}
                                 for e, d in self.differences],
-                "problems": self.problems}
+                "problems": self.other_failures()}
 
 
 def _where(exp: Expectation, diff: Difference) -> str | None:
@@ -458,19 +467,16 @@ def run_case(case: Case) -> CaseResult:
     except DubanError as err:
         return CaseResult(case, "error", problems=[f"无法运行 / cannot run: {err}"])
     diffs = [(e, d) for e in case.expectations for d in differences(e.value, actual)]
-    problems = []
+    problems: list[str] = []
     try:
         replayed, exercised = trace(result)
     except DubanError as err:  # the live run accepted an event its replay refuses
         replayed, exercised = {}, None
         problems.append(f"按事件重放失败（引擎缺陷）/ replay failed: {err}")
-    if not case.expectations:
-        problems.append("没有预期结果：在场景或 duban-test.yaml 的 expect: 中写出，或用 --update "
-                        "（pytest: --duban-update）生成 / no expected outcome")
     for key, item in result.items.items():
         if exercised is not None and replayed.get(key) != item:
             problems.append(f"事项 {key} 按事件重放的结果与运行结果不同（引擎缺陷）/ replay differs")
-    status = "failed" if diffs or problems else "passed"
+    status = "failed" if diffs or problems or not case.expectations else "passed"
     return CaseResult(case, status, diffs, problems, actual, result, exercised)
 
 
@@ -484,7 +490,7 @@ def update(result: CaseResult) -> tuple[list[Path], list[str]]:
     if result.outcome is None:
         return [], []
     changed: list[Path] = []
-    notes: list[str] = []
+    notes = [f"{result.header}：{p}" for p in result.problems]  # not the expectations' fault
     targets = [(e, updated(e.value, result.outcome)) for e in result.case.expectations] or \
         [(result.case.home, golden(result.outcome))]
     for exp, value in targets:
