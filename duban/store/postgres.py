@@ -19,6 +19,7 @@ The URL is anything libpq accepts: ``postgresql://user:pass@host:5432/db``,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -70,7 +71,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt TIMESTAMPTZ NOT NULL, last_error TEXT, sent_at TIMESTAMPTZ,
             claimed_by TEXT, claimed_until TIMESTAMPTZ);
-        CREATE INDEX outbox_pending ON outbox (next_attempt, id) WHERE status = 'pending';
+        CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
         CREATE TABLE numbers (
             policy_id TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
             PRIMARY KEY (policy_id, year));
@@ -142,17 +143,25 @@ class PostgresStore:
         return StoreError(f"与 PostgreSQL {self.where} 的连接中断，本次未写入任何内容：{exc} / "
                           "connection to PostgreSQL lost; nothing was written, retry later")
 
-    def _tx(self, body: Callable[[psycopg.Cursor[Any]], T]) -> T:
+    def _tx(self, body: Callable[[psycopg.Cursor[Any]], T], *, pipeline: bool = False,
+            translate: Callable[[psycopg.Error], Exception | None] | None = None) -> T:
         """Run ``body(cursor)`` in one transaction; retry on deadlock/serialization
-        failures, map every other database failure to :class:`StoreError`."""
+        failures, map every other database failure to :class:`StoreError` (or to what
+        ``translate`` returns for it). With ``pipeline`` the statements after the last
+        read are sent together: one round trip for all of them instead of one each."""
         delay = 0.02
         for attempt in range(8):
             with self.lock:
                 conn = self._live()
                 committing = False
                 try:
-                    with conn.transaction(), conn.cursor() as cur:
+                    with contextlib.ExitStack() as stack:
+                        pipe = stack.enter_context(conn.pipeline()) if pipeline else None
+                        stack.enter_context(conn.transaction())
+                        cur = stack.enter_context(conn.cursor())
                         out = body(cur)
+                        if pipe is not None:
+                            pipe.sync()  # every statement's outcome is known before COMMIT
                         committing = True
                     return out
                 except _RETRYABLE:
@@ -160,6 +169,29 @@ class PostgresStore:
                     continue
                 except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
                     raise self._lost(exc, committing) from None
+                except psycopg.Error as exc:
+                    mapped = translate(exc) if translate is not None else None
+                    if mapped is not None:
+                        raise mapped from None
+                    raise StoreError(f"数据库错误：{exc} / database error, nothing was "
+                                     "written") from None
+        raise StoreError("数据库持续冲突，请稍后重试 / database kept conflicting, retry later")
+
+    def _one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+             ) -> tuple[int, list[tuple[Any, ...]]]:
+        """One statement on its own (a single statement is its own transaction: it
+        happens whole or not at all), one round trip; returns (rowcount, rows)."""
+        for attempt in range(8):
+            with self.lock:
+                conn = self._live()
+                try:
+                    cur = conn.execute(sql, params)
+                    return cur.rowcount, cur.fetchall() if cur.description else []
+                except _RETRYABLE:
+                    time.sleep(0.02 * (attempt + 1))
+                    continue
+                except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                    raise self._lost(exc, True) from None
                 except psycopg.Error as exc:
                     raise StoreError(f"数据库错误：{exc} / database error, nothing was "
                                      "written") from None
@@ -197,9 +229,8 @@ class PostgresStore:
 
     # -- policies ----------------------------------------------------------------------------
     def save_policy(self, content_hash: str, policy_id: str, document: str) -> None:
-        self._tx(lambda cur: cur.execute(
-            "INSERT INTO policies VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-            (content_hash, policy_id, document)))
+        self._one("INSERT INTO policies VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                  (content_hash, policy_id, document))
 
     def policy_document(self, content_hash: str) -> str | None:
         rows = self._rows("SELECT document FROM policies WHERE content_hash = %s",
@@ -227,17 +258,11 @@ class PostgresStore:
             current = row[0] if row else 0
             if current != c.expected_seq:
                 raise ConcurrencyError(item.id, c.expected_seq, current)
-            seq = c.expected_seq
-            try:
-                for e in c.events:
-                    seq += 1
-                    cur.execute("INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s)",
-                                (item.id, seq, e.at, e.action, codec.encode_event(e), e.key))
-            except pgerr.UniqueViolation as exc:
-                if exc.diag.constraint_name == "events_pkey":  # a racing first commit
-                    raise ConcurrencyError(item.id, c.expected_seq, c.expected_seq + 1) from None
-                raise StoreError(f"幂等键已被其他事件使用，未写入任何内容：{exc.diag.message_detail} "
-                                 "/ idempotency key already used, nothing written") from None
+            seq = c.expected_seq + len(c.events)
+            if c.events:
+                cur.executemany("INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s)", [
+                    (item.id, c.expected_seq + n, e.at, e.action, codec.encode_event(e), e.key)
+                    for n, e in enumerate(c.events, 1)])
             cur.execute(
                 "INSERT INTO items (item_id, policy_id, policy_hash, state, lead, confidential, "
                 "seq, next_due, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
@@ -247,18 +272,28 @@ class PostgresStore:
                 "policy_hash = excluded.policy_hash",
                 (item.id, item.policy_id, item.policy_hash, item.state, item.department,
                  bool(item.confidential), seq, c.next_due, codec.encode_item(item)))
-            for n, entry in enumerate(c.ledger):
-                cur.execute("INSERT INTO ledger VALUES (%s, %s, %s, %s, %s, %s)",
-                            (item.id, seq, n, entry.target, entry.at, codec.dumps(entry)))
+            if c.ledger:
+                cur.executemany("INSERT INTO ledger VALUES (%s, %s, %s, %s, %s, %s)", [
+                    (item.id, seq, n, entry.target, entry.at, codec.dumps(entry))
+                    for n, entry in enumerate(c.ledger)])
             now = c.events[-1].at if c.events else EPOCH
-            for o in c.outbox:
-                cur.execute("INSERT INTO outbox (item_id, dedupe_key, channel, recipient, "
-                            "payload, next_attempt) VALUES (%s, %s, %s, %s, %s, %s) "
-                            "ON CONFLICT (dedupe_key) DO NOTHING",
-                            (item.id, o.dedupe_key, o.channel, o.recipient, Jsonb(o.payload),
-                             now))
+            if c.outbox:
+                cur.executemany(
+                    "INSERT INTO outbox (item_id, dedupe_key, channel, recipient, payload, "
+                    "next_attempt) VALUES (%s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (dedupe_key) DO NOTHING",
+                    [(item.id, o.dedupe_key, o.channel, o.recipient, Jsonb(o.payload), now)
+                     for o in c.outbox])
 
-        self._tx(body)
+        def translate(exc: psycopg.Error) -> Exception | None:
+            if not isinstance(exc, pgerr.UniqueViolation):
+                return None
+            if exc.diag.constraint_name == "events_pkey":  # a racing first commit
+                return ConcurrencyError(item.id, c.expected_seq, c.expected_seq + 1)
+            return StoreError(f"幂等键已被其他事件使用，未写入任何内容：{exc.diag.message_detail} "
+                              "/ idempotency key already used, nothing written")
+
+        self._tx(body, pipeline=True, translate=translate)
 
     def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]:
         sql = "SELECT body FROM items" + (" WHERE policy_id = %s" if policy_id else "") + \
@@ -273,10 +308,10 @@ class PostgresStore:
 
     def next_number(self, policy_id: str, year: int) -> int:
         # One statement: the row lock makes concurrent reservations queue, never collide.
-        return self._tx(lambda cur: cur.execute(
-            "INSERT INTO numbers VALUES (%s, %s, 1) ON CONFLICT (policy_id, year) "
-            "DO UPDATE SET seq = numbers.seq + 1 RETURNING seq",
-            (policy_id, year)).fetchone()[0])  # type: ignore[index]
+        _, rows = self._one("INSERT INTO numbers VALUES (%s, %s, 1) ON CONFLICT (policy_id, "
+                            "year) DO UPDATE SET seq = numbers.seq + 1 RETURNING seq",
+                            (policy_id, year))
+        return int(rows[0][0])
 
     # -- claims (several workers) ------------------------------------------------------------
     def claim_due(self, now: dt.datetime, limit: int, worker: str,
@@ -285,7 +320,7 @@ class PostgresStore:
         earliest first. An item is free when unclaimed, when its lease (server clock) has
         run out, or when ``worker`` holds it already; rows another transaction is claiming
         are skipped, so concurrent workers get disjoint batches."""
-        return [r[0] for r in sorted(self._tx(lambda cur: cur.execute(
+        return [r[0] for r in sorted(self._one(
             "WITH c AS (SELECT item_id FROM items WHERE next_due IS NOT NULL "
             "AND next_due <= %(now)s AND (claimed_by IS NULL OR claimed_by = %(w)s "
             "OR claimed_until < clock_timestamp()) ORDER BY next_due, item_id "
@@ -293,14 +328,14 @@ class PostgresStore:
             "UPDATE items i SET claimed_by = %(w)s, "
             "claimed_until = clock_timestamp() + %(lease)s FROM c "
             "WHERE i.item_id = c.item_id RETURNING i.item_id, i.next_due",
-            {"now": now, "limit": limit, "w": worker, "lease": lease}).fetchall()),
+            {"now": now, "limit": limit, "w": worker, "lease": lease})[1],
             key=lambda r: (r[1], r[0]))]
 
     def claim_outbox(self, now: dt.datetime, limit: int, worker: str,
                      lease: dt.timedelta) -> list[OutboxMessage]:
         """Like :meth:`claim_due`, for pending outbox messages (so that one message is
         handed to one notifier at a time); done/failed clear the claim."""
-        rows = self._tx(lambda cur: cur.execute(
+        _, rows = self._one(
             "WITH c AS (SELECT id FROM outbox WHERE status = 'pending' "
             "AND next_attempt <= %(now)s AND (claimed_by IS NULL OR claimed_by = %(w)s "
             "OR claimed_until < clock_timestamp()) ORDER BY id LIMIT %(limit)s "
@@ -308,17 +343,15 @@ class PostgresStore:
             "UPDATE outbox o SET claimed_by = %(w)s, "
             "claimed_until = clock_timestamp() + %(lease)s FROM c WHERE o.id = c.id "
             f"RETURNING {', '.join('o.' + c.strip() for c in _OUTBOX_COLS.split(','))}",
-            {"now": now, "limit": limit, "w": worker, "lease": lease}).fetchall())
+            {"now": now, "limit": limit, "w": worker, "lease": lease})
         return sorted((self._message(r) for r in rows), key=lambda m: m.id)
 
     def release(self, worker: str) -> int:
         """Give back every claim ``worker`` holds (at the end of a tick); returns how many."""
-        def body(cur: psycopg.Cursor[Any]) -> int:
-            n = cur.execute("UPDATE items SET claimed_by = NULL, claimed_until = NULL "
-                            "WHERE claimed_by = %s", (worker,)).rowcount
-            return n + cur.execute("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL "
-                                   "WHERE claimed_by = %s", (worker,)).rowcount
-        return self._tx(body)
+        n = self._one("UPDATE items SET claimed_by = NULL, claimed_until = NULL "
+                      "WHERE claimed_by = %s", (worker,))[0]
+        return n + self._one("UPDATE outbox SET claimed_by = NULL, claimed_until = NULL "
+                             "WHERE claimed_by = %s", (worker,))[0]
 
     # -- outbox ------------------------------------------------------------------------------
     @staticmethod
@@ -333,29 +366,28 @@ class PostgresStore:
             "AND next_attempt <= %s ORDER BY id LIMIT %s", (now, limit))]
 
     def outbox_done(self, message_id: int, at: dt.datetime) -> None:
-        self._tx(lambda cur: cur.execute(
+        self._one(
             "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = %s, "
             "claimed_by = NULL, claimed_until = NULL WHERE id = %s AND status = 'pending'",
-            (at, message_id)))
+            (at, message_id))
 
     def outbox_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
         if retry_at is None:
-            self._tx(lambda cur: cur.execute(
+            self._one(
                 "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = %s, "
                 "claimed_by = NULL, claimed_until = NULL WHERE id = %s",
-                (error[:2000], message_id)))
+                (error[:2000], message_id))
         else:
-            self._tx(lambda cur: cur.execute(
+            self._one(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = %s, "
                 "next_attempt = %s, claimed_by = NULL, claimed_until = NULL WHERE id = %s",
-                (error[:2000], retry_at, message_id)))
+                (error[:2000], retry_at, message_id))
 
     def outbox_retry(self, message_id: int | None = None) -> int:
         """Move dead-lettered messages (one, or all) back to pending."""
         sql = "UPDATE outbox SET status = 'pending', attempts = 0 WHERE status = 'dead'"
-        return self._tx(lambda cur: cur.execute(
-            sql + (" AND id = %s" if message_id is not None else ""),
-            (message_id,) if message_id is not None else ()).rowcount)
+        return self._one(sql + (" AND id = %s" if message_id is not None else ""),
+                         (message_id,) if message_id is not None else ())[0]
 
     def outbox(self, status: str | None = None) -> list[OutboxMessage]:
         sql = f"SELECT {_OUTBOX_COLS} FROM outbox" + \
