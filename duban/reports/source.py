@@ -122,7 +122,7 @@ def build_dataset(records: Iterable[tuple[Policy, ItemState, Sequence[Event]]],
             hidden.add(state.id)
             continue
         entries.append(Entry(policy, state, prefix))
-    if viewer is not None:
+    if viewer is not None and policies:
         viewer.check(policies.values())
     by_item = {e.item.id: e.policy for e in entries}
     if ledger is None:

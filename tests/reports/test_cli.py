@@ -135,3 +135,11 @@ def test_taizhang_csv_and_xlsx(config: Path, tmp_path: Path) -> None:
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
     xlsx_stdout = duban("taizhang", "--config", str(config), "--format", "xlsx")
     assert xlsx_stdout.exit_code == 2 and "-o" in xlsx_stdout.stderr
+
+
+def test_report_on_an_empty_store(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'empty.db'}"
+    r = duban("report", "--store", store, "--period", "2026-09", "--as", "主办部门", "--dept",
+              "市场部")
+    assert r.exit_code == 0, r.output
+    assert "到期的督办事项共 0 项" in r.stdout and "本月没有逾期事项。" in r.stdout
