@@ -59,7 +59,8 @@ class Runner:
         self.end: dt.datetime | None = None
 
     # -- actors ----------------------------------------------------------------------------
-    def actor(self, step: Step, item: ItemState, canonical: str) -> Actor:
+    def actor(self, step: Step, item: ItemState, canonical: str,
+              data: Mapping[str, Any] | None = None) -> Actor:
         p = self.policy
         if step.actor is not None:
             person = self.scenario.people.get(step.actor) or p.people.get(step.actor)
@@ -81,7 +82,28 @@ class Runner:
         if canonical == "create":  # a department opening its own item acts for its lead
             spec = self.scenario.items[item.id]
             subject = replace(item, lead=spec.lead, assist=spec.assist, handoff=spec.departments)
+            if step.role is None:
+                role = self.creator_role(item, subject, step, data or {}) or role
         return Actor(None, self.department_for(role, subject), frozenset({role}))
+
+    def creator_role(self, item: ItemState, subject: ItemState, step: Step,
+                     data: Mapping[str, Any]) -> str | None:
+        """Who may open this item: the first role, office first, whose ``create``
+        transition (its roles and its condition) accepts it — tried on the pure core."""
+        _, specific = self.engine.resolve(step.action or "")
+        at = parse_instant(step.at, self.policy.timezone)
+        for t in self.policy.transitions_by_action.get("create", ()):
+            if item.state not in t.sources or (specific and t.name != specific):
+                continue
+            for role in sorted(t.roles, key=lambda r: (r != "supervisor_office",
+                                                       _role_preference(r))):
+                actor = Actor(None, self.department_for(role, subject), frozenset({role}))
+                try:
+                    self.engine.apply(item, Event(t.name, at, actor, data))
+                except DubanError:
+                    continue
+                return role
+        return None
 
     def required_role(self, item: ItemState, canonical: str, written: str) -> str:
         """The role the policy requires for this action now (the runner's default actor)."""
@@ -126,10 +148,10 @@ class Runner:
         item = self.items.get(key) or self.engine.new_item(key)
         canonical, _ = self.engine.resolve(step.action or "")
         try:
-            actor = self.actor(step, item, canonical)
             data: dict[str, Any] = dict(step.data)
             if canonical == "create":
                 data = {**spec.create_data(self.policy.id), **data}
+            actor = self.actor(step, item, canonical, data)
             event = Event(step.action or "", at, actor, data, step.key)
             self.commit(key, item, event)
         except ActionRefused as err:

@@ -185,7 +185,7 @@ def parse_scenario(src: Source) -> Scenario:
             steps.append(Step(i + 1, str(st["tick"]), tick=True))
             continue
         for req in ("at", "item", "action"):
-            if req not in st:
+            if st.get(req) is None:
                 bad(p, f"缺少 '{req}' / `{req}` is required", "如 {at: 2026-03-02T09:00, item: A, "
                     "action: create}")
         if "at" in st and not _valid_instant(st["at"]):
@@ -197,7 +197,8 @@ def parse_scenario(src: Source) -> Scenario:
         for dk in ("until", "due"):
             if st.get(dk) is not None and not _valid_instant(st[dk]):
                 bad((*p, dk), f"不是有效日期 '{st[dk]}'", "写 YYYY-MM-DD", st[dk])
-        if "at" in st and "item" in st and "action" in st:
+        if all(st.get(k) is not None for k in ("at", "item", "action")) and \
+                str(st["item"]) in items:
             at = str(st["at"])
             if last is not None and _valid_instant(at) and _valid_instant(last) and \
                     dt.datetime.fromisoformat(at).replace(tzinfo=None) < \

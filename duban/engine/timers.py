@@ -80,6 +80,8 @@ def schedule(policy: Policy, item: ItemState) -> list[Timer]:
     order = 0
     if item.due is not None and canonical in OPEN_STATES and not stopped:
         due_iso = item.due.isoformat()
+        # a reminder whose time passed before the item was handed over is not sent late
+        start = item.assigned_at or item.created_at or item.due
         for r in policy.reminders:
             order += 1
             if r.when is not None and not _holds(r.when, policy, item, r.name):
@@ -91,7 +93,7 @@ def schedule(policy: Policy, item: ItemState) -> list[Timer]:
             at = first
             for n in range(times):
                 key = f"{r.name}#{n}@{due_iso}"
-                if key not in fired:
+                if key not in fired and at >= start:
                     out.append(Timer(at, order, r.name, r.event, key, r.to))
                     break  # only the next occurrence of each reminder is scheduled
                 if r.repeat_every is None:

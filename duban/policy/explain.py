@@ -122,12 +122,17 @@ def explain_policy(policy: Policy) -> str:
         say(f"期限截止于当日 {p.end_of_day:%H:%M}", None)
     out += ["", "四、催办与提醒"]
     for rem in p.reminders:
-        when = f"期限前 {_d(rem.before_due)}" if rem.before_due else f"期限后 {_d(rem.after_due)}"
+        if rem.before_due is not None:
+            when = "到期当日" if rem.before_due.amount == 0 else f"期限前 {_d(rem.before_due)}"
+        else:
+            when = "期限届满即" if rem.after_due is None or rem.after_due.amount == 0 else \
+                f"期限后 {_d(rem.after_due)}"
         rep = f"，此后每 {_d(rem.repeat_every)}重复" + (f"（至多 {rem.repeat_times} 次）"
                                                       if rem.repeat_times else "") \
             if rem.repeat_every else ""
         to = "、".join(p.word(x) for x in rem.to) or "承办部门"
-        say(f"{when}向{to}发出“{rem.name}”{rep}", rem.cite)
+        cond = f"（条件：{rem.when.source}）" if rem.when else ""
+        say(f"{when}向{to}发出“{rem.name}”{rep}{cond}", rem.cite)
     if p.progress:
         say(f"定时反馈：每 {_d(p.progress.every)}反馈一次办理进展", p.progress.cite)
     out += ["", "五、考核与处理"]
@@ -153,6 +158,13 @@ def explain_policy(policy: Policy) -> str:
     if not p.penalties and not p.counters:
         out.append("（制度未规定扣分）")
     out += ["", "六、通报与文书"]
+    reports = p.raw.get("reports") or {}
+    periods = {"week": "每周", "month": "每月", "quarter": "每季度", "year": "每年",
+               "adhoc": "随时"}
+    if reports.get("periods"):
+        say("督查通报：" + "、".join(periods[x] for x in reports["periods"]), reports.get("cite"))
+    if reports.get("name_departments"):
+        say("通报须点名部门，不得使用“有的单位”等含糊词语", reports.get("cite"))
     for name, formula in p.kpis.items():
         say(f"{name} = {formula.replace('closed_on_time', '按时办结数').replace('total', '督办总数')}"
             " × 100%", (p.raw.get("reports") or {}).get("kpis", {}).get(name, {}).get("cite"))
