@@ -77,17 +77,18 @@ def make_plugin_manager(*, entry_points: bool = True, folder: str | Path | None 
 
     pm = pluggy.PluginManager("duban")
     pm.add_hookspecs(hookspecs)
-    pm.register(builtin_plugins, name="duban.builtin")
-    if entry_points:
-        pm.load_setuptools_entrypoints("duban")
-    if folder is not None and Path(folder).is_dir():
-        _load_folder(pm, Path(folder))
-    for obj in extra:
-        pm.register(obj)
     try:
+        pm.register(builtin_plugins, name="duban.builtin")
+        if entry_points:
+            pm.load_setuptools_entrypoints("duban")
+        if folder is not None and Path(folder).is_dir():
+            _load_folder(pm, Path(folder))
+        for obj in extra:
+            pm.register(obj)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"插件实现了不存在的钩子：{exc} / unknown hook") from None
+        raise PluginError(f"插件 {exc.plugin!r} 的钩子与规范不符（钩子名或参数名写错）：{exc} / a "
+                          "hook implementation does not match its specification") from None
     return pm
 
 

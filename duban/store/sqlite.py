@@ -73,19 +73,23 @@ class SqliteStore:
 
     # -- schema ----------------------------------------------------------------------------
     def migrate(self) -> list[str]:
+        """Apply named migrations not applied yet, each in its own IMMEDIATE transaction
+        that re-checks the ledger of migrations — so workers starting together apply each
+        one exactly once."""
         with self.lock:
             self._write("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
                         "applied_at TEXT NOT NULL)")
-            done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
-            applied = []
+            applied: list[str] = []
             for name, sql in MIGRATIONS:
-                if name in done:
-                    continue
-                self._transaction(lambda c, sql=sql, name=name: (
-                    c.executescript_in_tx(sql),
+                def body(c: _Tx, sql: str = sql, name: str = name) -> None:
+                    if c.execute("SELECT 1 FROM migrations WHERE name = ?",
+                                 (name,)).fetchone():
+                        return
+                    c.executescript_in_tx(sql)
                     c.execute("INSERT INTO migrations VALUES (?, ?)",
-                              (name, dt.datetime.now(dt.UTC).isoformat()))))
-                applied.append(name)
+                              (name, dt.datetime.now(dt.UTC).isoformat()))
+                    applied.append(name)
+                self._transaction(body)
             return applied
 
     # -- plumbing ----------------------------------------------------------------------------
