@@ -2,8 +2,8 @@
 
 Plugins implement these with ``@duban.hookspecs.hookimpl`` and are found through the
 ``duban`` entry-point group or a deployment's ``plugins/`` folder. Built-in behaviour
-(the SQLite store, the console notifier, the markdown renderer) registers through the
-same hooks. Call sites never touch ``pm.hook`` directly: they use
+(the SQLite and PostgreSQL stores, the console, e-mail and webhook notifiers) registers
+through the same hooks. Call sites never touch ``pm.hook`` directly: they use
 :class:`duban.plugins.Hooks`.
 
 Registries take a ``register(name, obj)`` callback; registering a name twice fails at
@@ -54,8 +54,10 @@ def duban_register_notifiers(register: Register) -> None:
 
 @hookspec
 def duban_register_renderers(register: Register) -> None:
-    """Register document renderers: ``register("md", render)`` where
-    ``render(template_text: str, context: dict) -> bytes``."""
+    """Register document renderers: ``register("pdf", render)`` adds an output format for
+    every document, ``register("催办通知单.html", render)`` replaces one document's format;
+    ``render(template_text: str, context: dict) -> bytes``. duban's own md/html/docx
+    writers are used when no plugin registers the name."""
 
 
 @hookspec
