@@ -114,12 +114,11 @@ def test_a_misspelt_hook_in_a_plugins_folder_file_fails_at_start_up(tmp_path: Pa
     assert "duban_event_aplied" in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="make_plugin_manager lets pluggy's PluginValidationError "
-                   "through for a misspelt parameter; it should become a PluginError")
-def test_a_misspelt_hook_parameter_fails_with_a_plugin_error() -> None:
+def test_a_misspelt_hook_parameter_fails_naming_plugin_and_parameter() -> None:
     typo = plugin("acme_param", duban_register_notifiers=lambda registr: None)
-    with pytest.raises(PluginError):
+    with pytest.raises(PluginError) as err:
         make_plugin_manager(entry_points=False, extra=[typo])
+    assert "acme_param" in str(err.value) and "registr" in str(err.value)
 
 
 def test_a_broken_plugin_file_names_the_file(tmp_path: Path) -> None:
