@@ -18,13 +18,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
-	$(VENV)/bin/ruff check duban tests bench
+	$(VENV)/bin/ruff check duban tests bench plugins
 
 bench: $(STAMP)
 	$(PY) -m bench
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check duban tests bench
+	$(VENV)/bin/ruff check duban tests bench plugins
 	$(VENV)/bin/mypy duban
 
 clean:

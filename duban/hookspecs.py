@@ -55,7 +55,9 @@ def duban_register_notifiers(register: Register) -> None:
 @hookspec
 def duban_register_renderers(register: Register) -> None:
     """Register document renderers: ``register("pdf", render)`` adds an output format for
-    every document, ``register("催办通知单.html", render)`` replaces one document's format;
+    every document, ``register("reminder.html", render)`` replaces one document's format
+    (document ids as in ``duban.reports.render``: notice, stub, confirmation, record,
+    report, reminder, extension, deferral, bulletin);
     ``render(template_text: str, context: dict) -> bytes``. duban's own md/html/docx
     writers are used when no plugin registers the name."""
 

@@ -48,4 +48,16 @@ def _load_commands() -> None:
                 raise
 
 
+def _plugin_commands() -> None:
+    """Commands that plugins add (``duban_register_commands``); a broken plugin is reported
+    when a command needs it, not here, so ``duban --help`` always works."""
+    try:
+        from duban.plugins import Hooks, make_plugin_manager
+
+        Hooks(make_plugin_manager(folder=None)).add_commands(main)
+    except DubanError:
+        pass
+
+
 _load_commands()
+_plugin_commands()

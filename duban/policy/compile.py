@@ -344,6 +344,14 @@ class _Compiler:
         except (DubanError, ValueError, OSError) as exc:
             self.problem("calendar", ("calendar",), f"日历设置有误 / calendar: {exc}",
                          hint="见 docs/calendar.md")
+        templates = (d.get("documents") or {}).get("templates") or {}
+        if templates:  # unsafe or misspelt notice wording is a load error, not a dead letter
+            from duban.notify.templates import check_templates
+
+            for problem in check_templates(templates, path):
+                self.problem("template", ("documents", "templates"),
+                             f"通知模板有误 / notice template: {problem}",
+                             hint="模板在沙箱中渲染，只能使用 docs/plugins.md 列出的变量与过滤器")
         conf = d.get("confidentiality") or {}
         numbering = (d.get("documents") or {}).get("numbering") or {}
         subitems = d.get("subitems") or {}

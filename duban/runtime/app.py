@@ -39,5 +39,17 @@ def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
     for name, conf in cfg.notifiers.items():
         notifiers[name] = hooks.notifiers.get(name)(resolve_secrets(conf or {}, name))
     delivery = DeliveryPolicy(cfg.max_attempts, dt.timedelta(seconds=cfg.base_delay_seconds))
-    return Service(store, load_policies(cfg.policies, hooks), hooks, tuple(notifiers), notifiers,
-                   delivery)
+    service = Service(store, load_policies(cfg.policies, hooks), hooks, tuple(notifiers),
+                      notifiers, delivery)
+
+    def policy_templates(ref: str) -> dict[str, str] | None:
+        """A policy version's notice wording (by content hash or id)."""
+        policy = service._by_hash.get(ref) or service.policies.get(ref)
+        if policy is None:
+            return None
+        return dict((policy.raw.get("documents") or {}).get("templates") or {})
+
+    for notifier in notifiers.values():  # notices in the words of the item's policy version
+        if hasattr(notifier, "policy_templates"):
+            notifier.policy_templates = policy_templates
+    return service

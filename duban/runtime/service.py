@@ -182,6 +182,8 @@ class Service:
                     "name": e.data.get("name") or e.data.get("step"),
                     "due": item.due.isoformat() if item.due else None,
                     "at": e.data.get("at"), "confidential": item.confidential,
+                    "policy": policy.id, "policy_hash": item.policy_hash,
+                    "number": item.number, "message": e.data.get("message"),
                 }
                 for channel in self.channels:
                     yield OutboxDraft(f"{item.id}:{seq0}:{n}:{recipient}:{channel}", channel,
