@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -104,6 +105,11 @@ class PostgresStore:
     def __init__(self, url: str, *, connect_timeout: int = 10) -> None:
         self.url = url
         self.where = describe_target(url)
+        try:
+            password = conninfo_to_dict(url).get("password")
+        except psycopg.ProgrammingError:
+            password = None
+        self._secrets = [str(password)] if password and len(str(password)) >= 4 else []
         self.connect_timeout = connect_timeout
         self.lock = threading.RLock()
         self.conn: psycopg.Connection[Any] | None = None
@@ -111,18 +117,22 @@ class PostgresStore:
 
     # -- connection --------------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection[Any]:
+        conn = None
         try:
             conn = psycopg.connect(self.url, autocommit=True,
                                    connect_timeout=self.connect_timeout)
             conn.execute("SET TIME ZONE 'UTC'")
         except psycopg.ProgrammingError as exc:
-            raise StoreError(f"PostgreSQL 连接串无效：{exc} / invalid PostgreSQL URL; write "
-                             "postgresql://user:password@host:5432/dbname") from None
+            raise StoreError(f"PostgreSQL 连接串无效：{self._scrub(exc)} / invalid PostgreSQL "
+                             "URL; write postgresql://user:password@host:5432/dbname") from None
         except psycopg.Error as exc:
+            if conn is not None:
+                conn.close()
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"无法连接 PostgreSQL 服务器 {self.where}：{reason} / cannot connect "
-                             "to PostgreSQL; check the URL and that the server is running "
-                             "and accepts connections") from None
+            raise StoreError(self._scrub(
+                f"无法连接 PostgreSQL 服务器 {self.where}：{reason} / cannot connect to "
+                "PostgreSQL; check the URL and that the server is running and accepts "
+                "connections")) from None
         self.conn = conn
         return conn
 
@@ -134,14 +144,22 @@ class PostgresStore:
             return self._connect()
         return self.conn
 
+    def _scrub(self, error: BaseException | str) -> str:
+        """A driver message without the URL's password, should it echo it."""
+        text = str(error).strip()
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+
     def _lost(self, exc: BaseException, committing: bool) -> StoreError:
         if committing:
-            return StoreError(
+            return StoreError(self._scrub(
                 f"提交时与 PostgreSQL {self.where} 的连接中断，无法确认是否已写入；重试是安全的"
                 f"（序号与幂等键会拦住重复）：{exc} / connection lost while committing; the "
-                "outcome is unknown, retrying is safe")
-        return StoreError(f"与 PostgreSQL {self.where} 的连接中断，本次未写入任何内容：{exc} / "
-                          "connection to PostgreSQL lost; nothing was written, retry later")
+                "outcome is unknown, retrying is safe"))
+        return StoreError(self._scrub(
+            f"与 PostgreSQL {self.where} 的连接中断，本次未写入任何内容：{exc} / connection to "
+            "PostgreSQL lost; nothing was written, retry later"))
 
     def _tx(self, body: Callable[[psycopg.Cursor[Any]], T], *, pipeline: bool = False,
             translate: Callable[[psycopg.Error], Exception | None] | None = None) -> T:
@@ -173,8 +191,8 @@ class PostgresStore:
                     mapped = translate(exc) if translate is not None else None
                     if mapped is not None:
                         raise mapped from None
-                    raise StoreError(f"数据库错误：{exc} / database error, nothing was "
-                                     "written") from None
+                    raise StoreError(self._scrub(f"数据库错误：{exc} / database error, "
+                                                 "nothing was written")) from None
         raise StoreError("数据库持续冲突，请稍后重试 / database kept conflicting, retry later")
 
     def _one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
@@ -193,19 +211,25 @@ class PostgresStore:
                 except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
                     raise self._lost(exc, True) from None
                 except psycopg.Error as exc:
-                    raise StoreError(f"数据库错误：{exc} / database error, nothing was "
-                                     "written") from None
+                    raise StoreError(self._scrub(f"数据库错误：{exc} / database error, "
+                                                 "nothing was written")) from None
         raise StoreError("数据库持续冲突，请稍后重试 / database kept conflicting, retry later")
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self.lock:
-            conn = self._live()
-            try:
-                return conn.execute(sql, params).fetchall()
-            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-                raise self._lost(exc, False) from None
-            except psycopg.Error as exc:
-                raise StoreError(f"数据库错误：{exc} / database error") from None
+        """A read. A read changes nothing, so one lost connection (a server restart, an
+        idle connection cut by a firewall) is retried once on a new connection."""
+        for attempt in range(2):
+            with self.lock:
+                conn = self._live()
+                try:
+                    return conn.execute(sql, params).fetchall()
+                except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                    if attempt == 0 and (conn.closed or conn.broken):
+                        continue
+                    raise self._lost(exc, False) from None
+                except psycopg.Error as exc:
+                    raise StoreError(self._scrub(f"数据库错误：{exc} / database error")) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- schema ------------------------------------------------------------------------------
     def migrate(self) -> list[str]:

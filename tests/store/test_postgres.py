@@ -169,3 +169,13 @@ def test_invalid_url_says_how_to_write_one() -> None:
     with pytest.raises(StoreError) as err:
         PostgresStore("postgresql://duban@/duban?host=/nonexistent&bogus=1")
     assert "postgresql://user:password@host:5432/dbname" in str(err.value)
+
+
+def test_reads_survive_a_dropped_connection(pg: PostgresStore, pg_schema_url: str) -> None:
+    pg.commit(opened("A"))
+    assert pg.conn is not None
+    with psycopg.connect(pg_schema_url, autocommit=True) as killer:
+        killer.execute("SELECT pg_terminate_backend(%s)", (pg.conn.info.backend_pid,))
+    item = pg.load("A")  # a read is retried once on a new connection
+    assert item is not None and item.id == "A"
+    assert [e.action for e in pg.events("A")] == ["create", "number", "approve"]
