@@ -76,7 +76,8 @@ def install_binaries() -> None:
                             "found and no apt-get; install PostgreSQL or set DUBAN_PG_BINDIR")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update"],
-                ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"]):
+                ["apt-get", "-o", "DPkg::Lock::Timeout=300", "install", "-y",
+                 "--no-install-recommends", "postgresql"]):
         print(f"[pg_fixture] {' '.join(cmd)}", file=sys.stderr, flush=True)
         try:
             r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1200,
@@ -177,7 +178,9 @@ def start_server() -> PgServer:
         if bindir is None:
             raise PgUnavailable("安装后仍未找到 initdb/pg_ctl / installed, but initdb and "
                                 "pg_ctl are still not found; set DUBAN_PG_BINDIR")
-    server = PgServer(Path(tempfile.mkdtemp(prefix="duban-pg-")), bindir, server_account())
+    # a short path: the socket's path must stay under ~100 bytes, whatever TMPDIR is
+    root = tempfile.mkdtemp(prefix="duban-pg-", dir="/tmp" if os.path.isdir("/tmp") else None)
+    server = PgServer(Path(root), bindir, server_account())
     try:
         server.start()
     except BaseException:
