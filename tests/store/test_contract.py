@@ -69,13 +69,7 @@ def test_migrations_run_once(open_store: Opener) -> None:
     assert open_store().migrate() == []  # a second worker starting later
 
 
-def test_migrations_from_workers_starting_together(open_store: Opener,
-                                                   request: pytest.FixtureRequest) -> None:
-    if request.node.callspec.params["open_store"] == "sqlite":
-        # SqliteStore.migrate reads the applied names before its BEGIN IMMEDIATE, so two
-        # processes starting together on a new file may both apply 0001 (one then fails
-        # with "table policies already exists"); reported, not fixed here (not our file).
-        request.applymarker(pytest.mark.xfail(reason="SqliteStore.migrate race", strict=False))
+def test_migrations_from_workers_starting_together(open_store: Opener) -> None:
     stores = [open_store() for _ in range(4)]
     results: list[list[str]] = []
     errors: list[BaseException] = []
