@@ -24,7 +24,8 @@ the new state and its effects are committed together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, replace
 from typing import Any, cast
 
@@ -50,8 +51,10 @@ from duban.engine.model import (
 from duban.engine.timers import schedule, shift_calendar
 from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Category, Policy, Transition
+from duban.policy.schema_src import CANONICAL_ACTIONS
 
 _FIELDS = tuple(f.name for f in fields(ItemState))
+_GET = operator.attrgetter(*_FIELDS)
 INTERNAL_ACTIONS = frozenset({"timer", "number", "subitem_added", "subitem_closed",
                               "policy_migrated"})
 
@@ -95,6 +98,8 @@ class Engine:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.machine = machine_for(policy, _on_enter, _after)
+        self._plans: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._names = {t.name: (t.action, t.name) for t in reversed(policy.transitions)}
 
     # -- public ----------------------------------------------------------------------------
     def new_item(self, item_id: str) -> ItemState:
@@ -116,7 +121,7 @@ class Engine:
                                 f"事件时间 {event.at.isoformat()} 早于上一事件 "
                                 f"{item.last_at.isoformat()} / out-of-order event",
                                 item=item.id, action=event.action)
-        work = Work(item.state, {f: getattr(item, f) for f in _FIELDS}, self)
+        work = Work(item.state, dict(zip(_FIELDS, _GET(item), strict=True)), self)
         w = work.fields
         w["_event"], w["_now"] = event, event.at
         if event.action == "timer":
@@ -131,8 +136,7 @@ class Engine:
         if event.key is not None:
             w["keys"] = item.keys | {event.key}
         w["state"] = work.state
-        new = ItemState(**{f: w[f] for f in _FIELDS})
-        return new, work.effects
+        return _freeze(w), work.effects
 
     def tick(self, item: ItemState, now: dt.datetime) -> list[Event]:
         """Timer events due at ``now`` (each at its scheduled instant), in order."""
@@ -142,14 +146,12 @@ class Engine:
 
     # -- actions ---------------------------------------------------------------------------
     def resolve(self, action: str) -> tuple[str, str | None]:
-        """(canonical action, specific transition name or None) for a written action."""
-        p = self.policy
-        for t in p.transitions:  # a transition's own name is the most precise
-            if t.name == action:
-                return t.action, t.name
-        if action in p.actions:
-            return p.actions[action], None
-        return action, None
+        """(canonical action, specific transition name or None) for a written action: a
+        transition's own name is the most precise, then the policy's action words."""
+        hit = self._names.get(action)
+        if hit is not None:
+            return hit
+        return self.policy.actions.get(action, action), None
 
     def category(self, item: ItemState) -> Category:
         return self.policy.categories.get(item.category) or self.policy.category_for(item.kind)
@@ -157,7 +159,6 @@ class Engine:
     def _act(self, item: ItemState, event: Event, work: Work) -> None:
         p = self.policy
         canonical, specific = self.resolve(event.action)
-        from duban.policy.schema_src import CANONICAL_ACTIONS
         if canonical not in CANONICAL_ACTIONS:
             raise ActionRefused("validation_error",
                                 f"未知动作 '{event.action}' / unknown action; 可用: "
@@ -188,8 +189,15 @@ class Engine:
                                 f"{self.who(actor)} 无权执行“{t.name}”，"
                                 f"应由 {who} 执行 / permission denied", item=item.id,
                                 action=event.action, rule=t.name, cite=t.cite)
-        act = activation(p, subject, event, actor, event.at)
-        chosen = next((t for t in allowed if t.when is None or holds(t.when, act, t.name)), None)
+        act: dict[str, Any] | None = None  # condition variables only when a condition exists
+        chosen = None
+        for t in allowed:
+            if t.when is not None:
+                act = act or activation(p, subject, event, actor, event.at)
+                if not holds(t.when, act, t.name):
+                    continue
+            chosen = t
+            break
         if chosen is None:
             t = allowed[0]
             raise ActionRefused("invalid_transition", f"条件不满足：{t.when.source if t.when else ''}",
@@ -361,10 +369,54 @@ class Engine:
             self._penalize(item, work, f"defect:{defect}", event)
 
     def _fire(self, work: Work, t: Transition, item: ItemState) -> None:
+        """Run the chosen transition of the shared Machine on the scratch copy.
+
+        The engine has already chosen the one transition (role, condition and rule checks
+        come first, with their own error codes), so transitions' event dispatch — source
+        lookup, queue, the generic execute with its empty prepare/condition/before lists —
+        would only repeat work on the hot path. The plan, read once per (trigger, state)
+        from the Machine, keeps its semantics: the source State's exit callbacks, the state
+        change, the destination State's enter callbacks, then the transition's after
+        callbacks (docs/lifecycle.md). It refuses to plan a transition that uses a hook
+        this shortcut would skip, so a change in machine.py fails loudly.
+        """
         name = trigger_name(t.name, item.previous or item.state) if t.to == "previous" \
             else t.name
         work.fields["_transition"] = t
-        self.machine.events[name].trigger(work)
+        key = (name, work.state)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(name, work.state)
+        event, transition, source, dest, on_exit, on_enter, after = plan
+        data = EventData(source, event, self.machine, work, (), {})
+        data.transition = transition
+        if dest is not None:
+            for callback in on_exit:
+                callback(data)
+            work.state = dest.name
+            data.state = dest
+            for callback in on_enter:
+                callback(data)
+        for callback in after:
+            callback(data)
+
+    def _plan(self, name: str, state: str) -> tuple[Any, ...]:
+        """(event, transition, source, dest, on_exit, on_enter, after) from the Machine."""
+        m = self.machine
+        event = m.events[name]
+        (transition,) = event.transitions[state]
+        source = m.get_state(state)
+        dest = m.get_state(transition.dest) if transition.dest else None
+        skipped = (transition.prepare, transition.conditions, transition.before,
+                   m.prepare_event, m.before_state_change, m.after_state_change,
+                   m.finalize_event, m.on_exception, m.on_final)
+        callbacks = (*source.on_exit, *(dest.on_enter if dest else ()), *transition.after)
+        if any(skipped) or (dest is not None and dest.final) or \
+                not all(callable(c) for c in callbacks):
+            raise RuntimeError(f"transition {name} uses Machine hooks the engine's plan "
+                               "does not run; update Engine._plan and docs/lifecycle.md")
+        return (event, transition, source, dest, tuple(source.on_exit),
+                tuple(dest.on_enter) if dest else (), tuple(transition.after))
 
     # -- approvals -------------------------------------------------------------------------
     def chain_for(self, purpose: str, fields_: Mapping[str, Any]) -> str | None:
@@ -406,8 +458,8 @@ class Engine:
                 "chain": chain.name, "step": nxt.name, "role": nxt.role,
                 "to": [nxt.word or p.word(nxt.role)]}))
             return
-        act = activation(p, item, event, actor, event.at)
-        t = next((o for o in outs if o.when is None or holds(o.when, act, o.name)), None)
+        t = next((o for o in outs if o.when is None or holds(
+            o.when, activation(p, item, event, actor, event.at), o.name)), None)
         if t is None:
             raise ActionRefused("invalid_transition", f"条件不满足：{outs[0].when.source if outs[0].when else ''}",
                                 item=item.id, action=event.action, rule=outs[0].name,
@@ -607,8 +659,27 @@ def _after(ev: EventData) -> None:
         "to": ev.transition.dest or ev.transition.source}))
 
 
-def _snapshot(w: Mapping[str, Any]) -> ItemState:
-    return ItemState(**{f: w[f] for f in _FIELDS})
+def _make_freeze() -> Callable[[Mapping[str, Any]], ItemState]:
+    """The function that builds an ItemState from the scratch fields.
+
+    Why generated (as ``dataclasses`` generates ``__init__``): the frozen dataclass
+    ``__init__`` goes through ``object.__setattr__`` per field; setting the slots through
+    their descriptors in one unrolled function costs a third of that, on the hot path of
+    every action. ItemState has no ``__post_init__`` to skip.
+    """
+    env: dict[str, Any] = {"new": object.__new__, "ItemState": ItemState}
+    lines = ["def freeze(w):", "    o = new(ItemState)"]
+    for n, f in enumerate(_FIELDS):
+        env[f"s{n}"] = ItemState.__dict__[f].__set__
+        lines.append(f"    s{n}(o, w[{f!r}])")
+    lines.append("    return o")
+    exec("\n".join(lines), env)  # built from the dataclass's own field names
+    freeze: Callable[[Mapping[str, Any]], ItemState] = env["freeze"]
+    return freeze
+
+
+_freeze = _make_freeze()
+_snapshot = _freeze
 
 
 def engine_for(policy: Policy) -> Engine:
