@@ -242,16 +242,33 @@ def item_history(service: Service, item_id: str) -> None:
 @click.option("--loop", is_flag=True, help="作为常驻进程反复执行")
 @click.option("--interval", default=60.0, show_default=True, help="循环间隔（秒）")
 @click.option("--max-loops", default=0, help="最多循环次数（0 不限，测试用）")
+@click.option("--worker", "worker_name", default=None,
+              help="工作进程名（默认 主机:进程号）；同名重启立即接回自己的认领")
+@click.option("--lease", default=300.0, show_default=True,
+              help="认领租期（秒）：进程崩溃后，其认领的事项过期后由其他进程接手")
 @with_service
 def tick(service: Service, now_text: str | None, loop: bool, interval: float,
-         max_loops: int) -> None:
-    """触发到期的提醒并投递通知 (fire due timers, deliver notices); cron 或 --loop."""
+         max_loops: int, worker_name: str | None, lease: float) -> None:
+    """触发到期的提醒并投递通知 (fire due timers, deliver notices); cron 或 --loop.
+
+    Several workers may run at once on PostgreSQL: each claims its batch (SKIP LOCKED,
+    with a lease), so every timer fires once and every notice is sent once."""
+    from duban.store.base import StoreError
+    from duban.store.claims import TickWorker
+
+    worker = TickWorker(service, worker_name, lease=dt.timedelta(seconds=lease))
     loops = 0
     while True:
         now = parse_time(now_text, dt.UTC) if now_text else _now()
-        fired = service.tick(now)
-        sent, failed = service.deliver(now)
-        click.echo(f"{now.isoformat()} 触发 {fired} 个定时事件，投递 {sent} 条通知，失败 {failed} 条")
+        try:
+            r = worker.run_once(now)
+        except StoreError as err:
+            if not loop:
+                raise
+            click.echo(f"{now.isoformat()} 存储错误，稍后重试：{err}", err=True)
+        else:
+            click.echo(f"{now.isoformat()} 触发 {r.fired} 个定时事件，投递 {r.sent} 条通知，"
+                       f"失败 {r.failed} 条")
         loops += 1
         if not loop or (max_loops and loops >= max_loops):
             return
