@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(PY) -m pip install -q atheris || echo "atheris does not install here; its fuzz test will skip"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -18,13 +19,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
-	$(VENV)/bin/ruff check duban tests bench plugins
+	$(VENV)/bin/ruff check duban tests bench plugins fuzz
 
 bench: $(STAMP)
 	$(PY) -m bench
 
+soak: $(STAMP)
+	DUBAN_SOAK=1 $(PY) -m pytest -q -p no:cacheprovider tests/runtime tests/reliability tests/store
+
 lint: $(STAMP)
-	$(VENV)/bin/ruff check duban tests bench plugins
+	$(VENV)/bin/ruff check duban tests bench plugins fuzz
 	$(VENV)/bin/mypy duban
 
 clean:

@@ -13,7 +13,7 @@ notifiers:
   console: {}
   smtp: {host: smtp.example.com, port: 587, sender: duban@example.com,
          password: {$env: SMTP_PASSWORD}, recipients: {财务部: cw@example.com}}
-delivery: {max_attempts: 8, base_delay_seconds: 60}
+delivery: {max_attempts: 20, base_delay_seconds: 60}
 ```
 """
 
@@ -34,7 +34,7 @@ class Config:
     policies: list[str] = field(default_factory=lambda: ["policies"])
     plugins: str | None = "plugins"
     notifiers: dict[str, dict[str, Any]] = field(default_factory=lambda: {"console": {}})
-    max_attempts: int = 8
+    max_attempts: int = 20
     base_delay_seconds: int = 60
     source: str | None = None
 

@@ -38,9 +38,12 @@ class UnknownItem(DubanError):
 
 @dataclass
 class DeliveryPolicy:
-    """Retries with exponential backoff; dead-letter after ``max_attempts``."""
+    """Retries with exponential backoff; dead-letter after ``max_attempts``.
 
-    max_attempts: int = 8
+    The defaults ride out a receiver that is down for more than two days (1, 2, 4 … minutes,
+    then every 6 hours, 20 attempts ≈ 66 hours) before an operator has to look."""
+
+    max_attempts: int = 20
     base_delay: dt.timedelta = dt.timedelta(minutes=1)
     max_delay: dt.timedelta = dt.timedelta(hours=6)
 
