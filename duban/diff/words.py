@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from duban.calendar.duration import Duration
+from duban.policy.explain import trigger_words
 from duban.policy.model import Chain, ExtensionRules, PenaltyRule, Policy, Reminder
 from duban.policy.schema_src import CANONICAL_ROLES
 
@@ -110,16 +111,7 @@ def reminder(policy: Policy, r: Reminder) -> str:
 
 
 def trigger(on: str) -> str:
-    fixed = {"closed_late": "逾期办结", "returned": "被退办", "censure": "被通报批评",
-             "extension_requested": "申请延期", "extension_granted": "延期获批",
-             "extension_rejected": "延期申请被驳回"}
-    if on in fixed:
-        return fixed[on]
-    if on.startswith("timer:"):
-        return f"发出“{on[6:]}”时"
-    if on.startswith("defect:"):
-        return f"查实“{on[7:]}”时"
-    return on
+    return trigger_words(on)
 
 
 def points(x: float | None) -> str | None:

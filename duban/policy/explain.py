@@ -147,7 +147,7 @@ def explain_policy(policy: Policy) -> str:
             parts.append(f"绩效系数 {x.coefficient:+g}")
         if x.measures:
             parts.append("、".join(x.measures))
-        trig = _trigger(x.on)
+        trig = trigger_words(x.on)
         cond = f"（条件：{x.when.source}）" if x.when else ""
         say(f"{trig}{cond}：对{p.word(x.target)}{'，'.join(parts) or '记录在案'}"
             + ("；经批准延期并按期完成的不扣分" if x.exempt_if_extension_met else ""), x.cite)
@@ -184,7 +184,9 @@ def explain_policy(policy: Policy) -> str:
     return "\n".join(out)
 
 
-def _trigger(on: str) -> str:
+
+def trigger_words(on: str) -> str:
+    """A penalty rule's ``on`` in the regulation's words (shared by explain and diff)."""
     fixed = {"closed_late": "逾期办结", "returned": "被退办", "censure": "被通报批评",
              "extension_requested": "申请延期", "extension_granted": "延期获批",
              "extension_rejected": "延期申请被驳回"}
@@ -193,5 +195,5 @@ def _trigger(on: str) -> str:
     if on.startswith("timer:"):
         return f"发出“{on[6:]}”时"
     if on.startswith("defect:"):
-        return f"查实“{on[7:]}”的"
+        return f"查实“{on[7:]}”时"
     return on
