@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,7 +29,7 @@ def validate(paths: tuple[str, ...], fmt: str) -> None:
             click.echo(f"找不到策略 '{p}'：不是文件，也不是已发布策略的 id / no such policy", err=True)
             sys.exit(2)
         files.append(str(resolved) if not Path(p).exists() else p)
-    results = validate_paths(files)
+    results = validate_paths(files, _plugin_conditions())
     if fmt == "json":
         click.echo(json.dumps({f: {"valid": not probs, "problems": [x.to_dict() for x in probs]}
                                for f, probs in results.items()}, ensure_ascii=False, indent=2))
@@ -41,6 +42,18 @@ def validate(paths: tuple[str, ...], fmt: str) -> None:
             else:
                 click.echo(f"✓ {f}: 有效 (valid)")
     sys.exit(1 if any(results.values()) else 0)
+
+
+def _plugin_conditions() -> dict[str, Any] | None:
+    """Named conditions registered by installed plugins and ./plugins, so ``cond.*`` names
+    are checked; None (not checked) when the plugins cannot be loaded."""
+    from duban.errors import DubanError
+    from duban.plugins import Hooks, make_plugin_manager
+
+    try:
+        return dict(Hooks(make_plugin_manager(folder="plugins")).conditions.entries)
+    except DubanError:
+        return None
 
 
 @main.command()

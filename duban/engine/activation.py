@@ -51,6 +51,8 @@ def activation(policy: Policy, item: ItemState, event: Event | None,
                   "reason": str(data.get("reason") or ""),
                   "defect": str(data.get("defect") or "")},
         "now": now,
+        "cond": {name: bool(check(item)) for name, check in policy.conditions.items()}
+        if policy.conditions else {},
     }
 
 

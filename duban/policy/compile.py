@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -58,14 +59,18 @@ CEL_ENV: dict[str, Any] = {
     "event": {"action": "string", "until": "timestamp", "reason": "string",
               "defect": "string"},
     "now": "timestamp",
+    "cond": "map<string, bool>",  # named conditions registered by plugins: cond.is_key_project
 }
+_COND_REF = re.compile(r"\bcond\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*[\"']([^\"']+)[\"']\s*\])")
 
 
 class _Compiler:
     def __init__(self, data: Mapping[str, Any], locate: Locator,
-                 calendar_additions: Iterable[Any] = ()) -> None:
+                 calendar_additions: Iterable[Any] = (),
+                 conditions: Mapping[str, Callable[[Any], bool]] | None = None) -> None:
         self.data = data
         self.calendar_additions = tuple(calendar_additions)
+        self.conditions = conditions
         self.locate = locate
         self.problems: list[Problem] = []
 
@@ -95,6 +100,17 @@ class _Compiler:
     def expr(self, source: Any, path: tuple[Any, ...]) -> cel.Expression | None:
         if source is None:
             return None
+        if self.conditions is not None:  # named conditions must be registered by a plugin
+            for m in _COND_REF.finditer(str(source)):
+                name = m.group(1) or m.group(2)
+                if name not in self.conditions:
+                    self.problem("unknown_condition", path,
+                                 f"没有插件注册名为 '{name}' 的条件 / no plugin registers the "
+                                 f"condition '{name}'", value=source,
+                                 expected="已注册的条件：" + ("、".join(self.conditions) or "无"),
+                                 hint=self.did_you_mean(name, self.conditions) or
+                                 "安装提供该条件的插件（duban plugins 可列出）/ install its plugin")
+                    return None
         try:
             return cel.compile_expression(str(source), CEL_ENV)
         except cel.CelCompileError as exc:
@@ -390,6 +406,7 @@ class _Compiler:
             confidential_visible_to=frozenset(self.roles(conf.get("visible_to"),
                                                          ("confidentiality", "visible_to"))),
             notes=tuple(d.get("notes") or ()),
+            conditions=dict(self.conditions or {}),
         )
 
     def approvals(self, spec: Mapping[str, Any], p: tuple[Any, ...], base: Approvals) -> Approvals:
@@ -531,13 +548,16 @@ def _calendar(settings: CalendarSettings, additions: list[Any]) -> Any:
 
 
 def compile_policy(data: Mapping[str, Any], locate: Locator, path: str,
-                   origins: Mapping[Any, str], calendar_additions: Iterable[Any] = ()
+                   origins: Mapping[Any, str], calendar_additions: Iterable[Any] = (),
+                   conditions: Mapping[str, Callable[[Any], bool]] | None = None
                    ) -> tuple[Policy | None, list[Problem]]:
     """Compile a merged document; returns the policy (None on problems) and the problems.
 
-    ``calendar_additions`` come from calendar plugins (e.g. 2027's official days)."""
+    ``calendar_additions`` come from calendar plugins (e.g. 2027's official days);
+    ``conditions`` are plugins' named conditions (None: not known here, so ``cond.*``
+    names are checked when the policy is used instead)."""
     content_hash = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True)
                                   .encode()).hexdigest()[:16]
-    c = _Compiler(data, locate, calendar_additions)
+    c = _Compiler(data, locate, calendar_additions, conditions)
     policy = c.compile(path, content_hash, origins)
     return policy, c.problems

@@ -7,7 +7,7 @@ collected problems into one :class:`~duban.errors.PolicyError`. Nothing here pri
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -111,7 +111,8 @@ def _by_place(p: Problem) -> tuple[str, int, int]:
 
 
 def load_policy(path: str | os.PathLike[str], *,
-                calendar_additions: Iterable[Any] = ()) -> Policy:
+                calendar_additions: Iterable[Any] = (),
+                conditions: Mapping[str, Callable[[Any], bool]] | None = None) -> Policy:
     """Load, validate and compile a policy file; raise :class:`PolicyError` with every problem.
 
     ``calendar_additions`` (CalendarAdditions from calendar plugins) extend the calendar."""
@@ -140,19 +141,21 @@ def load_policy(path: str | os.PathLike[str], *,
         return None
 
     file_of = {k: s.file for k, (s, _) in origins.items() if len(k) <= 3}
-    policy, problems = compile_policy(data, locate, str(path), file_of, calendar_additions)
+    policy, problems = compile_policy(data, locate, str(path), file_of, calendar_additions,
+                                      conditions)
     problems = removal_problems + problems
     if problems or policy is None:
         raise PolicyError(sorted(problems, key=_by_place))
     return policy
 
 
-def validate_paths(paths: list[str]) -> dict[str, list[Problem]]:
+def validate_paths(paths: list[str], conditions: Mapping[str, Callable[[Any], bool]] | None = None
+                   ) -> dict[str, list[Problem]]:
     """Problems per file (an empty list for a valid one); for ``duban validate``."""
     out: dict[str, list[Problem]] = {}
     for path in paths:
         try:
-            load_policy(path)
+            load_policy(path, conditions=conditions)
             out[path] = []
         except PolicyError as err:
             out[path] = list(err.problems)

@@ -8,7 +8,7 @@ compiled, chains chosen per category). Everything here is frozen so one compiled
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from functools import cached_property
@@ -223,6 +223,8 @@ class Policy:
     list_mode: str | None
     confidential_visible_to: frozenset[str]
     notes: tuple[str, ...]
+    #: Named conditions from plugins (``duban_register_conditions``): ``cond.<name>`` in CEL.
+    conditions: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

@@ -23,7 +23,8 @@ def load_policies(folders: list[str], hooks: Hooks | None = None) -> dict[str, P
     for path in paths:
         try:
             extra = hooks.calendar_additions(path.stem) if hooks is not None else []
-            policy = load_policy(path, calendar_additions=extra)
+            conditions = dict(hooks.conditions.entries) if hooks is not None else None
+            policy = load_policy(path, calendar_additions=extra, conditions=conditions)
         except PolicyError as err:
             raise DubanError(f"策略 {path} 无效：\n{err}", "validation_error") from None
         out.setdefault(policy.id, policy)
