@@ -110,6 +110,8 @@ class Service:
                 if policy_id is None:
                     raise UnknownItem(item_id)
                 item = engine_for(self.policies[policy_id]).new_item(item_id)
+            if item.children_open:
+                item = self._reconcile_children(item, at)
             try:
                 return self._apply(item, [Event(action, at, actor, dict(data), key)])
             except ConcurrencyError:
@@ -156,6 +158,19 @@ class Service:
         if self.hooks is not None:
             self.hooks.event_applied(item, written, effects)
         return item
+
+    def _reconcile_children(self, item: ItemState, at: dt.datetime) -> ItemState:
+        """Catch up a roll-up that a crash cut off: a child closed (its own transaction
+        committed) while the parent's ``subitem_closed`` did not. Run before acting on a
+        parent, so a 报结 is never refused for a child that is in fact done."""
+        for child_id in sorted(item.children_open):
+            child = self.store.load(child_id)
+            if child is None:
+                continue
+            canonical = self.policy_for(child).states[child.state].canonical
+            if canonical in ("closed", "archived", "cancelled"):
+                self._roll_up(item.id, "subitem_closed", child_id, at)
+        return self.store.load(item.id) or item
 
     def _roll_up(self, parent: str, action: str, child: str, at: dt.datetime) -> None:
         for _ in range(MAX_CONFLICT_RETRIES):

@@ -117,3 +117,24 @@ def test_timers_of_items_with_the_same_deadline_are_distinct(service: Service) -
     assert a is not None and b is not None
     assert [f.key for f in a.fired] == [f.key for f in b.fired]
     assert fired == len(a.fired) + len(b.fired) >= 6
+
+
+def test_a_lost_roll_up_is_caught_up_before_the_parent_acts(service: Service) -> None:
+    """A crash between a child's close and the parent's roll-up (two transactions) must
+    not leave the parent unable to report: the next command on the parent catches up."""
+    service.create("P", "mech", {"kind": "other", "lead": "财务部"}, OFFICE, at(21))
+    service.act("P", "approve", LEADER, {}, at(21, 10))
+    service.create("C", "mech", {"kind": "other", "lead": "财务部", "parent": "P"}, OFFICE,
+                   at(21, 11))
+    service.act("C", "approve", LEADER, {}, at(21, 12))
+    parent = service.store.load("P")
+    assert parent is not None and parent.children_open == frozenset({"C"})
+    rolled = service._roll_up
+    service._roll_up = lambda *a, **k: None  # type: ignore[method-assign]  # the crash
+    service.act("C", "report", FIN, {}, at(22))
+    service.act("C", "approve", OFFICE, {}, at(22, 10))
+    service._roll_up = rolled  # type: ignore[method-assign]
+    assert service.store.load("P").children_open == frozenset({"C"})  # type: ignore[union-attr]
+    done = service.act("P", "report", FIN, {}, at(23))
+    assert done.state == "待审核" and not done.children_open
+    assert replay(POLICY, "P", service.store.events("P")) == done
