@@ -148,24 +148,29 @@ class Service:
             item, _ = engine.apply(item, numbered)
             written.append(numbered)
         outbox = list(self._drafts(policy, item, expected, effects))
+        if written and written[0].action == "create" and item.parent and expected == 0:
+            # the parent learns of the child first: if the child's own commit is then lost,
+            # the parent holds a child that does not exist, which _reconcile_children drops;
+            # the other order would leave the parent free to report with a child open
+            self._roll_up(item.parent, "subitem_added", item.id, written[0].at)
         self.store.commit(Commit(item, written, expected, next_due(policy, item), outbox,
                                  ledger))
         for e in effects:
             if e.kind == "subitem_closed":
                 self._roll_up(str(e.data["parent"]), "subitem_closed", item.id, written[-1].at)
-        if written and written[0].action == "create" and item.parent:
-            self._roll_up(item.parent, "subitem_added", item.id, written[0].at)
         if self.hooks is not None:
             self.hooks.event_applied(item, written, effects)
         return item
 
     def _reconcile_children(self, item: ItemState, at: dt.datetime) -> ItemState:
         """Catch up a roll-up that a crash cut off: a child closed (its own transaction
-        committed) while the parent's ``subitem_closed`` did not. Run before acting on a
-        parent, so a 报结 is never refused for a child that is in fact done."""
+        committed) while the parent's ``subitem_closed`` did not, or a child announced to
+        the parent whose creation never committed. Run before acting on a parent, so a
+        报结 is never refused for a child that is done or does not exist."""
         for child_id in sorted(item.children_open):
             child = self.store.load(child_id)
-            if child is None:
+            if child is None:  # its creation never committed
+                self._roll_up(item.id, "subitem_closed", child_id, at)
                 continue
             canonical = self.policy_for(child).states[child.state].canonical
             if canonical in ("closed", "archived", "cancelled"):

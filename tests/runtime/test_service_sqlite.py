@@ -138,3 +138,26 @@ def test_a_lost_roll_up_is_caught_up_before_the_parent_acts(service: Service) ->
     done = service.act("P", "report", FIN, {}, at(23))
     assert done.state == "待审核" and not done.children_open
     assert replay(POLICY, "P", service.store.events("P")) == done
+
+
+def test_a_child_whose_creation_was_lost_does_not_block_the_parent(service: Service) -> None:
+    """The parent hears of a child before the child's own commit; if that commit is lost,
+    the parent's next command drops the child that never came to exist."""
+    service.create("P", "mech", {"kind": "other", "lead": "财务部"}, OFFICE, at(21))
+    service.act("P", "approve", LEADER, {}, at(21, 10))
+    commit = service.store.commit
+
+    def crash(c: object) -> None:
+        if getattr(c, "item").id == "C":  # noqa: B009 - the crash hits the child's commit only
+            raise RuntimeError("power cut")
+        commit(c)  # type: ignore[arg-type]
+
+    service.store.commit = crash  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        service.create("C", "mech", {"kind": "other", "lead": "财务部", "parent": "P"},
+                       OFFICE, at(21, 11))
+    service.store.commit = commit  # type: ignore[method-assign]
+    assert service.store.load("C") is None
+    assert service.store.load("P").children_open == frozenset({"C"})  # type: ignore[union-attr]
+    done = service.act("P", "report", FIN, {}, at(22))
+    assert done.state == "待审核" and not done.children_open
