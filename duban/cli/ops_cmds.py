@@ -171,11 +171,15 @@ def item_act(service: Service, item_id: str, action: str, until: str | None,
     click.echo(_summary(policy.name, new))
 
 
-def _viewer(service: Service, policy_id: str, role: str | None, dept: str | None,
-            person: str | None) -> Actor | None:
+def _may_see(service: Service, policy: Any, it: ItemState, role: str | None,
+             dept: str | None, person: str | None) -> bool:
+    """Ordinary items are visible to all; a confidential (保密) one only to a named viewer
+    the policy entitles (its departments, the supervising office, its leaders)."""
+    if not it.confidential:
+        return True
     if not (role or person):
-        return None
-    return build_actor(service, policy_id, role, dept, person)
+        return False
+    return visible_to(policy, it, build_actor(service, policy.id, role, dept, person))
 
 
 @item.command("show")
@@ -190,8 +194,7 @@ def item_show(service: Service, item_id: str, fmt: str, role: str | None, dept: 
     if it is None:
         raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
     policy = service.policy_for(it)
-    viewer = _viewer(service, policy.id, role, dept, person)
-    if it.confidential and (viewer is None or not visible_to(policy, it, viewer)):
+    if not _may_see(service, policy, it, role, dept, person):
         raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
     if fmt == "json":
         from duban.engine.runner import item_outcome
@@ -215,8 +218,7 @@ def item_list(service: Service, policy_id: str | None, role: str | None, dept: s
     shown = 0
     for it in service.store.items(policy_id=policy_id):
         policy = service.policy_for(it)
-        viewer = _viewer(service, policy.id, role, dept, person)
-        if it.confidential and (viewer is None or not visible_to(policy, it, viewer)):
+        if not _may_see(service, policy, it, role, dept, person):
             continue
         click.echo(_summary(policy.name, it))
         shown += 1
