@@ -92,6 +92,8 @@ def nth(n: int) -> str:
 
 
 def reminder_when(r: Reminder) -> str:
+    if r.after_assigned is not None:
+        return f"交办后{dur(r.after_assigned)}" if r.after_assigned.amount else "交办即"
     if r.before_due is not None:
         return f"期限前{dur(r.before_due)}"
     return f"期限后{dur(r.after_due)}" if r.after_due is not None else "到期时"

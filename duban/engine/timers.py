@@ -8,6 +8,7 @@ has none, and replay gives the same schedule. The store indexes the *next* insta
 
 Instants (documented in docs/lifecycle.md):
 
+* ``after_assigned: N`` — N after the item reached the department (0: on arrival);
 * ``before_due: N working days`` — 00:00 of the N-th working day before the due date;
   ``before_due`` in days/hours — due minus that time.
 * ``after_due: N working days`` — N = 0: the first instant after the deadline; N ≥ 1:
@@ -78,28 +79,37 @@ def schedule(policy: Policy, item: ItemState) -> list[Timer]:
     canonical = policy.states[item.state].canonical
     stopped = policy.states[item.state].clock_stopped
     order = 0
-    if item.due is not None and canonical in OPEN_STATES and not stopped:
-        due_iso = item.due.isoformat()
+    if canonical in OPEN_STATES and not stopped:
         # a reminder whose time passed before the item was handed over is not sent late
         start = item.assigned_at or item.created_at or item.due
         for r in policy.reminders:
             order += 1
+            if r.after_assigned is not None:  # 到达提醒: anchored at the hand-over
+                if item.assigned_at is None:
+                    continue
+                key_anchor, first = f"assigned:{item.assigned_at.isoformat()}", \
+                    _shift(policy, item.assigned_at, r.after_assigned, 1) \
+                    if r.after_assigned.amount else item.assigned_at
+            elif item.due is not None:
+                key_anchor = item.due.isoformat()
+                first = _shift(policy, item.due, r.before_due, -1) if r.before_due else \
+                    _shift(policy, item.due, r.after_due, 1) if r.after_due else item.due
+            else:
+                continue
             if r.when is not None and not _holds(r.when, policy, item, r.name):
                 continue
-            first = _shift(policy, item.due, r.before_due, -1) if r.before_due else \
-                _shift(policy, item.due, r.after_due, 1) if r.after_due else item.due
             times = 1 + (r.repeat_times if r.repeat_times is not None else
                          (MAX_REPEATS if r.repeat_every else 0))
             at = first
             for n in range(times):
-                key = f"{r.name}#{n}@{due_iso}"
-                if key not in fired and at >= start:
+                key = f"{r.name}#{n}@{key_anchor}"
+                if key not in fired and start is not None and at >= start:
                     out.append(Timer(at, order, r.name, r.event, key, r.to))
                     break  # only the next occurrence of each reminder is scheduled
                 if r.repeat_every is None:
                     break
                 at = _next_repeat(policy, at, r.repeat_every)
-                if r.before_due and at > item.due:
+                if r.before_due and item.due is not None and at > item.due:
                     break
     if item.state_since is not None and not stopped:
         for s in policy.step_limits:

@@ -278,15 +278,17 @@ class _Compiler:
             p = ("reminders", i)
             if not self.require("reminders", i, r, ("event",)):
                 continue
-            if ("before_due" in r) == ("after_due" in r):
-                self.problem("reminder_anchor", p, "提醒须写 before_due 或 after_due 之一 / "
-                             "a reminder needs exactly one of before_due, after_due",
+            if sum(k in r for k in ("before_due", "after_due", "after_assigned")) != 1:
+                self.problem("reminder_anchor", p, "提醒须写 before_due、after_due、after_assigned "
+                             "之一 / a reminder needs exactly one of before_due, after_due, "
+                             "after_assigned",
                              hint="如 before_due: 3个工作日 / e.g. before_due: 3 working days")
             rep = r.get("repeat") or {}
             reminders.append(Reminder(
                 r["name"], r["event"],
                 self.duration(r.get("before_due"), (*p, "before_due"), allow_zero=True),
                 self.duration(r.get("after_due"), (*p, "after_due"), allow_zero=True),
+                self.duration(r.get("after_assigned"), (*p, "after_assigned"), allow_zero=True),
                 self.duration(rep.get("every"), (*p, "repeat", "every")), rep.get("times"),
                 self.roles(r.get("to"), (*p, "to")), self.expr(r.get("when"), (*p, "when")),
                 r.get("cite")))

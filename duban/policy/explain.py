@@ -122,7 +122,10 @@ def explain_policy(policy: Policy) -> str:
         say(f"期限截止于当日 {p.end_of_day:%H:%M}", None)
     out += ["", "四、催办与提醒"]
     for rem in p.reminders:
-        if rem.before_due is not None:
+        if rem.after_assigned is not None:
+            when = "交办即" if rem.after_assigned.amount == 0 else \
+                f"交办后 {_d(rem.after_assigned)}"
+        elif rem.before_due is not None:
             when = "到期当日" if rem.before_due.amount == 0 else f"期限前 {_d(rem.before_due)}"
         else:
             when = "期限届满即" if rem.after_due is None or rem.after_due.amount == 0 else \

@@ -130,6 +130,7 @@ class Reminder:
     event: str
     before_due: Duration | None = None
     after_due: Duration | None = None
+    after_assigned: Duration | None = None
     repeat_every: Duration | None = None
     repeat_times: int | None = None
     to: tuple[str, ...] = ()

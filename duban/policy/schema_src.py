@@ -315,6 +315,9 @@ def root_properties() -> dict[str, Any]:
         "before_due": P("duration", "期限前", "在期限前多久提醒（如 3个工作日）。", "How long before the deadline."),
         "after_due": P("duration", "期限后", "在期限后多久发出（0个工作日表示到期即发）。",
                        "How long after the deadline (0 = at the deadline)."),
+        "after_assigned": P("duration", "交办后", "在交办（事项到达承办部门）后多久发出，"
+                            "如到达提醒（0 表示交办即发）。",
+                            "How long after the item reached the department (0 = on arrival)."),
         "repeat": P(obj({"every": P("duration", "间隔", "重复间隔。", "Interval."),
                          "times": P({"type": "integer", "minimum": 1}, "次数", "最多重复几次。",
                                     "At most how many repeats.")}, ("every",)),
