@@ -95,6 +95,13 @@ def raw_index(policy: Policy, section: str, name: str) -> tuple[Any, ...]:
     return (section,)
 
 
+def named_keywords(c: Collector, section: str, name: str, a: Any, b: Any) -> dict[str, Any]:
+    """Cites and merged-document paths of a named list item under OLD (``a``) and NEW
+    (``b``), as every change sentence about it carries them."""
+    return {"cite": b.cite if b else None, "old_cite": a.cite if a else None,
+            "raw": raw_index(c.new, section, name), "old_raw": raw_index(c.old, section, name)}
+
+
 class Collector:
     """Compares rendered values of OLD and NEW and records a :class:`Change` when they
     differ. Comparers call :meth:`value` (one field) and :meth:`presence` (a keyed thing

@@ -8,10 +8,9 @@ the roles in order — so renaming a chain is no change and swapping its approve
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from duban.diff import words as w
-from duban.diff.change import Collector, raw_index
+from duban.diff.change import Collector, named_keywords
 from duban.diff.keyed import by_name, pairs, render
 from duban.policy.model import Approvals, Policy, State, Transition
 
@@ -73,9 +72,7 @@ def _transition_change(c: Collector, name: str, a: Transition | None,
                        b: Transition | None) -> None:
     o, n = c.old, c.new
     path, label = ("transitions", name), f"流转“{name}”"
-    kw: dict[str, Any] = {"cite": b.cite if b else None, "old_cite": a.cite if a else None,
-                          "raw": raw_index(n, "transitions", name),
-                          "old_raw": raw_index(o, "transitions", name)}
+    kw = named_keywords(c, "transitions", name, a, b)
     if not c.presence("lifecycle", path, label, render(a, lambda t: _transition(o, t)),
                       render(b, lambda t: _transition(n, t)), **kw):
         return

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from duban.diff import words as w
-from duban.diff.change import Collector, raw_index
+from duban.diff.change import Collector, named_keywords
 from duban.diff.keyed import by_name, pairs, render, union
 from duban.policy.model import Counter, ExtensionRules, PenaltyRule, Policy, Reminder
 
@@ -171,9 +171,7 @@ def reminders(c: Collector) -> None:
 def _reminder(c: Collector, name: str, a: Reminder | None, b: Reminder | None) -> None:
     o, n = c.old, c.new
     path, label = ("reminders", name), f"提醒“{name}”"
-    raw, old_raw = raw_index(n, "reminders", name), raw_index(o, "reminders", name)
-    cite, old_cite = (b.cite if b else None), (a.cite if a else None)
-    kw: dict[str, Any] = {"cite": cite, "old_cite": old_cite, "raw": raw, "old_raw": old_raw}
+    kw = named_keywords(c, "reminders", name, a, b)
     if not c.presence("reminders", path, label, render(a, lambda r: w.reminder(o, r)),
                       render(b, lambda r: w.reminder(n, r)), **kw):
         return
@@ -207,9 +205,7 @@ def penalties(c: Collector) -> None:
 def _penalty(c: Collector, name: str, a: PenaltyRule | None, b: PenaltyRule | None) -> None:
     o, n = c.old, c.new
     path, label = ("penalties", name), f"考核规则“{name}”"
-    kw: dict[str, Any] = {"cite": b.cite if b else None, "old_cite": a.cite if a else None,
-                          "raw": raw_index(n, "penalties", name),
-                          "old_raw": raw_index(o, "penalties", name)}
+    kw = named_keywords(c, "penalties", name, a, b)
     if not c.presence("penalties", path, label, render(a, lambda x: w.penalty(o, x)),
                       render(b, lambda x: w.penalty(n, x)), **kw):
         return
@@ -251,9 +247,7 @@ def _counter(c: Collector, name: str, a: Counter | None, b: Counter | None) -> N
         return (f"{w.PERIOD_WORDS.get(x.per, x.per)}{p.word(x.target)}{what(x)}达{x.threshold}次的："
                 f"{'、'.join(result) or '另行处理'}")
     path, label = ("counters", name), f"累计规则“{name}”"
-    kw: dict[str, Any] = {"cite": b.cite if b else None, "old_cite": a.cite if a else None,
-                          "raw": raw_index(n, "counters", name),
-                          "old_raw": raw_index(o, "counters", name)}
+    kw = named_keywords(c, "counters", name, a, b)
     if not c.presence("penalties", path, label, render(a, lambda x: desc(o, x)),
                       render(b, lambda x: desc(n, x)), **kw):
         return

@@ -14,6 +14,7 @@ from duban.diff.history import diff_history
 from duban.engine.model import Actor
 from duban.policy.loader import load_policy
 from duban.runtime.service import Service
+from duban.store.base import Store
 from duban.store.sqlite import SqliteStore
 from tests.diff.helpers import DATA, OLD, golden, run
 
@@ -96,13 +97,10 @@ def _at(day: int, hour: int = 9) -> dt.datetime:
     return dt.datetime(2026, 3, day, hour, tzinfo=load_policy(OLD).timezone)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Path:
-    """A real store with three items handled under OLD (10 working days): A reported on
-    the 7th working day, B on the 3rd, C never."""
-    path = tmp_path / "duban.db"
+def record_history(db: Store) -> None:
+    """Three items handled under OLD (10 working days) in a real store: A reported on the
+    7th working day, B on the 3rd, C never; the store is closed afterwards."""
     policy = load_policy(OLD)
-    db = SqliteStore(path)
     db.migrate()
     service = Service(db, {policy.id: policy})
     for key, report in (("A", 11), ("B", 5), ("C", None)):
@@ -114,6 +112,12 @@ def store(tmp_path: Path) -> Path:
             service.act(key, "approve", OFFICE, {}, _at(report, 10))
     service.tick(_at(31, 18))
     service.store.close()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "duban.db"
+    record_history(SqliteStore(path))
     return path
 
 

@@ -4,30 +4,16 @@ from __future__ import annotations
 
 from duban.diff.history import diff_history
 from duban.policy.loader import load_policy
-from duban.runtime.service import Service
 from duban.store.postgres import PostgresStore
 from tests.diff.helpers import OLD, run
-from tests.diff.test_behaviour import FIN, LEADER, OFFICE, SHORTER, _at
+from tests.diff.test_behaviour import SHORTER, record_history
 from tests.pg_fixture import pg_schema_url, pg_url
 
 __all__ = ["pg_schema_url", "pg_url"]  # the fixtures, imported for pytest
 
 
 def test_history_on_postgresql(pg_schema_url: str) -> None:
-    policy = load_policy(OLD)
-    db = PostgresStore(pg_schema_url)
-    db.migrate()
-    service = Service(db, {policy.id: policy})
-    for key, report in (("A", 11), ("B", 5), ("C", None)):
-        service.create(key, policy.id, {"kind": "other", "lead": "财务部", "title": key},
-                       OFFICE, _at(2))
-        service.act(key, "approve", LEADER, {}, _at(2, 10))
-        if report is not None:
-            service.act(key, "report", FIN, {}, _at(report))
-            service.act(key, "approve", OFFICE, {}, _at(report, 10))
-    service.tick(_at(31, 18))
-    db.close()
-
+    record_history(PostgresStore(pg_schema_url))
     h = diff_history(load_policy(OLD), load_policy(SHORTER), pg_schema_url)
     assert h.items == 3
     said = [c.sentence() for c in h.changes]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -134,19 +135,14 @@ def test_stale_writer_is_refused_and_writes_nothing(store: Store) -> None:
     assert store.load("A") == c1.item
 
 
-def test_concurrent_writers_one_wins(open_store: Opener) -> None:
-    first = open_store()
-    first.migrate()
-    base = opened("A")
-    first.commit(base)
-    stores = [open_store() for _ in range(4)]
-    item = stores[0].load("A")
-    assert item is not None
+def race(stores: list[Store], commit_of: Callable[[int], Commit]) -> list[str]:
+    """Each store commits its own commit at the same instant (a barrier); "ok" or
+    "conflict" per store."""
     outcomes: list[str] = []
     gate = threading.Barrier(len(stores))
 
     def write(s: Store, n: int) -> None:
-        c = commit_for(POLICY, item, [Event("progress", at(22, 9 + n), FIN, {"note": str(n)})])
+        c = commit_of(n)
         gate.wait()
         try:
             s.commit(c)
@@ -159,6 +155,19 @@ def test_concurrent_writers_one_wins(open_store: Opener) -> None:
         t.start()
     for t in threads:
         t.join()
+    return outcomes
+
+
+def test_concurrent_writers_one_wins(open_store: Opener) -> None:
+    first = open_store()
+    first.migrate()
+    base = opened("A")
+    first.commit(base)
+    stores = [open_store() for _ in range(4)]
+    item = stores[0].load("A")
+    assert item is not None
+    outcomes = race(stores, lambda n: commit_for(
+        POLICY, item, [Event("progress", at(22, 9 + n), FIN, {"note": str(n)})]))
     assert sorted(outcomes) == ["conflict"] * 3 + ["ok"]
     events = first.events("A")
     assert len(events) == len(base.events) + 1
@@ -168,23 +177,7 @@ def test_concurrent_writers_one_wins(open_store: Opener) -> None:
 def test_concurrent_creates_of_one_item_one_wins(open_store: Opener) -> None:
     stores = [open_store() for _ in range(3)]
     stores[0].migrate()
-    outcomes: list[str] = []
-    gate = threading.Barrier(len(stores))
-
-    def create(s: Store, n: int) -> None:
-        c = opened("A", day=21 + n)
-        gate.wait()
-        try:
-            s.commit(c)
-            outcomes.append("ok")
-        except ConcurrencyError:
-            outcomes.append("conflict")
-
-    threads = [threading.Thread(target=create, args=(s, n)) for n, s in enumerate(stores)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(stores, lambda n: opened("A", day=21 + n))
     assert sorted(outcomes) == ["conflict", "conflict", "ok"]
     assert len(stores[0].events("A")) == 3
 
