@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from duban.engine.runner import RunResult
-    from duban.engine.scenario import Scenario
     from duban.policy.model import Policy
+    from duban.simulation.runner import RunResult
+    from duban.simulation.scenario import Scenario
     from duban.testing.suite import Case, CaseResult
 
 _RESULTS = pytest.StashKey[list["CaseResult"]]()
@@ -248,9 +248,10 @@ def duban_run(request: pytest.FixtureRequest) -> Callable[[Any, Any], DubanRun]:
     base = Path(str(request.path)).parent
 
     def run(scenario: Any, policy: Any) -> DubanRun:
-        from duban.engine.runner import outcome, run_scenario
-        from duban.engine.scenario import Scenario, load_scenario
         from duban.policy.model import Policy
+        from duban.simulation.outcome import outcome
+        from duban.simulation.runner import run_scenario
+        from duban.simulation.scenario import Scenario, load_scenario
         from duban.testing.suite import find_policy, policy_from
 
         if isinstance(scenario, Scenario):

@@ -15,9 +15,9 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from duban.engine.scenario import load_scenario
     from duban.errors import PolicyError
     from duban.policy.loader import load_policy
+    from duban.simulation.scenario import load_scenario
 
 TMP = Path(tempfile.mkdtemp(prefix="duban-fuzz-"))
 

@@ -27,10 +27,11 @@ from typing import Any
 import pytest
 import yaml
 
-from duban.engine.runner import outcome, run_scenario
-from duban.engine.scenario import Scenario, load_scenario
 from duban.policy.schema_src import CANONICAL_ACTIONS, CANONICAL_ROLES
 from duban.policy.shipped import SHIPPED_IDS, shipped_paths
+from duban.simulation.outcome import outcome
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import Scenario, load_scenario
 from tests.conftest import ROOT, policy_at
 
 COMMON = ROOT / "tests" / "scenarios" / "common"

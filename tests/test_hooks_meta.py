@@ -319,7 +319,7 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_duban_register_renderers_adds_a_report_format(deployment: Path) -> None:
     result = CliRunner().invoke(main, [
-        "report", "--year", "2026", "--scenario", str(ROOT / "duban" / "scenarios" /
+        "report", "--year", "2026", "--scenario", str(ROOT / "duban" / "simulation" /
                                                       "demo_month.yaml"),
         "-p", "xingzheng_duban", "--format", "txt", "-o", "out.txt", "--config", "duban.yaml"])
     assert result.exit_code == 0, result.output

@@ -8,12 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from duban.engine.runner import outcome, run_scenario
-from duban.engine.scenario import load_scenario
 from duban.errors import PolicyError
 from duban.hookspecs import hookimpl
 from duban.plugins import Hooks, make_plugin_manager
 from duban.policy.loader import load_policy
+from duban.simulation.outcome import outcome
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import load_scenario
 
 POLICY = """\
 duban: 1

@@ -1,6 +1,6 @@
 """``duban demo``: what ``make demo`` runs.
 
-One company's month of supervision (duban/scenarios/demo_month.yaml: items from a
+One company's month of supervision (duban/simulation/demo_month.yaml: items from a
 总经理办公会 and from leader instructions, confirmations, reminders, an extension, a
 return, overdue items, penalties) is driven through the real service on SQLite in a
 fresh folder and printed as it happens; then the month's 督查通报 is printed and written
@@ -21,8 +21,6 @@ import click
 from duban.cli import main
 from duban.cli.engine_cmds import render_table
 from duban.engine.core import engine_for
-from duban.engine.runner import simulate
-from duban.engine.scenario import load_scenario, parse_instant
 from duban.errors import PolicyError
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
@@ -31,12 +29,14 @@ from duban.reports import Period, from_store, render_report
 from duban.reports.history import PURPOSE_WORDS, action_word
 from duban.reports.words import organisation, signed
 from duban.runtime.service import Service
-from duban.scenarios.drive import Collector, Happening, drive
+from duban.simulation.drive import Collector, Happening, drive
+from duban.simulation.outcome import simulate
+from duban.simulation.scenario import load_scenario, parse_instant
 from duban.store.sqlite import SqliteStore
 
 
 def demo_scenario_path() -> Path:
-    return Path(str(resources.files("duban") / "scenarios" / "demo_month.yaml"))
+    return Path(str(resources.files("duban") / "simulation" / "demo_month.yaml"))
 
 
 def _role_words(policy: Policy, h: Happening) -> str:

@@ -9,13 +9,14 @@ from typing import Any
 import click
 
 from duban.cli import main
-from duban.engine.explain import why_item
-from duban.engine.runner import run_scenario, simulate
-from duban.engine.scenario import Scenario, load_scenario
 from duban.errors import PolicyError
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 from duban.policy.shipped import resolve_policy, shipped_paths
+from duban.simulation.explain import why_item
+from duban.simulation.outcome import simulate
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import Scenario, load_scenario
 
 
 def load_policies(refs: tuple[str, ...]) -> list[Policy]:

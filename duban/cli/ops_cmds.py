@@ -197,7 +197,7 @@ def item_show(service: Service, item_id: str, fmt: str, role: str | None, dept: 
     if not _may_see(service, policy, it, role, dept, person):
         raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
     if fmt == "json":
-        from duban.engine.runner import item_outcome
+        from duban.simulation.outcome import item_outcome
         click.echo(json.dumps({"id": it.id, "policy": policy.id, "title": it.title,
                                **item_outcome(policy, it, None)}, ensure_ascii=False, indent=2))
         return

@@ -97,10 +97,10 @@ def load_dataset(store: str | None, config: str | None, scenario: str | None,
                  viewer: Viewer | None) -> tuple[Dataset, dict[str, Renderer]]:
     """The dataset from a scenario run or from the store, and the plugin renderers."""
     if scenario:
-        from duban.engine.runner import run_scenario
-        from duban.engine.scenario import load_scenario
         from duban.policy.loader import load_policy
         from duban.policy.shipped import resolve_policy
+        from duban.simulation.runner import run_scenario
+        from duban.simulation.scenario import load_scenario
 
         if not policy_id:
             raise DubanError("--scenario 需要 -p POLICY 指明策略 / --scenario needs -p POLICY",

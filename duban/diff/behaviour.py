@@ -15,9 +15,10 @@ from pathlib import Path
 from duban.diff.change import Change
 from duban.diff.outcome import compare_outcomes
 from duban.diff.refs import DiffInputError
-from duban.engine.runner import outcome, run_scenario
-from duban.engine.scenario import Scenario, load_scenario
 from duban.policy.model import Policy
+from duban.simulation.outcome import outcome
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import Scenario, load_scenario
 
 NOT_SCENARIOS = frozenset({"clauses.yaml", "duban-test.yaml", "duban-test.yml"})
 

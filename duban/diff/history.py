@@ -26,11 +26,12 @@ from duban.diff.change import Change
 from duban.diff.outcome import compare_outcomes
 from duban.diff.refs import DiffInputError
 from duban.engine import penalties as penalty_rules
+from duban.engine.closure import counted, on_time
 from duban.engine.core import ActionRefused, Engine, engine_for
 from duban.engine.model import Event, ItemState, PenaltyEntry
-from duban.engine.runner import counted, item_outcome, on_time
 from duban.errors import DubanError
 from duban.policy.model import Policy
+from duban.simulation.outcome import item_outcome
 
 TIMER = "timer"
 MAX_TIMERS_PER_STEP = 10_000  # a guard: a schedule never has this many due at once

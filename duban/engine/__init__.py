@@ -1,2 +1,3 @@
-"""The pure core: apply(policy, item, event, now) -> (item, effects), timers, penalties,
-the scenario runner and outcome contract."""
+"""The pure core: apply(policy, item, event, now) -> (item, effects), timers, penalties.
+
+Scenarios and their runs live above it, in :mod:`duban.simulation`."""

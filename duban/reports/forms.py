@@ -16,8 +16,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from duban.engine.closure import overdue
 from duban.engine.model import Event, ItemState
-from duban.engine.runner import overdue
 from duban.policy.model import Policy
 from duban.reports.history import TrailStep, extension_requests, returns, trail
 from duban.reports.kpi import item_row

@@ -26,8 +26,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from duban.engine.closure import counted, on_time, overdue
 from duban.engine.model import ItemState, PenaltyEntry
-from duban.engine.runner import counted, on_time, overdue
 from duban.policy.model import Policy
 from duban.reports.period import Bucket, Period
 

@@ -165,8 +165,8 @@ def from_store(service: object, *, as_of: dt.datetime | None = None,
 
 def from_run(result: object, *, as_of: dt.datetime | None = None,
              viewer: Viewer | None = None) -> Dataset:
-    """A dataset from a :class:`duban.engine.runner.RunResult` (a scenario run)."""
-    from duban.engine.runner import RunResult
+    """A dataset from a :class:`duban.simulation.runner.RunResult` (a scenario run)."""
+    from duban.simulation.runner import RunResult
 
     assert isinstance(result, RunResult)
     moment = as_of or result.end or dt.datetime.now(dt.UTC)

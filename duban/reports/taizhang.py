@@ -26,8 +26,8 @@ from typing import Any
 
 from duban.calendar.deadline import workdays_before
 from duban.calendar.duration import Duration, parse_duration
+from duban.engine.closure import overdue
 from duban.engine.model import ItemState
-from duban.engine.runner import overdue
 from duban.engine.timers import shift_calendar
 from duban.errors import DubanError
 from duban.policy.model import Policy

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 from duban.engine.core import INTERNAL_ACTIONS, engine_for
 from duban.engine.model import Effect, Event, ItemState
-from duban.engine.runner import RunResult
 from duban.policy.model import Policy
+from duban.simulation.runner import RunResult
 
 AREAS = ("transitions", "timers", "chains", "steps", "penalties", "counters")
 AREA_WORDS = {"transitions": "转换", "timers": "定时器", "chains": "审批链", "steps": "审批步骤",

@@ -33,13 +33,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from duban.engine.runner import RunResult, outcome, run_scenario
-from duban.engine.scenario import Scenario, parse_scenario
 from duban.errors import DubanError, Location, PolicyError, Problem
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 from duban.policy.shipped import resolve_policy
 from duban.policy.yamlsrc import Source, load_yaml_file
+from duban.simulation.outcome import outcome
+from duban.simulation.runner import RunResult, run_scenario
+from duban.simulation.scenario import Scenario, parse_scenario
 from duban.testing import golden as golden_file
 from duban.testing.coverage import Exercised, trace
 from duban.testing.expect import Difference, differences, golden, updated

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from duban.engine.runner import outcome, run_scenario
-from duban.engine.scenario import load_scenario
 from duban.policy.explain import explain_policy
 from duban.policy.loader import load_policy
+from duban.simulation.outcome import outcome
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import load_scenario
 
 POLICY = """\
 duban: 1

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from duban.engine.core import replay
-from duban.engine.runner import outcome, run_scenario
-from duban.engine.scenario import load_scenario
+from duban.simulation.outcome import outcome
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import load_scenario
 from duban.testing.expect import compare, expectation_for
 from tests.conftest import ROOT, policy_at
 

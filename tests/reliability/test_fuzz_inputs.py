@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from duban.cli import main
-from duban.engine.runner import run_scenario
-from duban.engine.scenario import load_scenario
 from duban.errors import DubanError, PolicyError
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import load_scenario
 from tests.conftest import ROOT, policy_at
 
 SCENARIOS = sorted((ROOT / "tests" / "engine" / "scenarios").glob("*.yaml"))

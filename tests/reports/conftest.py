@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from duban.engine.runner import RunResult, run_scenario
-from duban.engine.scenario import Scenario, load_scenario
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 from duban.reports import Dataset, from_run
 from duban.reports.period import SHANGHAI
 from duban.runtime.service import Service
-from duban.scenarios.drive import Collector, drive
+from duban.simulation.drive import Collector, drive
+from duban.simulation.runner import RunResult, run_scenario
+from duban.simulation.scenario import Scenario, load_scenario
 from duban.store.sqlite import SqliteStore
 
 HERE = Path(__file__).parent

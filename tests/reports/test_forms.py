@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from duban.engine.runner import run_scenario
-from duban.engine.scenario import Scenario
 from duban.errors import DubanError
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 from duban.reports import render_form
 from duban.reports.render import DOCUMENTS, resolve_kind
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import Scenario
 from tests.reports.conftest import AS_OF, POLICY_DIR
 
 BASE = (POLICY_DIR / "report_company.yaml").read_text(encoding="utf-8")
@@ -100,7 +100,7 @@ def test_kinds_by_name_slug_and_alias() -> None:
 
 
 def test_markdown_special_characters_in_values(policy: Policy) -> None:
-    from duban.engine.scenario import load_scenario
+    from duban.simulation.scenario import load_scenario
 
     sc = load_scenario(text="""
 name: 特殊字符

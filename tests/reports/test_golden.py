@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from duban.engine.runner import RunResult
 from duban.policy.model import Policy
 from duban.reports import Dataset, Period, render_form, render_report
+from duban.simulation.runner import RunResult
 from tests.reports.conftest import AS_OF, check_golden
 
 #: Which item shows each form best (see data/november.yaml).

@@ -5,10 +5,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-from duban.engine.runner import run_scenario
-from duban.engine.scenario import load_scenario
 from duban.policy.model import Policy
 from duban.reports import Dataset, Period, build_report, from_run, render_form, render_report
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import load_scenario
 from tests.reports.conftest import AS_OF
 
 XHTML = "{http://www.w3.org/1999/xhtml}"

@@ -8,12 +8,12 @@ import io
 
 import openpyxl
 
-from duban.engine.runner import RunResult
 from duban.policy.loader import load_policy
 from duban.policy.shipped import resolve_policy
 from duban.reports import Dataset, from_run
 from duban.reports import taizhang as tz
 from duban.reports.period import SHANGHAI
+from duban.simulation.runner import RunResult
 from tests.reports.conftest import AS_OF
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from duban.engine.runner import run_scenario
-from duban.engine.scenario import load_scenario
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
+from duban.simulation.runner import run_scenario
+from duban.simulation.scenario import load_scenario
 from duban.testing.coverage import Exercised, below, render, report, summarize, trace, universe
 
 DATA = Path(__file__).parent / "data"

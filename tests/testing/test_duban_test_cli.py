@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from duban.cli import main
-from duban.engine.scenario import load_scenario
+from duban.simulation.scenario import load_scenario
 from tests.conftest import ROOT
 
 BROKEN = "my_company: {items: {A: {state: 已办结, due: \"2026-10-14T23:59:59+08:00\""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from duban.engine.scenario import load_scenario
+from duban.simulation.scenario import load_scenario
 from tests.conftest import ROOT
 from tests.testing.conftest import make_company
 

@@ -17,9 +17,9 @@ from typing import Any
 from duban.engine import penalties as penalty_rules
 from duban.engine.core import ActionRefused, Engine, engine_for
 from duban.engine.model import Actor, Effect, Event, ItemState, PenaltyEntry
-from duban.engine.scenario import Scenario, Step, parse_instant
 from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Policy
+from duban.simulation.scenario import Scenario, Step, parse_instant
 
 
 @dataclass
@@ -231,75 +231,3 @@ def _role_preference(role: str) -> int:
 
 def run_scenario(policy: Policy, scenario: Scenario) -> RunResult:
     return Runner(policy, scenario).run()
-
-
-# -- the outcome contract -------------------------------------------------------------------
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def on_time(item: ItemState) -> bool:
-    """按时办结: closed, and reported (or closed) by the deadline in force."""
-    if item.closed_at is None:
-        return False
-    done = item.reported_at or item.closed_at
-    return item.due is None or done <= item.due
-
-
-def overdue(item: ItemState, end: dt.datetime | None) -> bool:
-    """Whether the deadline passed before the work was done (or, if not done, by the end)."""
-    if item.due is None:
-        return False
-    done = item.reported_at or item.closed_at or end
-    return done is not None and done > item.due
-
-
-def counted(policy: Policy, item: ItemState) -> bool:
-    """Whether the item is in 督办总数: opened (立项), and not 撤销."""
-    return (item.opened_at is not None or item.assigned_at is not None) and \
-        policy.states[item.state].canonical != "cancelled"
-
-
-def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "state": item.state,
-        "canonical_state": policy.states[item.state].canonical,
-        "due": _iso(item.due),
-        "original_due": _iso(item.original_due),
-        "extensions_granted": item.extensions_granted,
-        "extensions_rejected": item.extensions_rejected,
-        "returns": item.returns,
-        "reminders": [{"event": f.event, "at": f.at.isoformat()} for f in item.fired],
-        "overdue": overdue(item, end),
-        "closed_at": _iso(item.closed_at),
-        "on_time": on_time(item),
-    }
-    if policy.numbering:
-        out["number"] = item.number
-    return out
-
-
-def outcome(result: RunResult) -> dict[str, Any]:
-    """One policy's entry under ``results`` in the outcome JSON."""
-    p = result.policy
-    items = {k: item_outcome(p, it, result.end) for k, it in result.items.items()}
-    for k in result.scenario.items:  # items never created still appear
-        if k not in items:
-            items[k] = item_outcome(p, engine_for(p).new_item(k), result.end)
-    total = sum(1 for it in result.items.values() if counted(p, it))
-    on = sum(1 for it in result.items.values() if counted(p, it) and on_time(it))
-    return {
-        "items": {k: items[k] for k in result.scenario.items},
-        "penalties": [e.to_json() for e in result.ledger],
-        "rejected_steps": [{"step": r.step, "code": r.code, "message": r.message}
-                           for r in result.rejected],
-        "kpi": {"total": total, "closed_on_time": on,
-                "closure_rate": round(on / total, 6) if total else 0.0},
-    }
-
-
-def simulate(scenario: Scenario, policies: list[Policy]) -> dict[str, Any]:
-    """The full outcome JSON for a scenario under several policies."""
-    return {"scenario": scenario.name,
-            "results": {p.id: outcome(run_scenario(p, scenario)) for p in policies}}

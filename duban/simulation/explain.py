@@ -3,7 +3,8 @@ penalty, and from which event — the answer to "why is this red" and "why -0.05
 
 from __future__ import annotations
 
-from duban.engine.runner import RunResult, on_time, overdue
+from duban.engine.closure import on_time, overdue
+from duban.simulation.runner import RunResult
 
 
 def _cite(cite: str | None) -> str:

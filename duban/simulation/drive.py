@@ -5,7 +5,7 @@ gets — items created by :meth:`Service.create`, actions by :meth:`Service.act`
 :meth:`Service.tick`, notices delivered from the outbox — and a store the ``report``,
 ``form`` and ``taizhang`` commands read afterwards. The actor of a step that names none
 is the role the policy requires, chosen exactly as the runner chooses it, so the store
-ends in the same state as :func:`duban.engine.runner.run_scenario`.
+ends in the same state as :func:`duban.simulation.runner.run_scenario`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import Any
 
 from duban.engine.core import ActionRefused
 from duban.engine.model import Actor, ItemState, PenaltyEntry
-from duban.engine.runner import Runner
-from duban.engine.scenario import Scenario, Step, parse_instant
 from duban.errors import DubanError
 from duban.policy.model import Policy
 from duban.runtime.service import Service
+from duban.simulation.runner import Runner
+from duban.simulation.scenario import Scenario, Step, parse_instant
 from duban.store.base import OutboxMessage
 
 

@@ -1,0 +1,64 @@
+"""The outcome of a scenario run: the JSON contract other tools rely on.
+
+Fields are only ever added, never renamed or removed (docs/scenarios.md lists them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from duban.engine.closure import counted, on_time, overdue
+from duban.engine.core import engine_for
+from duban.engine.model import ItemState
+from duban.policy.model import Policy
+from duban.simulation.runner import RunResult, run_scenario
+from duban.simulation.scenario import Scenario
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "state": item.state,
+        "canonical_state": policy.states[item.state].canonical,
+        "due": _iso(item.due),
+        "original_due": _iso(item.original_due),
+        "extensions_granted": item.extensions_granted,
+        "extensions_rejected": item.extensions_rejected,
+        "returns": item.returns,
+        "reminders": [{"event": f.event, "at": f.at.isoformat()} for f in item.fired],
+        "overdue": overdue(item, end),
+        "closed_at": _iso(item.closed_at),
+        "on_time": on_time(item),
+    }
+    if policy.numbering:
+        out["number"] = item.number
+    return out
+
+
+def outcome(result: RunResult) -> dict[str, Any]:
+    """One policy's entry under ``results`` in the outcome JSON."""
+    p = result.policy
+    items = {k: item_outcome(p, it, result.end) for k, it in result.items.items()}
+    for k in result.scenario.items:  # items never created still appear
+        if k not in items:
+            items[k] = item_outcome(p, engine_for(p).new_item(k), result.end)
+    total = sum(1 for it in result.items.values() if counted(p, it))
+    on = sum(1 for it in result.items.values() if counted(p, it) and on_time(it))
+    return {
+        "items": {k: items[k] for k in result.scenario.items},
+        "penalties": [e.to_json() for e in result.ledger],
+        "rejected_steps": [{"step": r.step, "code": r.code, "message": r.message}
+                           for r in result.rejected],
+        "kpi": {"total": total, "closed_on_time": on,
+                "closure_rate": round(on / total, 6) if total else 0.0},
+    }
+
+
+def simulate(scenario: Scenario, policies: list[Policy]) -> dict[str, Any]:
+    """The full outcome JSON for a scenario under several policies."""
+    return {"scenario": scenario.name,
+            "results": {p.id: outcome(run_scenario(p, scenario)) for p in policies}}

@@ -1,0 +1,253 @@
+"""Scenarios: one story (items and dated steps) that can be run under any policy.
+
+The file format and the outcome JSON are a contract (DESIGN.md, "Scenarios and
+outcomes"); other tools rely on them. A malformed scenario is a :class:`PolicyError`
+naming the step and its file:line:column; a step the policy forbids is not an error but
+a ``rejected_steps`` entry, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from duban.errors import PolicyError, Problem
+from duban.policy.schema_src import CANONICAL_KINDS
+from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
+
+ITEM_KEYS = frozenset({"kind", "title", "lead", "assist", "due", "urgency", "category",
+                       "categories", "confidential", "parent", "departments"})
+STEP_KEYS = frozenset({"at", "item", "action", "as", "actor", "until", "reason", "due",
+                       "lead", "assist", "defect", "note", "key", "tick"})
+DATA_KEYS = ("until", "reason", "due", "lead", "assist", "defect")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    key: str
+    kind: str = "other"
+    title: str = ""
+    lead: str | None = None
+    assist: tuple[str, ...] = ()
+    due: str | None = None
+    urgency: str | None = None
+    category: str | None = None
+    categories: Mapping[str, str] = field(default_factory=dict)
+    confidential: bool | None = None
+    parent: str | None = None
+    departments: tuple[str, ...] = ()
+
+    def create_data(self, policy_id: str) -> dict[str, Any]:
+        """What the ``create`` event carries under one policy."""
+        data: dict[str, Any] = {"kind": self.kind, "title": self.title, "lead": self.lead,
+                                "assist": list(self.assist), "due": self.due,
+                                "urgency": self.urgency, "parent": self.parent,
+                                "departments": list(self.departments)}
+        cat = self.categories.get(policy_id, self.category)
+        if cat is not None:
+            data["category"] = cat
+        if self.confidential is not None:
+            data["confidential"] = self.confidential
+        return data
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int  # 1-based position in `steps` (ticks count)
+    at: str
+    item: str | None = None
+    action: str | None = None
+    role: str | None = None  # `as:`
+    actor: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    key: str | None = None
+    tick: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    start: str | None
+    items: Mapping[str, ItemSpec]
+    steps: tuple[Step, ...]
+    people: Mapping[str, Mapping[str, Any]]
+    path: str
+    expect: Mapping[str, Any] | None = None
+    checks: tuple[str, ...] = ()  # the clauses (cites) this scenario tests
+    policies: tuple[str, ...] = ()  # the policies it is meant for (default: its folder's)
+
+
+def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
+    """A scenario time: ``2026-03-02T09:00`` (local), with an offset, or a date (start of
+    day for ``at``/``tick``)."""
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def _valid_instant(text: Any) -> bool:
+    try:
+        dt.datetime.fromisoformat(str(text))
+        return True
+    except ValueError:
+        return False
+
+
+def load_scenario(path: str | os.PathLike[str] | None = None, *, text: str | None = None,
+                  name: str = "<scenario>") -> Scenario:
+    """Parse and check a scenario file; every problem is reported with its location."""
+    src = load_yaml(text, name) if text is not None else load_yaml_file(str(path))
+    return parse_scenario(src)
+
+
+def parse_scenario(src: Source) -> Scenario:
+    """Check a loaded scenario document; every problem is collected, then raised at once."""
+    return _Parser(src).scenario()
+
+
+TOP_KEYS = ("name", "start", "items", "steps", "people", "expect", "description", "checks",
+            "policies")
+
+
+class _Parser:
+    """One pass over a scenario document, collecting located problems."""
+
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.problems: list[Problem] = []
+        self.items: dict[str, ItemSpec] = {}
+
+    def bad(self, path: tuple[Any, ...], message: str, hint: str | None = None,
+            value: Any = None) -> None:
+        if path[:1] == ("steps",) and len(path) > 1:
+            ctx = f"At 第 {path[1] + 1} 步 (step {path[1] + 1})" + (
+                " > " + " > ".join(map(str, path[2:])) if len(path) > 2 else "")
+        else:
+            ctx = "At " + " > ".join(map(str, path)) if path else "At 顶层"
+        self.problems.append(Problem("scenario.invalid", message, self.src.locate(path), ctx,
+                                     None if value is None else str(value), None, hint))
+
+    def scenario(self) -> Scenario:
+        data = self.src.data
+        if not isinstance(data, dict):
+            self.bad((), "场景文件须是映射，含 name、items、steps / a scenario is a mapping")
+            raise PolicyError(self.problems)
+        for k in data:
+            if k not in TOP_KEYS:
+                self.bad((k,), f"不认识的键 '{k}' / unknown key",
+                         "可用：name, start, items, steps, people")
+        self.parse_items(data.get("items"))
+        steps = self.parse_steps(data.get("steps"))
+        if self.problems:
+            raise PolicyError(self.problems)
+        return Scenario(str(data.get("name", self.src.file)), data.get("start"), self.items,
+                        tuple(steps), dict(data.get("people") or {}), self.src.file,
+                        data.get("expect"), tuple(str(c) for c in data.get("checks") or ()),
+                        tuple(str(c) for c in data.get("policies") or ()))
+
+    # -- items -------------------------------------------------------------------------------
+    def parse_items(self, raw: Any) -> None:
+        if not isinstance(raw, dict) or not raw:
+            self.bad(("items",), "缺少 items（事项）/ `items` is required",
+                     "如 items: {A: {kind: other}}")
+            raw = {}
+        for key, spec in raw.items():
+            item = self.parse_item(("items", key), str(key), spec)
+            if item is not None:
+                self.items[item.key] = item
+        for it in self.items.values():
+            if it.parent is not None and it.parent not in self.items:
+                self.bad(("items", it.key, "parent"), f"父事项 '{it.parent}' 不存在 / unknown parent")
+
+    def parse_item(self, p: tuple[Any, ...], key: str, spec: Any) -> ItemSpec | None:
+        if not isinstance(spec, dict):
+            self.bad(p, "事项须是映射 / an item is a mapping")
+            return None
+        for k in spec:
+            if k not in ITEM_KEYS:
+                self.bad((*p, k), f"不认识的事项字段 '{k}' / unknown item field",
+                         "可用：" + ", ".join(sorted(ITEM_KEYS)))
+        kind = spec.get("kind", "other")
+        if kind not in CANONICAL_KINDS:
+            self.bad((*p, "kind"), f"未知事项类型 '{kind}' / unknown kind",
+                     "可用：" + ", ".join(CANONICAL_KINDS), kind)
+        if spec.get("due") is not None and not _valid_instant(spec["due"]):
+            self.bad((*p, "due"), f"不是有效日期 '{spec['due']}' / not a date", "写 YYYY-MM-DD",
+                     spec["due"])
+        cats = spec.get("categories") or {}
+        if not isinstance(cats, dict):
+            self.bad((*p, "categories"), "categories 须是 {策略id: 类别} / a mapping")
+            cats = {}
+        return ItemSpec(
+            key, str(kind), str(spec.get("title", key)), _opt(spec.get("lead")),
+            tuple(str(x) for x in spec.get("assist") or ()), _opt(spec.get("due")),
+            _opt(spec.get("urgency")), _opt(spec.get("category")),
+            {str(k): str(v) for k, v in cats.items()}, spec.get("confidential"),
+            _opt(spec.get("parent")), tuple(str(x) for x in spec.get("departments") or ()))
+
+    # -- steps -------------------------------------------------------------------------------
+    def parse_steps(self, raw: Any) -> list[Step]:
+        if not isinstance(raw, list):
+            self.bad(("steps",), "缺少 steps（步骤列表）/ `steps` must be a list")
+            raw = []
+        steps: list[Step] = []
+        last: str | None = None
+        for i, st in enumerate(raw):
+            step = self.parse_step(("steps", i), i, st, last)
+            if step is not None:
+                steps.append(step)
+                if not step.tick:
+                    last = step.at
+        return steps
+
+    def parse_step(self, p: tuple[Any, ...], i: int, st: Any, last: str | None) -> Step | None:
+        if not isinstance(st, dict):
+            self.bad(p, "步骤须是映射 / a step is a mapping")
+            return None
+        for k in st:
+            if k not in STEP_KEYS:
+                self.bad((*p, k), f"不认识的步骤字段 '{k}' / unknown step field",
+                         "可用：" + ", ".join(sorted(STEP_KEYS)))
+        if "tick" in st:
+            if not _valid_instant(st["tick"]):
+                self.bad((*p, "tick"), f"不是有效时间 '{st['tick']}'", "写 2026-03-02T18:00",
+                         st["tick"])
+                return None
+            return Step(i + 1, str(st["tick"]), tick=True)
+        for req in ("at", "item", "action"):
+            if st.get(req) is None:
+                self.bad(p, f"缺少 '{req}' / `{req}` is required",
+                         "如 {at: 2026-03-02T09:00, item: A, action: create}")
+        self.check_fields(p, st)
+        if any(st.get(k) is None for k in ("at", "item", "action")) or \
+                str(st["item"]) not in self.items:
+            return None
+        at = str(st["at"])
+        if last is not None and _valid_instant(at) and _valid_instant(last) and \
+                _naive(at) < _naive(last):
+            self.bad((*p, "at"), f"步骤时间 {at} 早于上一步 {last} / steps must be in time order")
+        return Step(i + 1, at, str(st["item"]), str(st["action"]), _opt(st.get("as")),
+                    _opt(st.get("actor")), {k: st[k] for k in DATA_KEYS if st.get(k) is not None},
+                    _opt(st.get("key")))
+
+    def check_fields(self, p: tuple[Any, ...], st: dict[str, Any]) -> None:
+        """The fields of an action step that must be times, and its item."""
+        if "at" in st and not _valid_instant(st["at"]):
+            self.bad((*p, "at"), f"不是有效时间 '{st['at']}' / not a time", "写 2026-03-02T09:00",
+                     st["at"])
+        if st.get("item") is not None and str(st["item"]) not in self.items:
+            self.bad((*p, "item"), f"未定义的事项 '{st['item']}' / unknown item",
+                     "可用：" + ", ".join(self.items), st["item"])
+        for dk in ("until", "due"):
+            if st.get(dk) is not None and not _valid_instant(st[dk]):
+                self.bad((*p, dk), f"不是有效日期 '{st[dk]}'", "写 YYYY-MM-DD", st[dk])
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _naive(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=None)
