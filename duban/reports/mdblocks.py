@@ -5,6 +5,11 @@ one text), printed as text by the CLI, and turned into HTML and Word from the sa
 blocks — headings, paragraphs (each line kept: forms are line-oriented), pipe tables,
 lists, rules and ``**bold**``. Nothing else is recognised, so a template cannot smuggle
 HTML into a page: every character of text is escaped when it becomes HTML.
+
+The Markdown itself is also read by other viewers (GitLab, Typora, an editor's preview),
+which pass raw HTML through. So every value a template writes goes through
+:func:`escape` (the ``md`` filter): CommonMark's backslash escapes make ``<``, ``>``,
+``&``, ``[``, ``]``, ``!``, ``` ` ``` … literal characters, never a tag, an entity or a link.
 """
 
 from __future__ import annotations
@@ -160,7 +165,7 @@ def runs(text: str) -> list[Run]:
     cur = ""
     i = 0
     while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in "\\|*_`#[]":
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in ESCAPED:
             cur += text[i + 1]
             i += 2
             continue
@@ -182,9 +187,15 @@ def plain(text: str) -> str:
     return "".join(t for t, _ in runs(text))
 
 
+#: Characters :func:`escape` writes with a backslash (and :func:`runs` reads back).
+ESCAPED = frozenset("\\|*_`#[]<>&!~")
+_INLINE = frozenset(ESCAPED - {"#"})
+
+
 def escape(text: object) -> str:
-    """Make a value safe inside a Markdown table cell or paragraph (the ``md`` filter)."""
+    """Make a value safe inside a Markdown table cell or paragraph (the ``md`` filter):
+    one line, and no character that could open markup, a tag, an entity or a link."""
     s = "" if text is None else str(text)
-    s = s.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
-    s = " ".join(s.split("\n"))
+    s = "".join("\\" + ch if ch in _INLINE else ch for ch in s)
+    s = " ".join(s.splitlines())
     return "\\" + s if s.startswith("#") else s

@@ -13,6 +13,8 @@ The light, at ``as_of``:
 
 CSV is UTF-8 with a byte-order mark so that Excel opens the Chinese correctly; XLSX has
 the lights as coloured cells, a filter on the header and a sheet explaining the columns.
+Every text cell goes through :mod:`duban.reports.cells`, so a title can never become a
+formula in either format.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from duban.engine.model import ItemState
 from duban.engine.timers import shift_calendar
 from duban.errors import DubanError
 from duban.policy.model import Policy
+from duban.reports.cells import safe_text, safe_value
 from duban.reports.kpi import item_row
 from duban.reports.source import Dataset
 
@@ -110,6 +113,8 @@ def rows(dataset: Dataset) -> list[Row]:
 def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        return safe_text(value)
     return "" if value is None else str(value)
 
 
@@ -139,11 +144,13 @@ def to_xlsx(table: Sequence[Row], dataset: Dataset) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     lamp_col = COLUMNS.index("信号灯") + 1
     for r in table:
-        ws.append(list(r.values))
+        ws.append([safe_value(v) for v in r.values])
         row = ws.max_row
         for col, v in enumerate(r.values, 1):
             if isinstance(v, dt.datetime):
                 ws.cell(row, col).number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(v, str):
+                ws.cell(row, col).data_type = "s"  # text, whatever it looks like
         if r.light:
             cell = ws.cell(row, lamp_col)
             cell.fill = PatternFill("solid", fgColor=FILLS[r.light])
@@ -164,7 +171,8 @@ def to_xlsx(table: Sequence[Row], dataset: Dataset) -> bytes:
     notes.append(["黄", "在办、未逾期，且已进入预警期（预警起点见该列）"])
     notes.append(["绿", "按期推进或已按时报结、办结"])
     for p in dataset.policies:
-        notes.append([f"预警期（{p.id}）", warning_window(p).text])
+        notes.append([f"预警期（{p.id}）", safe_text(warning_window(p).text)])
+    notes.append(["单引号", "以 = + - @ 等开头的文字前加 '，防止被当作公式执行"])
     notes.column_dimensions["A"].width = 24
     notes.column_dimensions["B"].width = 60
     buf = io.BytesIO()
