@@ -1,8 +1,8 @@
 """The shared matrix: ten everyday scenarios run under all fourteen shipped policies.
 
 Each scenario in ``tests/scenarios/common/`` is written in the canonical vocabulary only
-(kinds, canonical actions, canonical roles), so the same story can be told to every
-policy. Its outcome under each policy is a row of ``<name>.golden.md``, a Chinese table a
+(kinds, intent steps, canonical actions and roles), so the same story can be told to
+every policy: an intent step is planned under each policy through its own flow. Its outcome under each policy is a row of ``<name>.golden.md``, a Chinese table a
 reviewer reads beside the regulations: each item's state, deadline, on time or overdue,
 extensions, returns, reminders, penalties, the steps the policy refused, and 办结率.
 
@@ -51,11 +51,11 @@ ROLE_WORDS = {
     "assisting_department": "协办部门", "department_head": "部门负责人", "handler": "承办人",
     "liaison": "联络人",
 }
-LEGEND = ("同一组步骤交给每个制度执行：某制度没有的环节（如立项前的拟办、单设的交办、第二级审批）"
-          "记为被拒步骤。被拒代码：invalid_transition 该状态下没有这一步或条件不满足；"
-          "permission_denied 该角色无权执行；extension_limit 超过延期次数；"
-          "validation_error 立项缺少必填内容（如期限）。定时检查（tick）时发出此前到期的提醒，"
-          "提醒时间为其应发时刻。")
+LEGEND = ("同一个故事交给每个制度：意图步骤（到达、报结、申请延期……）由各制度按自己的环节和审批人办理，"
+          "被拒步骤只出现在制度确有规定之处。被拒代码：invalid_transition 本制度没有这一环节或条件不满足；"
+          "permission_denied 该角色无权执行；extension_limit 超过延期次数；extension_not_allowed 不得延期；"
+          "validation_error 立项缺少必填内容（如期限）。定时器按应发时刻自动触发（ticks: auto），"
+          "直到场景结束。")
 TIMER_WORDS = {"pre_due_reminder": "预告", "overdue_notice": "逾期通知",
                "escalation": "升级", "step_overdue": "环节超时"}
 
@@ -140,6 +140,23 @@ def row(policy_id: str, out: dict[str, Any], items: list[str]) -> str:
     return "| " + " | ".join([policy_id, *columns, penalties, rejected, rate]) + " |"
 
 
+INTENT_WORDS = {"assigned": "立项并交办", "in_progress": "签收、承办", "reported": "报结",
+                "closed": "办结", "archived": "归档"}
+
+
+def _intent(step: Any) -> str:
+    if step.intent == "reach":
+        return f"到达：{INTENT_WORDS.get(step.goal, step.goal)}（reach: {step.goal}）"
+    if step.intent == "approve":
+        return "批完全部待批（approve: all）"
+    if step.intent == "report":
+        return ("报结并通过审核" if step.goal == "accepted" else "报结后被退办") + \
+            f"（report: {step.goal}）"
+    what = "申请延期" if step.intent == "request_extension" else "申请暂停"
+    decided = {"approved": "，获批", "refused": "，被驳回"}.get(step.decided or "", "")
+    return f"{what}{decided}（{step.describe()}）"
+
+
 def _step_line(scenario: Scenario, step: Any) -> str:
     if step.tick:
         return f"| {step.index} | {step.at.replace('T', ' ')} | — | 定时检查（tick） | |"
@@ -150,7 +167,8 @@ def _step_line(scenario: Scenario, step: Any) -> str:
         if key in step.data:
             word = {"until": "延至", "due": "期限", "lead": "改派给", "reason": "理由"}[key]
             extra.append(f"{word} {step.data[key]}")
-    action = f"{ACTION_WORDS.get(step.action, step.action)}（{step.action}）"
+    action = _intent(step) if step.intent else \
+        f"{ACTION_WORDS.get(step.action, step.action)}（{step.action}）"
     return f"| {step.index} | {step.at.replace('T', ' ')} | {step.item} | {action} | " \
         f"{'，'.join(extra)} |"
 
@@ -204,7 +222,7 @@ def test_canonical_vocabulary_only(path: Path) -> None:
     for key, spec in scenario.items.items():
         assert spec.category is None and not spec.categories, f"{key}: category is policy-specific"
     for step in scenario.steps:
-        if step.tick:
+        if step.tick or step.intent:
             continue
         assert step.action in CANONICAL_ACTIONS, f"step {step.index}: {step.action}"
         assert step.role is None or step.role in CANONICAL_ROLES, f"step {step.index}: {step.role}"

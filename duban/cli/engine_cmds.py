@@ -54,10 +54,13 @@ def read_scenario(path: str) -> Scenario:
 @click.option("-p", "--policy", "policies", multiple=True, required=True,
               help="策略 id 或文件，可重复；all 表示全部已发布策略")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def simulate_cmd(scenario: str, policies: tuple[str, ...], fmt: str) -> None:
+@click.option("--ticks", type=click.Choice(["auto", "steps"]), default=None,
+              help="auto：每个定时器在应发时刻自动触发，直到场景结束；steps：只在 tick 步骤触发"
+                   "（默认按场景的 ticks 设置）")
+def simulate_cmd(scenario: str, policies: tuple[str, ...], fmt: str, ticks: str | None) -> None:
     """在一个或多个策略下运行场景 (run a scenario under policies)."""
     sc = read_scenario(scenario)
-    result = simulate(sc, load_policies(policies))
+    result = simulate(sc, load_policies(policies), ticks)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

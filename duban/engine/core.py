@@ -46,6 +46,7 @@ from duban.engine.model import (
     Event,
     FiredTimer,
     ItemState,
+    Move,
     Pending,
 )
 from duban.engine.timers import schedule, shift_calendar
@@ -143,6 +144,27 @@ class Engine:
         return [Event("timer", t.at, SYSTEM, {"timer": t.name, "event": t.event, "key": t.key,
                                               "to": t.to}, key=f"timer:{item.id}:{t.key}")
                 for t in schedule(self.policy, item) if t.at <= now]
+
+    def moves(self, item: ItemState) -> tuple[Move, ...]:
+        """What may be done to ``item`` now and by which roles: the pending approval step
+        first (its approver named by the chain), then the transitions out of its state, in
+        the policy's order. A planner tries these on :meth:`apply`, which decides."""
+        p = self.policy
+        out: list[Move] = []
+        pending = item.pending
+        if pending is not None and p.states[item.state].approval:
+            chain = p.chains[pending.chain]
+            if pending.step < len(chain.steps):
+                step = chain.steps[pending.step]
+                word = step.word or p.word(step.role)
+                out += [Move(a, a, (step.role,), (word,), step.cite or chain.cite)
+                        for a in ("approve", "reject")]
+        for t in p.transitions:
+            if item.state in t.sources and t.roles:
+                roles = tuple(sorted(t.roles))
+                out.append(Move(t.name, t.action, roles, tuple(p.word(r) for r in roles),
+                                t.cite))
+        return tuple(out)
 
     # -- actions ---------------------------------------------------------------------------
     def resolve(self, action: str) -> tuple[str, str | None]:

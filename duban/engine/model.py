@@ -165,6 +165,24 @@ class ItemState:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """One thing that may be done to an item in its current state, and by whom.
+
+    ``action`` is what an :class:`Event` carries to take it (a transition's own name, or
+    ``approve``/``reject`` for the pending approval step); ``roles`` are the canonical
+    roles that may take it, in the policy's order, and ``words`` the organisation's own
+    words for them. Whether a given actor, with given data, may take it now is the
+    engine's :meth:`~duban.engine.core.Engine.apply` to decide (conditions, limits).
+    """
+
+    action: str
+    canonical: str
+    roles: tuple[str, ...]
+    words: tuple[str, ...]
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Effect:
     """Something the shell must do or record after a successful apply (after commit).
 

@@ -55,10 +55,12 @@ def outcome(result: RunResult) -> dict[str, Any]:
                            for r in result.rejected],
         "kpi": {"total": total, "closed_on_time": on,
                 "closure_rate": round(on / total, 6) if total else 0.0},
+        "planned_steps": [a.taken.to_json(a.step, a.item) for a in result.acts if a.planned],
     }
 
 
-def simulate(scenario: Scenario, policies: list[Policy]) -> dict[str, Any]:
+def simulate(scenario: Scenario, policies: list[Policy], ticks: str | None = None
+             ) -> dict[str, Any]:
     """The full outcome JSON for a scenario under several policies."""
     return {"scenario": scenario.name,
-            "results": {p.id: outcome(run_scenario(p, scenario)) for p in policies}}
+            "results": {p.id: outcome(run_scenario(p, scenario, ticks)) for p in policies}}

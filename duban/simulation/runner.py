@@ -18,7 +18,8 @@ from duban.engine import penalties as penalty_rules
 from duban.engine.core import ActionRefused, Engine, engine_for
 from duban.engine.model import Actor, Effect, Event, ItemState, PenaltyEntry
 from duban.errors import DubanError
-from duban.policy.model import DEPARTMENT_ROLES, Policy
+from duban.policy.model import Policy
+from duban.simulation.planner import Planned, Planner, department_for, role_preference
 from duban.simulation.scenario import Scenario, Step, parse_instant
 
 
@@ -27,6 +28,16 @@ class Rejected:
     step: int
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class Act:
+    """One action taken in a run: written in the scenario, or planned for an intent step."""
+
+    step: int
+    item: str
+    taken: Planned
+    planned: bool
 
 
 @dataclass
@@ -39,6 +50,7 @@ class RunResult:
     counters: list[PenaltyEntry]
     end: dt.datetime | None
     numbers: dict[int, int] = field(default_factory=dict)
+    acts: list[Act] = field(default_factory=list)
 
     @property
     def ledger(self) -> list[PenaltyEntry]:
@@ -47,9 +59,15 @@ class RunResult:
 
 
 class Runner:
-    def __init__(self, policy: Policy, scenario: Scenario) -> None:
+    """Runs one scenario under one policy. ``ticks="auto"`` (or the scenario's own
+    ``ticks: auto``) fires every timer at its scheduled instant: before each step, and
+    after the last up to the scenario's ``end``."""
+
+    def __init__(self, policy: Policy, scenario: Scenario, ticks: str | None = None) -> None:
         self.policy = policy
         self.scenario = scenario
+        self.auto = (ticks or scenario.ticks) == "auto"
+        self.acts: list[Act] = []
         self.engine: Engine = engine_for(policy)
         self.items: dict[str, ItemState] = {}
         self.events: dict[str, list[Event]] = {}
@@ -84,7 +102,7 @@ class Runner:
             subject = replace(item, lead=spec.lead, assist=spec.assist, handoff=spec.departments)
             if step.role is None:
                 role = self.creator_role(item, subject, step, data or {}) or role
-        return Actor(None, self.department_for(role, subject), frozenset({role}))
+        return Actor(None, department_for(role, subject), frozenset({role}))
 
     def creator_role(self, item: ItemState, subject: ItemState, step: Step,
                      data: Mapping[str, Any]) -> str | None:
@@ -96,8 +114,8 @@ class Runner:
             if item.state not in t.sources or (specific and t.name != specific):
                 continue
             for role in sorted(t.roles, key=lambda r: (r != "supervisor_office",
-                                                       _role_preference(r))):
-                actor = Actor(None, self.department_for(role, subject), frozenset({role}))
+                                                       role_preference(r))):
+                actor = Actor(None, department_for(role, subject), frozenset({role}))
                 try:
                     self.engine.apply(item, Event(t.name, at, actor, data))
                 except DubanError:
@@ -117,30 +135,38 @@ class Runner:
             if item.state in t.sources and (specific is None or t.name == specific) and t.roles:
                 if canonical == "create" and "supervisor_office" in t.roles:
                     return "supervisor_office"  # the office opens items unless told otherwise
-                return sorted(t.roles, key=_role_preference)[0]
+                return sorted(t.roles, key=role_preference)[0]
         return "supervisor_office"
-
-    @staticmethod
-    def department_for(role: str, item: ItemState) -> str | None:
-        if role == "assisting_department":
-            return item.assist[0] if item.assist else None
-        if role in DEPARTMENT_ROLES:
-            return item.department
-        return None
 
     # -- running ---------------------------------------------------------------------------
     def run(self) -> RunResult:
         for step in self.scenario.steps:
             at = parse_instant(step.at, self.policy.timezone)
             self.end = at if self.end is None or at > self.end else self.end
+            if self.auto:
+                self.fire_timers(at, step.index)
             if step.tick:
                 self.fire_timers(at, step.index)
+            elif step.intent is not None:
+                self.plan(step, at)
             else:
                 self.act(step, at)
+        if self.auto:
+            self.run_out()
         ledger = [e for it in self.items.values() for e in it.penalties]
         counters = penalty_rules.apply_counters(self.policy, ledger)
         return RunResult(self.policy, self.scenario, self.items, self.events, self.rejected,
-                         counters, self.end, self.numbers)
+                         counters, self.end, self.numbers, self.acts)
+
+    def run_out(self) -> None:
+        """Automatic ticks after the last step: every timer up to the scenario's end."""
+        end = self.scenario.end
+        if end is not None:
+            at = parse_instant(end, self.policy.timezone)
+            self.end = at if self.end is None or at > self.end else self.end
+        if self.end is not None:
+            self.fire_timers(self.end, self.scenario.steps[-1].index if self.scenario.steps
+                             else 0)
 
     def act(self, step: Step, at: dt.datetime) -> None:
         key = step.item or ""
@@ -154,10 +180,37 @@ class Runner:
             actor = self.actor(step, item, canonical, data)
             event = Event(step.action or "", at, actor, data, step.key)
             self.commit(key, item, event)
+            self.acts.append(Act(step.index, key, self.written(item, event, canonical), False))
         except ActionRefused as err:
             self.rejected.append(Rejected(step.index, err.code, str(err)))
         except DubanError as err:  # e.g. a date beyond the calendar
             self.rejected.append(Rejected(step.index, err.code, str(err)))
+
+    def plan(self, step: Step, at: dt.datetime) -> None:
+        """An intent step: the planned actions, taken one by one (or the policy's refusal)."""
+        key = step.item or ""
+        item = self.items.get(key) or self.engine.new_item(key)
+        try:
+            planned = Planner(self.engine, self.scenario.items[key]).plan(step, item, at)
+            for taken in planned:
+                self.commit(key, self.items.get(key) or item, taken.event)
+                self.acts.append(Act(step.index, key, taken, True))
+        except ActionRefused as err:
+            self.rejected.append(Rejected(step.index, err.code, str(err)))
+        except DubanError as err:
+            self.rejected.append(Rejected(step.index, err.code, str(err)))
+
+    def written(self, item: ItemState, event: Event, canonical: str) -> Planned:
+        """A written step as an :class:`Act` records it: who signed, for approvals."""
+        role = sorted(event.actor.roles)[0] if event.actor and event.actor.roles else ""
+        pending = item.pending if canonical in ("approve", "reject") else None
+        word, sign = self.policy.word(role), None
+        if pending is not None:
+            steps = self.policy.chains[pending.chain].steps
+            if pending.step < len(steps):
+                sign = steps[pending.step].name
+                word = steps[pending.step].word or word
+        return Planned(event, canonical, role, word, pending.purpose if pending else None, sign)
 
     def commit(self, key: str, item: ItemState, event: Event) -> ItemState:
         new, effects = self.engine.apply(item, event, event.at)
@@ -222,12 +275,5 @@ class Runner:
             heapq.heappush(heap, (due[0].at, self.order.get(key, 0), key, due[0]))
 
 
-def _role_preference(role: str) -> int:
-    order = ("lead_department", "supervisor_office", "department_head", "leader_in_charge",
-             "general_manager", "leadership_group", "handler", "liaison",
-             "assisting_department")
-    return order.index(role) if role in order else len(order)
-
-
-def run_scenario(policy: Policy, scenario: Scenario) -> RunResult:
-    return Runner(policy, scenario).run()
+def run_scenario(policy: Policy, scenario: Scenario, ticks: str | None = None) -> RunResult:
+    return Runner(policy, scenario, ticks).run()

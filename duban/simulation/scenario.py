@@ -21,7 +21,18 @@ from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
 ITEM_KEYS = frozenset({"kind", "title", "lead", "assist", "due", "urgency", "category",
                        "categories", "confidential", "parent", "departments"})
 STEP_KEYS = frozenset({"at", "item", "action", "as", "actor", "until", "reason", "due",
-                       "lead", "assist", "defect", "note", "key", "tick"})
+                       "lead", "assist", "defect", "note", "key", "tick", "reach", "approve",
+                       "request_extension", "decided", "report", "pause"})
+#: Intent steps: a milestone the policy's own flow reaches (docs/scenarios.md).
+INTENTS = ("reach", "approve", "request_extension", "pause", "report")
+#: The canonical states along an item's main line, in order; ``reach: X`` is met by X or
+#: any state after it.
+MAIN_LINE = ("draft", "pending_approval", "assigned", "in_progress", "reported", "closed",
+             "archived")
+REACHABLE = MAIN_LINE[2:]
+DECISIONS = ("approved", "refused")
+REQUESTS = ("request_extension", "pause")  # intents that ask, then are decided
+REPORT_OUTCOMES = ("accepted", "returned")
 DATA_KEYS = ("until", "reason", "due", "lead", "assist", "defect")
 
 
@@ -65,6 +76,17 @@ class Step:
     data: Mapping[str, Any] = field(default_factory=dict)
     key: str | None = None
     tick: bool = False
+    intent: str | None = None  # reach | approve | request_extension | report
+    goal: str | None = None  # the state reached, "all", or accepted | returned
+    decided: str | None = None  # approved | refused, for request_extension
+
+    def describe(self) -> str:
+        """The step as its author wrote it (``approve``, ``reach: closed``)."""
+        if self.intent is None:
+            return self.action or ""
+        if self.intent in REQUESTS:
+            return self.intent + (f", decided: {self.decided}" if self.decided else "")
+        return f"{self.intent}: {self.goal}"
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,8 @@ class Scenario:
     expect: Mapping[str, Any] | None = None
     checks: tuple[str, ...] = ()  # the clauses (cites) this scenario tests
     policies: tuple[str, ...] = ()  # the policies it is meant for (default: its folder's)
+    ticks: str | None = None  # "auto": every timer fires at its instant, up to `end`
+    end: str | None = None  # the scenario's end (default: its last step)
 
 
 def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
@@ -108,7 +132,8 @@ def parse_scenario(src: Source) -> Scenario:
 
 
 TOP_KEYS = ("name", "start", "items", "steps", "people", "expect", "description", "checks",
-            "policies")
+            "policies", "ticks", "end")
+TICK_MODES = ("auto", "steps")
 
 
 class _Parser:
@@ -140,12 +165,19 @@ class _Parser:
                          "可用：name, start, items, steps, people")
         self.parse_items(data.get("items"))
         steps = self.parse_steps(data.get("steps"))
+        if data.get("ticks") is not None and data["ticks"] not in TICK_MODES:
+            self.bad(("ticks",), f"ticks 须是 {' 或 '.join(TICK_MODES)} / `ticks` is auto or steps",
+                     "auto：每个定时器在应发时刻自动触发，直到场景结束", data["ticks"])
+        if data.get("end") is not None and not _valid_instant(data["end"]):
+            self.bad(("end",), f"不是有效时间 '{data['end']}' / not a time", "写 2026-10-31T18:00",
+                     data["end"])
         if self.problems:
             raise PolicyError(self.problems)
         return Scenario(str(data.get("name", self.src.file)), data.get("start"), self.items,
                         tuple(steps), dict(data.get("people") or {}), self.src.file,
                         data.get("expect"), tuple(str(c) for c in data.get("checks") or ()),
-                        tuple(str(c) for c in data.get("policies") or ()))
+                        tuple(str(c) for c in data.get("policies") or ()),
+                        _opt(data.get("ticks")), _opt(data.get("end")))
 
     # -- items -------------------------------------------------------------------------------
     def parse_items(self, raw: Any) -> None:
@@ -216,21 +248,91 @@ class _Parser:
                          st["tick"])
                 return None
             return Step(i + 1, str(st["tick"]), tick=True)
+        intents = [k for k in INTENTS if k in st]
+        if intents:
+            return self.parse_intent(p, i, st, intents, last)
         for req in ("at", "item", "action"):
             if st.get(req) is None:
                 self.bad(p, f"缺少 '{req}' / `{req}` is required",
-                         "如 {at: 2026-03-02T09:00, item: A, action: create}")
+                         "如 {at: 2026-03-02T09:00, item: A, action: create}，"
+                         "或写意图 reach/approve/request_extension/report")
+        if "decided" in st:
+            self.bad((*p, "decided"), "decided 只用于 request_extension、pause 意图步骤 / "
+                     "`decided` belongs to a request_extension or pause intent")
         self.check_fields(p, st)
-        if any(st.get(k) is None for k in ("at", "item", "action")) or \
-                str(st["item"]) not in self.items:
+        if not self.ordered(p, st, last) or st.get("action") is None:
             return None
+        return Step(i + 1, str(st["at"]), str(st["item"]), str(st["action"]), _opt(st.get("as")),
+                    _opt(st.get("actor")), {k: st[k] for k in DATA_KEYS if st.get(k) is not None},
+                    _opt(st.get("key")))
+
+    def ordered(self, p: tuple[Any, ...], st: dict[str, Any], last: str | None) -> bool:
+        """Whether the step is complete enough to keep; checks it is not before the last."""
+        if any(st.get(k) is None for k in ("at", "item")) or str(st["item"]) not in self.items:
+            return False
         at = str(st["at"])
         if last is not None and _valid_instant(at) and _valid_instant(last) and \
                 _naive(at) < _naive(last):
             self.bad((*p, "at"), f"步骤时间 {at} 早于上一步 {last} / steps must be in time order")
-        return Step(i + 1, at, str(st["item"]), str(st["action"]), _opt(st.get("as")),
-                    _opt(st.get("actor")), {k: st[k] for k in DATA_KEYS if st.get(k) is not None},
-                    _opt(st.get("key")))
+        return True
+
+    def parse_intent(self, p: tuple[Any, ...], i: int, st: dict[str, Any],
+                     intents: list[str], last: str | None) -> Step | None:
+        """An intent step: a milestone, planned under each policy (docs/scenarios.md)."""
+        for req in ("at", "item"):
+            if st.get(req) is None:
+                self.bad(p, f"缺少 '{req}' / `{req}` is required",
+                         "如 {at: 2026-03-02T09:00, item: A, reach: assigned}")
+        if len(intents) > 1 or "action" in st:
+            self.bad(p, f"一步只能写一个动作或意图，这里有 {'、'.join(intents + ['action'] * ('action' in st))}"
+                     " / one action or intent per step")
+        for k in ("as", "actor"):
+            if k in st:
+                self.bad((*p, k), f"意图步骤不写 {k}：由各制度规定的角色办理 / an intent step is "
+                         "taken by the roles each policy names", "要指定角色请写具体动作 action")
+        intent = intents[0]
+        goal, data = self.intent_goal(p, intent, st)
+        decided = st.get("decided")
+        if decided is not None and (intent not in REQUESTS or decided not in DECISIONS):
+            self.bad((*p, "decided"), f"decided 须是 {' 或 '.join(DECISIONS)}，且只用于 "
+                     "request_extension、pause / `decided` is approved or refused",
+                     value=decided)
+        self.check_fields(p, {**st, **data})
+        if not self.ordered(p, st, last):
+            return None
+        return Step(i + 1, str(st["at"]), str(st["item"]), None, None, None, data,
+                    _opt(st.get("key")), intent=intent, goal=goal, decided=_opt(decided))
+
+    def intent_goal(self, p: tuple[Any, ...], intent: str, st: dict[str, Any]
+                    ) -> tuple[str | None, dict[str, Any]]:
+        """The goal of an intent and the data it carries; problems are collected."""
+        value = st[intent]
+        if intent == "reach":
+            if value not in REACHABLE:
+                self.bad((*p, "reach"), f"reach 须是规范状态之一 / not a reachable state: {value}",
+                         "可用：" + ", ".join(REACHABLE), value)
+            return _opt(value), {}
+        if intent == "approve":
+            if value != "all":
+                self.bad((*p, "approve"), "approve 意图只能写 all（批完全部待批）/ write approve: all",
+                         value=value)
+            return "all", {}
+        if intent == "report":
+            if value not in REPORT_OUTCOMES:
+                self.bad((*p, "report"), f"report 须是 {' 或 '.join(REPORT_OUTCOMES)} / "
+                         "accepted or returned", value=value)
+            return _opt(value), {k: st[k] for k in ("due",) if st.get(k) is not None}
+        needed = ("until",) if intent == "request_extension" else ()
+        if not isinstance(value, dict) or any(value.get(k) is None for k in needed):
+            self.bad((*p, intent), f"{intent} 须写 {{until: 日期, reason: 理由}}（pause 只写 reason）"
+                     " / a mapping with `until` and `reason`", "如 request_extension: "
+                     "{until: 2026-10-23, reason: 数据未到}；pause: {reason: 等待批复}")
+            return None, {}
+        for k in value:
+            if k not in ("until", "reason") or (intent == "pause" and k == "until"):
+                self.bad((*p, intent, k), f"不认识的字段 '{k}' / unknown field",
+                         "可用：until, reason" if intent == "request_extension" else "可用：reason")
+        return None, {k: value[k] for k in ("until", "reason") if value.get(k) is not None}
 
     def check_fields(self, p: tuple[Any, ...], st: dict[str, Any]) -> None:
         """The fields of an action step that must be times, and its item."""
