@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from duban.cli import main
+from duban.engine.model import Event
+from duban.store.sqlite import SqliteStore
 
 Duban = Callable[..., Result]
 
@@ -31,6 +33,18 @@ def duban(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Du
         argv = [*args, "--store", store_url] if store else list(args)
         return CliRunner().invoke(main, argv)
     return run
+
+
+@pytest.fixture
+def events_of(tmp_path: Path) -> Callable[[str], list[Event]]:
+    """The item's events as stored in the probe's SQLite file."""
+    def read(item_id: str) -> list[Event]:
+        store = SqliteStore(tmp_path / "probe.db")
+        try:
+            return store.events(item_id)
+        finally:
+            store.close()
+    return read
 
 
 GANSU = ("-p", "gansu_huizhan", "--category", "总经理督办", "--kind", "meeting_decision")

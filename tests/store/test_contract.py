@@ -13,13 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from duban.engine.core import engine_for, replay
 from duban.engine.model import Actor, Event
-from duban.store.base import Commit, ConcurrencyError, OutboxDraft, Store, StoreError
+from duban.store.base import (
+    Commit,
+    ConcurrencyError,
+    IdempotencyConflict,
+    OutboxDraft,
+    Request,
+    Store,
+    StoreError,
+)
 from duban.store.contract import commit_for
 from duban.store.postgres import PostgresStore
 from duban.store.sqlite import SqliteStore
@@ -183,13 +192,66 @@ def test_concurrent_creates_of_one_item_one_wins(open_store: Opener) -> None:
 
 
 # -- idempotency keys ------------------------------------------------------------------------
-def test_idempotency_key_is_recorded_and_unique(store: Store) -> None:
-    assert not store.has_key("cmd-1")
-    store.commit(opened("A", key="cmd-1"))
-    assert store.has_key("cmd-1")
-    with pytest.raises(StoreError):  # the same key on another command: nothing written
-        store.commit(opened("B", key="cmd-1"))
-    assert store.load("B") is None and store.events("B") == []
+# A key belongs to one request (item, action, actor, payload), as payment APIs define it:
+# the same request again gets the first result; another request with a used key is refused
+# with ``idempotency_conflict`` and writes nothing.
+def keyed(key: str, item_id: str, action: str = "create", **payload: object) -> Request:
+    return Request.of(key, item_id, action, OFFICE, payload)
+
+
+def test_a_key_answers_the_same_request_with_its_first_result(store: Store) -> None:
+    first = keyed("cmd-1", "A", policy="mech")
+    assert store.request_result(first) is None  # unused
+    c1 = opened("A")
+    store.commit(replace(c1, request=first))
+    store.commit(commit_for(POLICY, c1.item, LIFE))  # the item moves on
+    again = store.request_result(keyed("cmd-1", "A", policy="mech"))
+    assert again == c1.item  # the first result, not the item as it is now
+    assert store.load("A") != c1.item
+
+
+@pytest.mark.parametrize("other", [
+    keyed("cmd-1", "B", policy="mech"),            # another item
+    keyed("cmd-1", "A", "approve"),                 # another action
+    keyed("cmd-1", "A", policy="other"),            # another payload
+    Request.of("cmd-1", "A", "create", FIN, {"policy": "mech"}),  # another actor
+])
+def test_a_used_key_refuses_another_request_and_writes_nothing(store: Store,
+                                                               other: Request) -> None:
+    c1 = opened("A")
+    store.commit(replace(c1, request=keyed("cmd-1", "A", policy="mech")))
+    with pytest.raises(IdempotencyConflict) as err:
+        store.request_result(other)
+    assert err.value.code == "idempotency_conflict"
+    before = (store.events("A"), store.load("A"), store.events("B"))
+    with pytest.raises(IdempotencyConflict):
+        store.commit(replace(opened("B"), request=other))
+    assert (store.events("A"), store.load("A"), store.events("B")) == before
+    assert store.load("B") is None
+
+
+def test_racing_requests_with_one_key_write_once(open_store: Opener) -> None:
+    stores = [open_store() for _ in range(4)]
+    stores[0].migrate()
+    outcomes: list[str] = []
+    gate = threading.Barrier(len(stores))
+
+    def write(s: Store, n: int) -> None:
+        c = replace(opened(f"R{n}"), request=keyed("same", f"R{n}", policy="mech"))
+        gate.wait()
+        try:
+            s.commit(c)
+            outcomes.append("ok")
+        except IdempotencyConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=write, args=(s, n)) for n, s in enumerate(stores)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict"] * 3 + ["ok"]
+    assert sum(1 for _ in stores[0].items()) == 1
 
 
 # -- the outbox ------------------------------------------------------------------------------
