@@ -25,7 +25,14 @@ from duban.errors import DubanError
 from duban.notify.base import DeliveryError, Notifier
 from duban.plugins import Hooks
 from duban.policy.model import Policy
-from duban.store.base import Commit, ConcurrencyError, OutboxDraft, Store
+from duban.store.base import (
+    Commit,
+    ConcurrencyError,
+    IdempotencyConflict,
+    OutboxDraft,
+    Request,
+    Store,
+)
 
 log = logging.getLogger("duban.service")
 MAX_CONFLICT_RETRIES = 20
@@ -90,35 +97,43 @@ class Service:
         if policy_id not in self.policies:
             raise DubanError(f"没有策略 '{policy_id}'，已加载：{'、'.join(self.policies)} / "
                              "unknown policy", "validation_error")
-        if self.store.load(item_id) is not None and not (key and self.store.has_key(key)):
-            raise DubanError(f"事项 '{item_id}' 已存在 / item exists", "validation_error")
         return self.act(item_id, "create", actor, data, at, key, policy_id=policy_id)
 
     def act(self, item_id: str, action: str, actor: Actor | None, data: Mapping[str, Any],
             at: dt.datetime, key: str | None = None, *, policy_id: str | None = None
             ) -> ItemState:
         """Apply one command; returns the new item. Refusals raise ActionRefused and write
-        nothing; a retried command with the same ``key`` returns the stored item."""
+        nothing. With a ``key``, the same request again (item, action, actor, payload)
+        returns its first result and writes nothing; another request with a used key
+        raises IdempotencyConflict and writes nothing."""
+        payload = dict(data) if policy_id is None else {**data, "policy": policy_id}
+        request = Request.of(key, item_id, action, actor, payload) if key is not None else None
         for _ in range(MAX_CONFLICT_RETRIES):
-            if key is not None and self.store.has_key(key):
-                item = self.store.load(item_id)
-                if item is None:
-                    raise UnknownItem(item_id)
-                return item
+            if request is not None:
+                first = self.store.request_result(request)
+                if first is not None:
+                    return first
             item = self.store.load(item_id)
             if item is None:
                 if policy_id is None:
                     raise UnknownItem(item_id)
                 item = engine_for(self.policies[policy_id]).new_item(item_id)
+            elif policy_id is not None:
+                raise DubanError(f"事项 '{item_id}' 已存在 / item exists", "validation_error")
             if item.children_open:
                 item = self._reconcile_children(item, at)
             try:
-                return self._apply(item, [Event(action, at, actor, dict(data), key)])
+                return self._apply(item, [Event(action, at, actor, dict(data), key)], request)
             except ConcurrencyError:
                 continue
+            except IdempotencyConflict:
+                if request is None:
+                    raise
+                continue  # a racing command took the key: request_result says which
         raise DubanError(f"事项 {item_id} 更新冲突过多，请重试 / too many conflicts", "conflict")
 
-    def _apply(self, item: ItemState, events: list[Event]) -> ItemState:
+    def _apply(self, item: ItemState, events: list[Event],
+               request: Request | None = None) -> ItemState:
         policy = self.policy_for(item)
         engine = engine_for(policy)
         expected = item.seq
@@ -154,7 +169,7 @@ class Service:
             # the other order would leave the parent free to report with a child open
             self._roll_up(item.parent, "subitem_added", item.id, written[0].at)
         self.store.commit(Commit(item, written, expected, next_due(policy, item), outbox,
-                                 ledger))
+                                 ledger, request=request))
         for e in effects:
             if e.kind == "subitem_closed":
                 self._roll_up(str(e.data["parent"]), "subitem_closed", item.id, written[-1].at)

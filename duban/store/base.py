@@ -3,19 +3,29 @@
 Why small: every store (SQLite, PostgreSQL, a plugin's) must pass one contract test
 suite, so the protocol holds only what the service needs. One call, :meth:`Store.commit`,
 writes the new events, the projection, the ledger lines and the outbox rows in ONE
-transaction, guarded by the item's sequence (optimistic concurrency) and the event's
+transaction, guarded by the item's sequence (optimistic concurrency) and the command's
 idempotency key — so a crash leaves either all of it or none, and a retried command is
 harmless.
+
+Idempotency keys work as payment APIs define them: a key belongs to one
+:class:`Request` — the item, the action, the actor and the payload. A command carrying a
+key records the key with the result it produced, in its own transaction. The same request
+again gets that first result (:meth:`Store.request_result`) and writes nothing; a
+*different* request with a used key is refused with :class:`IdempotencyConflict`
+(``idempotency_conflict``) and writes nothing. The instant of a command is not part of
+the request: a retry is by nature later than the first attempt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.engine import codec
+from duban.engine.model import Actor, Event, ItemState, PenaltyEntry
 from duban.errors import DubanError
 
 
@@ -32,6 +42,50 @@ class StoreError(DubanError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, "store_error")
+
+
+class IdempotencyConflict(DubanError):
+    """The key was used for a different request; nothing was written."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"幂等键 '{key}' 已用于另一个请求（事项、动作、操作人或内容不同），本次未执行；"
+                         "重试同一命令请用同一个键，新的命令请用新的键 / idempotency key already "
+                         "used for a different request; nothing was done", "idempotency_conflict")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Request:
+    """One command as its idempotency key names it.
+
+    ``fingerprint`` is a digest of the item, the action, the actor and the payload; build
+    it with :meth:`of` so that every interface (CLI, HTTP API, Python) fingerprints a
+    command the same way."""
+
+    key: str
+    item_id: str
+    action: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, key: str, item_id: str, action: str, actor: Actor | None,
+           payload: Mapping[str, Any]) -> Request:
+        body = {"item": item_id, "action": action, "actor": actor, "payload": dict(payload)}
+        digest = hashlib.sha256(codec.dumps(body).encode("utf-8")).hexdigest()
+        return cls(key, item_id, action, digest)
+
+    def answer(self, item_id: str, action: str, fingerprint: str | None, result: str | None,
+               load: Callable[[str], ItemState | None]) -> ItemState | None:
+        """What a store answers for this request given the row recorded for its key.
+
+        A key recorded before fingerprints existed (``fingerprint`` None, no result) is
+        taken as the same request when item and action agree; its result is the item as
+        it is now, which is what such a key was answered with then."""
+        same = fingerprint == self.fingerprint if fingerprint is not None else \
+            (item_id, action) == (self.item_id, self.action)
+        if not same:
+            raise IdempotencyConflict(self.key)
+        return codec.decode_item(result) if result is not None else load(item_id)
 
 
 @dataclass(frozen=True)
@@ -70,6 +124,7 @@ class Commit:
     ledger: Sequence[PenaltyEntry] = ()
     number: tuple[str, int, int] | None = None  # (policy id, year, seq) consumed
     extra: dict[str, Any] = field(default_factory=dict)
+    request: Request | None = None  # recorded with ``item`` as its result
 
 
 class Store(Protocol):
@@ -89,14 +144,18 @@ class Store(Protocol):
 
     def events(self, item_id: str) -> list[Event]: ...
 
-    def has_key(self, key: str) -> bool:
-        """Whether an event with this idempotency key was committed."""
+    def request_result(self, request: Request) -> ItemState | None:
+        """The item as the first command with ``request.key`` left it, if that command was
+        the same request; None if the key is unused; :class:`IdempotencyConflict` if the
+        key was used for a different request."""
 
     def commit(self, c: Commit) -> None:
-        """Write events, projection, ledger and outbox atomically.
+        """Write events, projection, ledger, outbox and ``c.request`` atomically.
 
         Raises ConcurrencyError if the item's stored sequence is not ``c.expected_seq``,
-        StoreError if the write failed (nothing is written then)."""
+        IdempotencyConflict if ``c.request``'s key is already recorded (for any request:
+        ask :meth:`request_result` what it was), StoreError if the write failed. Nothing is
+        written in any of these cases."""
 
     def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]: ...
 

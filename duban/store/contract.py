@@ -14,7 +14,7 @@ from duban.engine.core import engine_for
 from duban.engine.model import Event, ItemState, PenaltyEntry
 from duban.engine.timers import next_due
 from duban.policy.model import Policy
-from duban.store.base import Commit, OutboxDraft
+from duban.store.base import Commit, OutboxDraft, Request
 
 
 def fold(policy: Policy, item: ItemState, events: Iterable[Event]
@@ -30,13 +30,15 @@ def fold(policy: Policy, item: ItemState, events: Iterable[Event]
 
 
 def commit_for(policy: Policy, item: ItemState | str, events: Sequence[Event], *,
-               outbox: Sequence[OutboxDraft] = ()) -> Commit:
+               outbox: Sequence[OutboxDraft] = (), request: Request | None = None) -> Commit:
     """The commit a service would write for ``events`` on ``item`` (an item, or the id
-    of a new one), expecting the item's current sequence."""
+    of a new one), expecting the item's current sequence; ``request`` names the keyed
+    command it answers."""
     if isinstance(item, str):
         item = engine_for(policy).new_item(item)
     new, ledger = fold(policy, item, events)
-    return Commit(new, list(events), item.seq, next_due(policy, new), list(outbox), ledger)
+    return Commit(new, list(events), item.seq, next_due(policy, new), list(outbox), ledger,
+                  request=request)
 
 
 __all__ = ["commit_for", "fold"]

@@ -35,7 +35,14 @@ from psycopg.types.json import Jsonb
 
 from duban.engine import codec
 from duban.engine.model import Event, ItemState, PenaltyEntry
-from duban.store.base import Commit, ConcurrencyError, OutboxMessage, StoreError
+from duban.store.base import (
+    Commit,
+    ConcurrencyError,
+    IdempotencyConflict,
+    OutboxMessage,
+    Request,
+    StoreError,
+)
 
 T = TypeVar("T")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -76,6 +83,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE numbers (
             policy_id TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
             PRIMARY KEY (policy_id, year));
+    """),
+    # A key belongs to one request; keys recorded before carry no fingerprint (see
+    # duban.store.base.Request.answer). Timer keys are the engine's, not requests.
+    ("0002_requests", """
+        CREATE TABLE requests (
+            idem_key TEXT PRIMARY KEY, item_id TEXT COLLATE "C" NOT NULL,
+            action TEXT NOT NULL, fingerprint TEXT, result TEXT, at TIMESTAMPTZ NOT NULL);
+        INSERT INTO requests (idem_key, item_id, action, fingerprint, result, at)
+            SELECT idem_key, item_id, action, NULL, NULL, at FROM events
+            WHERE idem_key IS NOT NULL AND action <> 'timer'
     """),
 )
 
@@ -270,8 +287,10 @@ class PostgresStore:
         return [codec.decode_event(r[0]) for r in self._rows(
             "SELECT body FROM events WHERE item_id = %s ORDER BY seq", (item_id,))]
 
-    def has_key(self, key: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM events WHERE idem_key = %s", (key,)))
+    def request_result(self, request: Request) -> ItemState | None:
+        rows = self._rows("SELECT item_id, action, fingerprint, result FROM requests "
+                          "WHERE idem_key = %s", (request.key,))
+        return None if not rows else request.answer(*rows[0], load=self.load)
 
     def commit(self, c: Commit) -> None:
         item = c.item
@@ -282,6 +301,11 @@ class PostgresStore:
             current = row[0] if row else 0
             if current != c.expected_seq:
                 raise ConcurrencyError(item.id, c.expected_seq, current)
+            if c.request is not None:  # first: a used key fails before anything else
+                r = c.request
+                cur.execute("INSERT INTO requests VALUES (%s, %s, %s, %s, %s, %s)",
+                            (r.key, r.item_id, r.action, r.fingerprint, codec.encode_item(item),
+                             c.events[0].at if c.events else dt.datetime.now(dt.UTC)))
             seq = c.expected_seq + len(c.events)
             if c.events:
                 cur.executemany("INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s)", [
@@ -314,6 +338,8 @@ class PostgresStore:
                 return None
             if exc.diag.constraint_name == "events_pkey":  # a racing first commit
                 return ConcurrencyError(item.id, c.expected_seq, c.expected_seq + 1)
+            if exc.diag.constraint_name == "requests_pkey" and c.request is not None:
+                return IdempotencyConflict(c.request.key)
             return StoreError(f"幂等键已被其他事件使用，未写入任何内容：{exc.diag.message_detail} "
                               "/ idempotency key already used, nothing written")
 

@@ -18,7 +18,14 @@ from pathlib import Path
 
 from duban.engine import codec
 from duban.engine.model import Event, ItemState, PenaltyEntry
-from duban.store.base import Commit, ConcurrencyError, OutboxMessage, StoreError
+from duban.store.base import (
+    Commit,
+    ConcurrencyError,
+    IdempotencyConflict,
+    OutboxMessage,
+    Request,
+    StoreError,
+)
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", """
@@ -47,6 +54,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE TABLE numbers (
             policy_id TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
             PRIMARY KEY (policy_id, year));
+    """),
+    # A key belongs to one request; keys recorded before carry no fingerprint (see
+    # duban.store.base.Request.answer). Timer keys are the engine's, not requests.
+    ("0002_requests", """
+        CREATE TABLE requests (
+            idem_key TEXT PRIMARY KEY, item_id TEXT NOT NULL, action TEXT NOT NULL,
+            fingerprint TEXT, result TEXT, at TEXT NOT NULL);
+        INSERT INTO requests (idem_key, item_id, action, fingerprint, result, at)
+            SELECT idem_key, item_id, action, NULL, NULL, at FROM events
+            WHERE idem_key IS NOT NULL AND action <> 'timer';
     """),
 )
 
@@ -148,9 +165,10 @@ class SqliteStore:
         return [codec.decode_event(r[0]) for r in self.conn.execute(
             "SELECT body FROM events WHERE item_id = ? ORDER BY seq", (item_id,))]
 
-    def has_key(self, key: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM events WHERE idem_key = ?",
-                                 (key,)).fetchone() is not None
+    def request_result(self, request: Request) -> ItemState | None:
+        row = self.conn.execute("SELECT item_id, action, fingerprint, result FROM requests "
+                                "WHERE idem_key = ?", (request.key,)).fetchone()
+        return None if row is None else request.answer(*row, load=self.load)
 
     def commit(self, c: Commit) -> None:
         item = c.item
@@ -160,6 +178,13 @@ class SqliteStore:
             current = row[0] if row else 0
             if current != c.expected_seq:
                 raise ConcurrencyError(item.id, c.expected_seq, current)
+            if c.request is not None:  # BEGIN IMMEDIATE: no other writer between check and insert
+                r = c.request
+                if tx.execute("SELECT 1 FROM requests WHERE idem_key = ?", (r.key,)).fetchone():
+                    raise IdempotencyConflict(r.key)
+                tx.execute("INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?)",
+                           (r.key, r.item_id, r.action, r.fingerprint, codec.encode_item(item),
+                            (c.events[0].at if c.events else dt.datetime.now(dt.UTC)).isoformat()))
             seq = c.expected_seq
             for e in c.events:
                 seq += 1
