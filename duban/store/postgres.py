@@ -290,7 +290,10 @@ class PostgresStore:
     def request_result(self, request: Request) -> ItemState | None:
         rows = self._rows("SELECT item_id, action, fingerprint, result FROM requests "
                           "WHERE idem_key = %s", (request.key,))
-        return None if not rows else request.answer(*rows[0], load=self.load)
+        if not rows:
+            return None
+        item_id, action, fingerprint, result = rows[0]
+        return request.answer(item_id, action, fingerprint, result, self.load)
 
     def commit(self, c: Commit) -> None:
         item = c.item

@@ -168,7 +168,10 @@ class SqliteStore:
     def request_result(self, request: Request) -> ItemState | None:
         row = self.conn.execute("SELECT item_id, action, fingerprint, result FROM requests "
                                 "WHERE idem_key = ?", (request.key,)).fetchone()
-        return None if row is None else request.answer(*row, load=self.load)
+        if row is None:
+            return None
+        item_id, action, fingerprint, result = row
+        return request.answer(item_id, action, fingerprint, result, self.load)
 
     def commit(self, c: Commit) -> None:
         item = c.item
