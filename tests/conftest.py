@@ -3,6 +3,9 @@ immutable, so one compiled object per file serves every test)."""
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -22,3 +25,23 @@ def policy_at(path: str) -> Policy:
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def _check_golden(path: Path, text: str) -> None:
+    """Compare ``text`` with the golden file at ``path``; DUBAN_UPDATE_GOLDEN=1 rewrites it
+    (then read the diff row by row before committing it)."""
+    if os.environ.get("DUBAN_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.exists(), f"no golden; run with DUBAN_UPDATE_GOLDEN=1 to write {path.name}"
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                            path.name, "now"))
+        pytest.fail(f"{path.name} differs from the outcome now; read the diff and, if "
+                    f"intended, regenerate with DUBAN_UPDATE_GOLDEN=1:\n{diff}")
+
+
+@pytest.fixture
+def golden() -> Callable[[Path, str], None]:
+    """``golden(path, text)``: assert ``text`` equals the golden file (or rewrite it)."""
+    return _check_golden

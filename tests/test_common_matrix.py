@@ -2,9 +2,10 @@
 
 Each scenario in ``tests/scenarios/common/`` is written in the canonical vocabulary only
 (kinds, intent steps, canonical actions and roles), so the same story can be told to
-every policy: an intent step is planned under each policy through its own flow. Its outcome under each policy is a row of ``<name>.golden.md``, a Chinese table a
-reviewer reads beside the regulations: each item's state, deadline, on time or overdue,
-extensions, returns, reminders, penalties, the steps the policy refused, and 办结率.
+every policy: an intent step is planned under each policy through its own flow. Its outcome under each policy is a row of ``<name>.golden.md``, the reviewer's table of
+``duban compare`` read beside the regulations: who signed, the deadline and the rule that
+counted it, reminders with dates, extensions, penalties, the final state, the steps the
+policy refused with its reason, and 办结率 — each with its cite, differing cells marked.
 
 Why goldens and not ``expect:``: the point of the matrix is that a reviewer checks every
 row against the regulation once, by hand, and any later change to a policy or the engine
@@ -18,9 +19,7 @@ then read the diff row by row before committing it.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +28,14 @@ import yaml
 
 from duban.policy.schema_src import CANONICAL_ACTIONS, CANONICAL_ROLES
 from duban.policy.shipped import SHIPPED_IDS, shipped_paths
-from duban.simulation.outcome import outcome
-from duban.simulation.runner import run_scenario
+from duban.reports.compare import LEGEND as COMPARE_LEGEND
+from duban.reports.compare import markdown_tables
+from duban.simulation.compare import compare
 from duban.simulation.scenario import Scenario, load_scenario
 from tests.conftest import ROOT, policy_at
 
 COMMON = ROOT / "tests" / "scenarios" / "common"
 SCENARIOS = sorted(COMMON.glob("*.yaml"))
-UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
 
 ACTION_WORDS = {
     "create": "立项", "approve": "审批通过", "reject": "驳回", "assign": "交办",
@@ -56,90 +55,6 @@ LEGEND = ("同一个故事交给每个制度：意图步骤（到达、报结、
           "permission_denied 该角色无权执行；extension_limit 超过延期次数；extension_not_allowed 不得延期；"
           "validation_error 立项缺少必填内容（如期限）。定时器按应发时刻自动触发（ticks: auto），"
           "直到场景结束。")
-TIMER_WORDS = {"pre_due_reminder": "预告", "overdue_notice": "逾期通知",
-               "escalation": "升级", "step_overdue": "环节超时"}
-
-
-def _short(instant: str | None) -> str:
-    """``2026-10-16T23:59:59+08:00`` → ``10-16 23:59:59`` (the year is always 2026 here,
-    but written when it is not, so the table never hides a wrong year)."""
-    if instant is None:
-        return "—"
-    t = dt.datetime.fromisoformat(instant)
-    day = t.strftime("%m-%d") if t.year == 2026 else t.strftime("%Y-%m-%d")
-    return f"{day} {t.strftime('%H:%M:%S')}"
-
-
-def _timeliness(it: dict[str, Any]) -> str:
-    if it["canonical_state"] in ("draft", "pending_approval") and it["due"] is None:
-        return "—"
-    if it["closed_at"] is not None:
-        return "按时办结" if it["on_time"] else "逾期办结"
-    return "逾期未办结" if it["overdue"] else "未办结"
-
-
-def _item_cells(it: dict[str, Any]) -> list[str]:
-    due = _short(it["due"])
-    if it["original_due"] not in (None, it["due"]):
-        due += f"（原 {_short(it['original_due'])}）"
-    reminders = it["reminders"]
-    rem = str(len(reminders))
-    if reminders:
-        rem += "：" + "；".join(f"{TIMER_WORDS.get(r['event'], r['event'])} {_short(r['at'])}"
-                               for r in reminders)
-    return [f"{it['state']}（{it['canonical_state']}）", due, _timeliness(it),
-            f"获批 {it['extensions_granted']}，被拒 {it['extensions_rejected']}",
-            str(it["returns"]), rem]
-
-
-def _penalty(p: dict[str, Any]) -> str:
-    parts = []
-    if p.get("points"):
-        parts.append(f"{p['points']:g}分")
-    if p.get("coefficient"):
-        parts.append(f"系数{p['coefficient']:+g}")
-    if p.get("measures"):
-        parts.append("、".join(p["measures"]))
-    what = "，".join(parts) or "记录"
-    return f"{p['item']} {p['target']}：{what}（{p['rule']}，{_short(p['at'])}）"
-
-
-def _rejected(steps: list[dict[str, Any]]) -> str:
-    """Refused steps grouped by code, runs of consecutive steps as ranges:
-    ``invalid_transition：3–14、16`` (ticks in between do not break a run)."""
-    by_code: dict[str, list[int]] = {}
-    for r in steps:
-        by_code.setdefault(r["code"], []).append(r["step"])
-    parts = []
-    for code, numbers in by_code.items():
-        runs: list[list[int]] = []
-        for n in numbers:
-            if runs and n == runs[-1][-1] + 1:
-                runs[-1].append(n)
-            else:
-                runs.append([n])
-        text = "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
-        parts.append(f"{code}：{text}")
-    return "；".join(parts) or "—"
-
-
-def row(policy_id: str, out: dict[str, Any], items: list[str]) -> str:
-    """One table row: the policy, then per column each item's value (``A：…``)."""
-    cells = [_item_cells(out["items"][k]) for k in items]
-    columns = []
-    for i in range(len(cells[0])):
-        if len(items) == 1:
-            columns.append(cells[0][i])
-        else:
-            columns.append("<br>".join(f"{k}：{c[i]}" for k, c in zip(items, cells, strict=True)))
-    penalties = "<br>".join(_penalty(p) for p in out["penalties"]) or "—"
-    rejected = _rejected(out["rejected_steps"])
-    kpi = out["kpi"]
-    rate = f"{kpi['closure_rate'] * 100:.0f}%（{kpi['closed_on_time']}/{kpi['total']}）" \
-        if kpi["total"] else "—（0/0）"
-    return "| " + " | ".join([policy_id, *columns, penalties, rejected, rate]) + " |"
-
-
 INTENT_WORDS = {"assigned": "立项并交办", "in_progress": "签收、承办", "reported": "报结",
                 "closed": "办结", "archived": "归档"}
 
@@ -176,7 +91,6 @@ def _step_line(scenario: Scenario, step: Any) -> str:
 def render(path: Path) -> str:
     """The golden page of one scenario: its story, its steps, and one row per policy."""
     scenario = load_scenario(path)
-    items = list(scenario.items)
     lines = [f"# 共同场景：{scenario.name}（{path.stem}）", "",
              "本页由 `tests/test_common_matrix.py` 生成（`DUBAN_UPDATE_GOLDEN=1` 重写），"
              "每一行都须对照该制度逐条审阅。", ""]
@@ -196,12 +110,10 @@ def render(path: Path) -> str:
         lines.append(f"- {k}：{spec.title}（{'，'.join(bits)}）")
     lines += ["", "| 步骤 | 时间 | 事项 | 动作 | 说明 |", "|---|---|---|---|---|"]
     lines += [_step_line(scenario, s) for s in scenario.steps]
-    lines += ["", "| 策略 | 状态 | 期限 | 按时/逾期 | 延期 | 退办 | 提醒 | 扣分与处理 | 被拒步骤 | 办结率 |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
-    for policy_path in shipped_paths():
-        policy = policy_at(str(policy_path))
-        lines.append(row(policy.id, outcome(run_scenario(policy, scenario)), items))
-    return "\n".join(lines) + "\n"
+    lines += ["", "每个制度下的结果（" + COMPARE_LEGEND + "）：", ""]
+    policies = [policy_at(str(p)) for p in shipped_paths()]
+    lines.append(markdown_tables(compare(scenario, policies), "###"))
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def load_description(path: Path) -> str | None:
@@ -230,15 +142,5 @@ def test_canonical_vocabulary_only(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_golden_table(path: Path) -> None:
-    golden = path.with_name(path.stem + ".golden.md")
-    text = render(path)
-    if UPDATE:
-        golden.write_text(text, encoding="utf-8", newline="\n")
-    assert golden.exists(), f"no golden; run with DUBAN_UPDATE_GOLDEN=1 to write {golden.name}"
-    expected = golden.read_text(encoding="utf-8")
-    if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                            golden.name, "now"))
-        pytest.fail(f"{golden.name} differs from the outcome now; read the diff and, if "
-                    f"intended, regenerate with DUBAN_UPDATE_GOLDEN=1:\n{diff}")
+def test_golden_table(path: Path, golden: Callable[[Path, str], None]) -> None:
+    golden(path.with_name(path.stem + ".golden.md"), render(path))

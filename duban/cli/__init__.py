@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "duban.cli.policy_cmds",
     "duban.cli.time_cmds",
     "duban.cli.engine_cmds",
+    "duban.cli.compare_cmds",
     "duban.cli.demo_cmds",
     "duban.cli.ops_cmds",
     "duban.cli.diff_cmds",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from duban.cli import main
-from duban.errors import PolicyError
+from duban.errors import DubanError, PolicyError
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 from duban.policy.shipped import resolve_policy, shipped_paths
+from duban.runtime.config import load_config
 from duban.simulation.explain import why_item
 from duban.simulation.outcome import simulate
 from duban.simulation.runner import run_scenario
@@ -20,25 +22,43 @@ from duban.simulation.scenario import Scenario, load_scenario
 
 
 def load_policies(refs: tuple[str, ...]) -> list[Policy]:
-    """Policies named on the command line (``all`` = every shipped one); exits on errors."""
-    paths = []
+    """Policies named on the command line; exits on errors. ``all`` means every shipped
+    policy plus the deployment's own policies folder (``policies:`` in duban.yaml, by
+    default ./policies), where a file of the same id replaces the shipped one."""
+    paths: dict[str, Path] = {}
     for ref in refs:
         if ref == "all":
-            paths.extend(shipped_paths())
+            paths.update({str(p.resolve()): p for p in all_policy_paths()})
             continue
         p = resolve_policy(ref)
         if p is None:
             click.echo(f"找不到策略 '{ref}' / no such policy", err=True)
             sys.exit(2)
-        paths.append(p)
-    out = []
-    for p in paths:
+        paths[str(p.resolve())] = p
+    out: dict[str, Policy] = {}
+    for p in paths.values():
         try:
-            out.append(load_policy(p))
+            policy = load_policy(p)
         except PolicyError as err:
             click.echo(str(err), err=True)
             sys.exit(1)
-    return out
+        out[policy.id] = policy  # a later file of the same id (the deployment's) wins
+    return list(out.values())
+
+
+def all_policy_paths() -> list[Path]:
+    """The shipped policies, then the deployment's; one file per id, the deployment's
+    own replacing a shipped one of the same name."""
+    try:
+        folders = load_config().policies
+    except DubanError as err:
+        click.echo(str(err), err=True)
+        sys.exit(2)
+    by_id = {p.stem: p for p in shipped_paths()}
+    for folder in folders:
+        if Path(folder).is_dir():
+            by_id.update({p.stem: p for p in sorted(Path(folder).glob("*.yaml"))})
+    return list(by_id.values())
 
 
 def read_scenario(path: str) -> Scenario:
@@ -52,7 +72,7 @@ def read_scenario(path: str) -> Scenario:
 @main.command(name="simulate")
 @click.argument("scenario", type=click.Path())
 @click.option("-p", "--policy", "policies", multiple=True, required=True,
-              help="策略 id 或文件，可重复；all 表示全部已发布策略")
+              help="策略 id 或文件，可重复；all 表示全部已发布策略加本单位 policies 文件夹中的策略")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--ticks", type=click.Choice(["auto", "steps"]), default=None,
               help="auto：每个定时器在应发时刻自动触发，直到场景结束；steps：只在 tick 步骤触发"

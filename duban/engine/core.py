@@ -155,8 +155,8 @@ class Engine:
         if pending is not None and p.states[item.state].approval:
             chain = p.chains[pending.chain]
             if pending.step < len(chain.steps):
-                step = chain.steps[pending.step]
-                word = step.word or p.word(step.role)
+                step = chain.steps[pending.step]  # a base may write the canonical role
+                word = step.word if step.word not in ("", step.role) else p.word(step.role)
                 out += [Move(a, a, (step.role,), (word,), step.cite or chain.cite)
                         for a in ("approve", "reject")]
         for t in p.transitions:

@@ -74,6 +74,7 @@ class Planned:
     word: str
     purpose: str | None = None  # opening | extension | pause | review, for approvals
     sign: str | None = None  # the chain step's name, for approvals
+    cite: str | None = None  # the clause naming who takes it (transition or chain step)
 
     def to_json(self, step: int, item: str) -> dict[str, Any]:
         out: dict[str, Any] = {"step": step, "item": item, "action": self.event.action,
@@ -181,7 +182,7 @@ class Planner:
                 steps = self.policy.chains[pending.chain].steps
                 sign = steps[pending.step].name if pending.step < len(steps) else None
             return Planned(event, move.canonical, role, word,
-                           pending.purpose if pending else None, sign), new
+                           pending.purpose if pending else None, sign, move.cite), new
         return None
 
     # -- what each intent closes with ----------------------------------------------------------
@@ -293,13 +294,13 @@ class Planner:
         best = self.refusals.best
         state = self.policy.states[item.state].canonical if item.created_at else "未立项"
         story = _describe(step)
-        if best is not None and best.code not in TRANSIENT:
-            return ActionRefused(best.code, f"{story}：{best}", item=item.id,
-                                 action=step.intent or "", rule=best.rule, cite=best.cite)
+        if best is not None and best.code not in TRANSIENT:  # its text names item and rule
+            return ActionRefused(best.code, f"{story}：{best}", action=step.intent or "",
+                                 cite=best.cite)
         why = f"；{best}" if best is not None else ""
         return ActionRefused("invalid_transition",
                              f"{story}：按本制度无法从“{item.state}”（{state}）做到{why}",
-                             item=item.id, action=step.intent or "")
+                             action=step.intent or "", cite=best.cite if best else None)
 
 
 def _describe(step: Step) -> str:

@@ -28,6 +28,7 @@ class Rejected:
     step: int
     code: str
     message: str
+    cite: str | None = None  # the clause the refusal rests on, when the engine named one
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class Runner:
             self.commit(key, item, event)
             self.acts.append(Act(step.index, key, self.written(item, event, canonical), False))
         except ActionRefused as err:
-            self.rejected.append(Rejected(step.index, err.code, str(err)))
+            self.rejected.append(Rejected(step.index, err.code, str(err), err.cite))
         except DubanError as err:  # e.g. a date beyond the calendar
             self.rejected.append(Rejected(step.index, err.code, str(err)))
 
@@ -196,7 +197,7 @@ class Runner:
                 self.commit(key, self.items.get(key) or item, taken.event)
                 self.acts.append(Act(step.index, key, taken, True))
         except ActionRefused as err:
-            self.rejected.append(Rejected(step.index, err.code, str(err)))
+            self.rejected.append(Rejected(step.index, err.code, str(err), err.cite))
         except DubanError as err:
             self.rejected.append(Rejected(step.index, err.code, str(err)))
 
@@ -204,13 +205,14 @@ class Runner:
         """A written step as an :class:`Act` records it: who signed, for approvals."""
         role = sorted(event.actor.roles)[0] if event.actor and event.actor.roles else ""
         pending = item.pending if canonical in ("approve", "reject") else None
-        word, sign = self.policy.word(role), None
+        word, sign, cite = self.policy.word(role), None, None
         if pending is not None:
-            steps = self.policy.chains[pending.chain].steps
-            if pending.step < len(steps):
-                sign = steps[pending.step].name
-                word = steps[pending.step].word or word
-        return Planned(event, canonical, role, word, pending.purpose if pending else None, sign)
+            chain = self.policy.chains[pending.chain]
+            move = next((m for m in self.engine.moves(item) if m.action == canonical), None)
+            if move is not None:
+                sign, word, cite = chain.steps[pending.step].name, move.words[0], move.cite
+        return Planned(event, canonical, role, word, pending.purpose if pending else None, sign,
+                       cite)
 
     def commit(self, key: str, item: ItemState, event: Event) -> ItemState:
         new, effects = self.engine.apply(item, event, event.at)
