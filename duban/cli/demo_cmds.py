@@ -21,6 +21,7 @@ import click
 from duban.cli import main
 from duban.cli.engine_cmds import render_table
 from duban.engine.core import engine_for
+from duban.engine.model import ItemState
 from duban.errors import PolicyError
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
@@ -39,6 +40,57 @@ def demo_scenario_path() -> Path:
     return Path(str(resources.files("duban") / "simulation" / "demo_month.yaml"))
 
 
+def _word(policy: Policy, canonical: str, written: str, before: ItemState | None) -> str:
+    """An action in the policy's words; an approval names its step and the decision."""
+    word = action_word(policy, canonical, written)
+    pending = before.pending if before is not None else None
+    if pending is not None and canonical in ("approve", "reject"):
+        chain = policy.chains.get(pending.chain)
+        step = chain.steps[pending.step].name if chain and pending.step < len(
+            chain.steps) else PURPOSE_WORDS.get(pending.purpose, "")
+        decision = "同意" if canonical == "approve" else \
+            "退办" if pending.purpose == "review" else "不同意"
+        word = f"{step}：{decision}"
+    return word
+
+
+def _result(h: Happening) -> str:
+    """``→ state，期限 MM-DD`` and a new number, after a step that changed the item."""
+    if h.item is None:
+        return ""
+    extra = f"文号 {h.item.number} " if h.item.number and (
+        h.before is None or not h.before.number) else ""
+    due = f"，期限 {h.item.due:%m-%d}" if h.item.due is not None and (
+        h.before is None or h.before.due != h.item.due) else ""
+    return f"{extra}→ {h.item.state}{due}"
+
+
+def _intent_line(policy: Policy, h: Happening, when: str) -> str:
+    """An intent step: what it meant, then each planned action with who took it."""
+    head = f"{when}  {h.step.item} {INTENT_WORDS.get(h.step.intent or '', '')}" \
+        f"（{h.step.describe()}）"
+    if h.refused:
+        return f"{head}  ✗ 拒绝 {h.refused}"
+    taken = []
+    for p in h.planned:
+        decision = "同意" if p.canonical == "approve" else \
+            "退办" if p.purpose == "review" else "不同意"
+        what = f"{p.sign}：{decision}" if p.sign else \
+            action_word(policy, p.canonical, p.event.action)
+        dept = p.event.actor.department if p.event.actor else None
+        taken.append(f"{what}（{p.word}{f'（{dept}）' if dept else ''}）")
+    opened = ""
+    if h.item is not None and h.before is None:
+        opened = f"「{h.item.title}」主办 {h.item.department or '—'}" + (
+            f"、协办 {'、'.join(h.item.assist)}" if h.item.assist else "")
+    return " ".join(x for x in (head, opened, "、".join(taken), _result(h)) if x)
+
+
+#: How the demo reads an intent step.
+INTENT_WORDS = {"reach": "办到", "approve": "批完待批", "request_extension": "申请延期",
+                "pause": "申请暂停", "report": "报结"}
+
+
 def _role_words(policy: Policy, h: Happening) -> str:
     if h.actor is None:
         return ""
@@ -47,23 +99,17 @@ def _role_words(policy: Policy, h: Happening) -> str:
 
 
 def describe(policy: Policy, h: Happening) -> list[str]:
-    """The lines one step prints."""
+    """The lines one step prints: timers fired before it, then what it did."""
     when = h.at.strftime("%m-%d %H:%M")
-    lines: list[str] = []
+    lines = [f"{when}  定时检查：{item_id} {name}（{event}）" for item_id, name, event in h.fired]
     if h.step.tick:
         if not h.fired:
             lines.append(f"{when}  定时检查：没有到期的提醒")
-        for item_id, name, event in h.fired:
-            lines.append(f"{when}  定时检查：{item_id} {name}（{event}）")
+    elif h.step.intent is not None:
+        lines.append(_intent_line(policy, h, when))
     else:
         canonical, _ = engine_for(policy).resolve(h.step.action or "")
-        word = action_word(policy, canonical, h.step.action or "")
-        pending = h.before.pending if h.before is not None else None
-        if pending is not None and canonical in ("approve", "reject"):
-            chain = policy.chains.get(pending.chain)
-            step = chain.steps[pending.step].name if chain and pending.step < len(
-                chain.steps) else PURPOSE_WORDS.get(pending.purpose, "")
-            word = f"{step}：{'同意' if canonical == 'approve' else '退办' if pending.purpose == 'review' else '不同意'}"
+        word = _word(policy, canonical, h.step.action or "", h.before)
         title = h.item.title if h.item is not None else (h.before.title if h.before else "")
         head = f"{when}  {h.step.item} {word}（{_role_words(policy, h)}）"
         if h.refused:
@@ -74,11 +120,7 @@ def describe(policy: Policy, h: Happening) -> list[str]:
                 extra = f"「{title}」主办 {h.item.department or '—'}"
                 if h.item.assist:
                     extra += f"、协办 {'、'.join(h.item.assist)}"
-            if h.item.number and (h.before is None or not h.before.number):
-                extra += f" 文号 {h.item.number}"
-            due = f"，期限 {h.item.due:%m-%d}" if h.item.due is not None and (
-                h.before is None or h.before.due != h.item.due) else ""
-            lines.append(" ".join(x for x in (head, extra.strip(), f"→ {h.item.state}{due}") if x))
+            lines.append(" ".join(x for x in (head, extra.strip(), _result(h)) if x))
     for p in h.penalties:
         money = "、".join(x for x in (f"扣{-p.points:g}分" if p.points else "",
                                       f"绩效系数{signed(p.coefficient)}" if p.coefficient else "")
@@ -133,7 +175,7 @@ def demo(policy_id: str, out_dir: str | None) -> None:
                f"（{chosen.id}）经由服务运行 (one month through the service)")
     click.echo(f"  SQLite：{db}")
     tty = sys.stdout.isatty()
-    with click.progressbar(length=len(scenario.steps), label="  进度", show_pos=True,
+    with click.progressbar(length=len(scenario.steps) + 1, label="  进度", show_pos=True,
                            width=30) as bar:
         def on_step(h: Happening) -> None:
             if tty:
@@ -144,7 +186,7 @@ def demo(policy_id: str, out_dir: str | None) -> None:
         drive(service, chosen, scenario, on_step, collector)
     if tty:
         click.echo()
-    end = parse_instant(scenario.steps[-1].at, chosen.timezone)
+    end = parse_instant(scenario.end or scenario.steps[-1].at, chosen.timezone)
     start = parse_instant(scenario.start or scenario.steps[0].at, chosen.timezone)
     period = Period("month", start.year, start.month)
     dataset = from_store(service, as_of=end)

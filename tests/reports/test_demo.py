@@ -20,11 +20,13 @@ def test_demo(tmp_path: Path) -> None:
     month, rest = text.split("== 3. ", 1)
     bulletin, table = rest.split("== 4. ", 1)
     # the month, as it happened: a 总经理办公会 item, an extension, a return, a reminder,
-    # a penalty, a 通报批评
-    assert "A 立项（总经理工作部） 「总经理办公会：完成年度预算调整」主办 财务部、协办 人力资源部" in month
-    assert "D 申请延期（承办部门（市场部））" in month
-    assert "C 分管领导审核意见：退办（分管领导）" in month
-    assert "定时检查：B 催办通知（overdue_notice）" in month
+    # a penalty, a 通报批评 — intent steps taken by the policy's own roles, in chain order
+    assert "A 办到（reach: assigned） 「总经理办公会：完成年度预算调整」主办 财务部、协办 人力资源部 " \
+        "立项（总经理工作部）、总经理批准：同意（总经理） → 已交办，期限 09-18" in month
+    assert "D 申请延期（request_extension, decided: approved） 申请延期（承办部门（市场部））、" \
+        "分管领导签署意见：同意（分管领导）、督办领导签署意见：同意（督办领导）" in month
+    assert "C 报结（report: returned） 报结（承办部门（安全环保部））、总经理工作部初审：退办" in month
+    assert "定时检查：B 催办通知（overdue_notice）" in month  # an automatic tick
     assert "考核：工程部 绩效系数-0.1（总经理直接督办未完成" in month
     assert "✗ 拒绝" not in month
     # the 通报 names every department
@@ -37,6 +39,7 @@ def test_demo(tmp_path: Path) -> None:
     # the same month under all fourteen policies
     for pid in SHIPPED_IDS:
         assert f"\n{pid} " in table
+    assert "invalid_transition" not in table and "permission_denied" not in table
     assert "用时" in table
 
 
