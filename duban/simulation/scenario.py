@@ -1,7 +1,7 @@
 """Scenarios: one story (items and dated steps) that can be run under any policy.
 
-The file format and the outcome JSON are a contract (DESIGN.md, "Scenarios and
-outcomes"); other tools rely on them. A malformed scenario is a :class:`PolicyError`
+The file format and the outcome JSON are a contract (docs/scenarios.md); other tools
+rely on them. A malformed scenario is a :class:`PolicyError`
 naming the step and its file:line:column; a step the policy forbids is not an error but
 a ``rejected_steps`` entry, and the run goes on.
 """

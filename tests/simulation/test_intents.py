@@ -165,3 +165,22 @@ def test_malformed_intent_steps_name_the_step(step: str, message: str) -> None:
 def test_common_scenarios_use_intents(tmp_path: Path) -> None:
     common = sorted((ROOT / "tests" / "scenarios" / "common").glob("*.yaml"))
     assert all(any(s.intent for s in load_scenario(p).steps) for p in common)
+
+
+def test_the_readme_scenario_runs_under_every_policy_as_it_says() -> None:
+    """The README's example: no rejected step under any shipped policy, and under
+    gansu_huizhan the extension signed by 分管领导 then 督办领导."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    scenario = load_scenario(text=block)
+    assert scenario.ticks == "auto" and any(s.intent for s in scenario.steps)
+    for pid in SHIPPED_IDS:
+        out = outcome(run_scenario(shipped(pid), scenario))
+        assert out["rejected_steps"] == [], (pid, out["rejected_steps"])
+    out = outcome(run_scenario(shipped("gansu_huizhan"), scenario))
+    assert [s["role_word"] for s in out["planned_steps"] if s.get("approval") == "extension"] \
+        == ["分管领导", "督办领导"]
+    total = load_scenario(text=block.replace("kind: annual_key_task",
+                                             "kind: leader_instruction, category: 总经理督办"))
+    refused = outcome(run_scenario(shipped("gansu_huizhan"), total))["rejected_steps"]
+    assert [(r["step"], r["code"]) for r in refused] == [(3, "extension_not_allowed")]
