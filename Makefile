@@ -1,35 +1,67 @@
 # duban — the two commands a new user needs: `make demo` and `make test`.
-# Each does its own set-up (a .venv with everything installed) the first time.
+# Each does its own set-up (a .venv with the locked dependencies) the first time.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
+# pip speaks only when something fails: a first run prints one line per phase.
+PIP    := $(PY) -m pip -qq --disable-pip-version-check
+UV_LOCK := pyproject.toml --extra dev --extra bench --generate-hashes --universal \
+           --python-version 3.11 --custom-compile-command "make lock"
 
-.PHONY: demo test bench lint soak clean
+.PHONY: demo test test-fast test-latest lint bench soak lock clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,bench]'
-	$(PY) -m pip install -q atheris || echo "atheris does not install here; its fuzz test will skip"
-	touch $(STAMP)
+$(STAMP): pyproject.toml $(LOCK)
+	@echo "==> 安装锁定的依赖 / installing the locked dependencies ($(LOCK))"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --require-hashes -r $(LOCK)
+	@$(PIP) install --no-deps --no-build-isolation -e .
+	@$(PIP) install atheris 2>/dev/null || echo "    (atheris 在此无法安装，模糊测试将跳过 / atheris does not install here; its fuzz test will skip)"
+	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/duban demo
+	@$(VENV)/bin/duban demo
 
-test: $(STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider
-	$(VENV)/bin/ruff check duban tests bench plugins fuzz
+lint: $(STAMP)
+	@echo "==> ruff + mypy"
+	@$(VENV)/bin/ruff check duban tests bench plugins fuzz
+	@$(VENV)/bin/mypy duban
+
+test: lint
+	@echo "==> pytest"
+	@$(PY) -m pytest -q -p no:cacheprovider
+
+# The inner loop: everything but the suites marked slow.
+test-fast: $(STAMP)
+	@$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
+
+# The newest versions pyproject's ranges allow, in a throwaway venv: a break shows here
+# before `make lock` moves the lock.
+test-latest:
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	echo "==> 最新版本的依赖 / newest allowed dependencies in $$d" && \
+	$(PYTHON) -m venv "$$d/venv" && \
+	"$$d/venv/bin/python" -m pip -qq --disable-pip-version-check install -e '.[dev,bench]' && \
+	echo "    与锁定版本不同 / differing from $(LOCK):" && \
+	{ "$$d/venv/bin/python" -m pip list --format=freeze | tr A-Z_. a-z-- | \
+	  grep -vxFf <(sed -n 's/^\([a-z0-9-]*==[^ ]*\).*/\1/p' $(LOCK)) | sed 's/^/      /' || true; } && \
+	echo "==> pytest" && "$$d/venv/bin/python" -m pytest -q -p no:cacheprovider
+
+# Re-resolve the lock from pyproject (existing pins kept where they still fit;
+# `make lock ARGS=--upgrade` moves everything to the newest allowed).
+lock:
+	@test -x $(VENV)/bin/uv || { test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+	  $(PIP) install "uv==$$(sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK))"; }
+	@$(VENV)/bin/uv pip compile $(UV_LOCK) $(ARGS) -q -o $(LOCK)
+	@echo "==> $(LOCK) 已更新 / updated"
 
 bench: $(STAMP)
-	$(PY) -m bench
+	@$(PY) -m bench
 
 soak: $(STAMP)
 	DUBAN_SOAK=1 $(PY) -m pytest -q -p no:cacheprovider tests/runtime tests/reliability tests/store
-
-lint: $(STAMP)
-	$(VENV)/bin/ruff check duban tests bench plugins fuzz
-	$(VENV)/bin/mypy duban
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -13,9 +13,27 @@ Canonical error codes (``DubanError.code``) are the ones of DESIGN.md:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+#: How much of an offending value a message quotes: enough to recognise it, never a flood
+#: (a 10,000-character line, a key of a thousand characters) in a terminal or a log.
+QUOTE_LIMIT = 80
+
+
+def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` cut to at most ``limit`` characters, ``…`` marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LONG_QUOTE = re.compile(r"""(['"])([^'"\n]{""" + str(QUOTE_LIMIT + 1) + r""",})\1""")
+
+
+def clip_quotes(text: str) -> str:
+    """Every quoted value inside a sentence clipped: messages quote what the user wrote."""
+    return _LONG_QUOTE.sub(lambda m: m[1] + clip(m[2]) + m[1], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +70,14 @@ class Problem:
     value: str | None = None
     expected: str | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.value is not None and len(self.value) > QUOTE_LIMIT:
+            object.__setattr__(self, "value", clip(self.value))
+        for name in ("message", "context"):
+            text = getattr(self, name)
+            if len(text) > QUOTE_LIMIT:
+                object.__setattr__(self, name, clip_quotes(text))
 
     def format(self) -> str:
         """Render as compiler-style text: ``file:line:col: error[code]: message`` + details."""

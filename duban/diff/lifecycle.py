@@ -54,10 +54,11 @@ def lifecycle(c: Collector) -> None:
     for word, a2, b2 in pairs(o.actions, n.actions):
         c.value("lifecycle", ("actions", word), f"动作词“{word}”", a2, b2,
                 raw=("actions", word), thing=True)
-    for key, label, get in (
-            ("handoff", "无主办部门时各部门依次办理", lambda p: p.sequential_handoff),
-            ("subitems", "允许任务分解", lambda p: p.subitems_allowed),
-            ("subitems_wait", "分解事项全部办结后方可报结", lambda p: p.parent_waits_for_children)):
+    flags: tuple[tuple[str, str, Callable[[Policy], bool]], ...] = (
+        ("handoff", "无主办部门时各部门依次办理", lambda p: p.sequential_handoff),
+        ("subitems", "允许任务分解", lambda p: p.subitems_allowed),
+        ("subitems_wait", "分解事项全部办结后方可报结", lambda p: p.parent_waits_for_children))
+    for key, label, get in flags:
         sec = "subitems" if key.startswith("subitems") else key
         c.value("lifecycle", (key,), label, w.yes(get(o)), w.yes(get(n)),
                 cite=_raw_cite(n, sec), old_cite=_raw_cite(o, sec), raw=(sec,))

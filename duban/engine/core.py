@@ -449,7 +449,8 @@ class Engine:
             approvers = cat.extensions.approvers
             n = max(fields_["extension_requests"] - 1, 0)  # this request is counted already
             return approvers[min(n, len(approvers) - 1)] if approvers else None
-        return getattr(cat.approvals, purpose)
+        chain: str | None = getattr(cat.approvals, purpose)
+        return chain
 
     def _approval(self, item: ItemState, event: Event, work: Work, canonical: str,
                   specific: str | None, actor: Actor | None) -> None:

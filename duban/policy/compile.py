@@ -344,7 +344,7 @@ class _Compiler:
         cal_spec = d.get("calendar") or {}
         try:
             tz = ZoneInfo(d.get("timezone") or "Asia/Shanghai")
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
             self.problem("timezone", ("timezone",), f"未知时区 '{d.get('timezone')}' / unknown "
                          "time zone",
                          value=d.get("timezone"), hint="如 Asia/Shanghai")

@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from duban.errors import Problem
+from duban.errors import Problem, clip
 from duban.policy.schema_src import DURATION_PATTERN
 from duban.policy.yamlsrc import Source
 
@@ -74,7 +74,7 @@ def context_of(data: Any, path: Sequence[Any]) -> str:
             item = node[key]
             kind = _SECTION_NAMES.get(str(parent_key), str(parent_key))
             name = item.get("name") if isinstance(item, dict) else None
-            label = f"{kind}(name={name!r})" if name else f"{kind}[{key}]"
+            label = f"{kind}(name={clip(str(name))!r})" if name else f"{kind}[{key}]"
             if parts and parts[-1] == str(parent_key):
                 parts[-1] = label  # "extra_holidays[1]", not "extra_holidays > extra_holidays[1]"
             else:
@@ -83,20 +83,19 @@ def context_of(data: Any, path: Sequence[Any]) -> str:
         elif isinstance(node, dict) and key in node:
             if parent_key in _SECTION_NAMES and not isinstance(node.get(key), list) and \
                     parent_key not in ("steps",):
-                parts[-1:] = [f"{_SECTION_NAMES[parent_key]}({key!r})"]
+                parts[-1:] = [f"{_SECTION_NAMES[parent_key]}({clip(str(key))!r})"]
             else:
-                parts.append(str(key))
+                parts.append(clip(str(key)))
             node = node[key]
         else:
-            parts.append(str(key))
+            parts.append(clip(str(key)))
             node = None
         parent_key = key
     return "At " + " > ".join(parts) if parts else "At 顶层 (top level)"
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return clip(json.dumps(value, ensure_ascii=False))
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str | None:

@@ -36,7 +36,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from duban.errors import Location, PolicyError, Problem
+from duban.errors import Location, PolicyError, Problem, clip
 
 MAX_NODES = 100_000
 """Nodes one file may hold, alias expansions included (a real policy has ~1,000)."""
@@ -218,7 +218,10 @@ class _Builder:
         except _Stop:
             return
         except yaml.MarkedYAMLError as exc:
-            self.problems.append(_syntax_problem(exc, self.text, self.file))
+            if "maximum nesting depth" in (exc.problem or ""):
+                self.problems.append(self._scanner_too_deep(exc))
+            else:
+                self.problems.append(_syntax_problem(exc, self.text, self.file))
             return
         except yaml.reader.ReaderError as exc:
             self.problems.append(self._reader_problem(exc))
@@ -543,15 +546,30 @@ class _Builder:
         raise _Stop
 
     def _too_deep(self, mark: Any, depth: int, alias: str | None = None) -> None:
+        self.problems.append(self._too_deep_problem(self._loc(mark), depth, alias))
+        raise _Stop
+
+    def _too_deep_problem(self, where: Location, depth: int, alias: str | None = None) -> Problem:
         via = f"（展开别名 *{alias} 后）" if alias else ""
         via_en = f" after expanding alias *{alias}" if alias else ""
-        self.problems.append(Problem(
+        return Problem(
             "yaml.too_deep", f"嵌套层数 {depth} 超过上限 {self.max_depth}{via} / nesting depth "
-            f"{depth} exceeds {self.max_depth}{via_en}", self._loc(mark), "",
+            f"{depth} exceeds {self.max_depth}{via_en}", where, "",
             expected=f"最多 {self.max_depth} 层 / at most {self.max_depth} levels",
             hint="政策不需要这么深的结构；检查是否有未闭合的 '[' 或 '{' / a policy never needs "
-            "this; look for an unclosed '[' or '{'"))
-        raise _Stop
+            "this; look for an unclosed '[' or '{'")
+
+    def _scanner_too_deep(self, exc: yaml.MarkedYAMLError) -> Problem:
+        """libyaml's own flow-depth limit, told as ours: same code, place and words.
+
+        libyaml (PyYAML ≥ 6.0.4) scans ahead and refuses flow nesting past 1,000 levels
+        before our event loop reaches its own, lower limit; the user sees one message
+        whichever layer stops first, located at the opener that crossed our limit.
+        """
+        end = exc.problem_mark.index if exc.problem_mark else len(self.text)
+        at = _flow_opener_past(self.text, end, self.max_depth)
+        line, col = _line_col(self.text[:at])
+        return self._too_deep_problem(self._at(line, col), self.max_depth + 1)
 
     def _second_document(self, mark: Any) -> None:
         self.problems.append(Problem(
@@ -628,7 +646,36 @@ def _kind(value: Any) -> str:
 def _show(value: Any) -> str:
     """A short YAML-like rendering of a value for messages."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return clip(text)
+
+
+def _flow_opener_past(text: str, end: int, limit: int) -> int:
+    """Index of the ``[``/``{`` that opens flow level ``limit + 1`` before ``end`` (else ``end``).
+
+    Quoted scalars and comments are skipped, so brackets inside them do not count.
+    """
+    depth, i, quote = 0, 0, ""
+    while i < end:
+        ch = text[i]
+        if quote == '"' and ch == "\\":
+            i += 1  # the escaped character cannot close the string
+        elif quote == "'" and ch == "'" and text[i + 1 : i + 2] == "'":
+            i += 1  # '' is a quote inside single quotes
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'" and (i == 0 or text[i - 1] in " \t\n[{,:"):
+            quote = ch  # a quote opens a scalar only where a scalar can start
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            nl = text.find("\n", i)
+            i = end if nl < 0 else nl
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return i
+        elif ch in "]}":
+            depth -= 1
+        i += 1
+    return end
 
 
 def _line_col(prefix: str) -> tuple[int, int]:

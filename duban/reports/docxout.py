@@ -42,7 +42,7 @@ def document(title: str, blocks: Sequence[Block]) -> bytes:
     doc = Document()
     doc.core_properties.title = title
     normal = doc.styles["Normal"]
-    normal.font.size = Pt(11)  # type: ignore[attr-defined]
+    normal.font.size = Pt(11)
     _east_asian(normal)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         _east_asian(doc.styles[name], "黑体")

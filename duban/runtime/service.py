@@ -57,7 +57,8 @@ class DeliveryPolicy:
     def retry_at(self, now: dt.datetime, attempts: int) -> dt.datetime | None:
         if attempts >= self.max_attempts:
             return None
-        return now + min(self.base_delay * (2 ** (attempts - 1)), self.max_delay)
+        delay: dt.timedelta = min(self.base_delay * (2 ** (attempts - 1)), self.max_delay)
+        return now + delay
 
 
 @dataclass

@@ -85,7 +85,8 @@ def expectation_for(expect: Mapping[str, Any] | None, policy_id: str) -> Mapping
     if not expect:
         return None
     if policy_id in expect:
-        return expect[policy_id]
+        found: Mapping[str, Any] = expect[policy_id]
+        return found
     if any(k in expect for k in ("items", "penalties", "rejected_steps", "kpi")):
         return expect
     return None

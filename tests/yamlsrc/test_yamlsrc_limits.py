@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+import yaml
 
+from duban.policy import yamlsrc
 from duban.policy.yamlsrc import MAX_DEPTH, MAX_NODES, load_yaml
 from tests.yamlsrc.yamlsrc_helpers import problems_of, where
 
@@ -34,14 +36,28 @@ def test_node_limit_is_configurable() -> None:
 
 @pytest.mark.parametrize("opener", ["[", "{", "{a: "])
 def test_deep_flow_nesting_is_refused_without_recursion(loader: str, opener: str) -> None:
+    """Whichever layer stops it (libyaml's scanner or our loader), the user reads one thing."""
     for text in (opener * 10_000, opener * 10_000 + "]" * 10_000):
         start = time.perf_counter()
         problems = problems_of(text)  # with "{", each level is also a refused mapping key
         elapsed = time.perf_counter() - start
         p = problems[-1]
-        assert p.code == "yaml.too_deep" and p.location and p.location.line == 1
+        column = 1 + len(opener) * MAX_DEPTH
+        assert where(p) == ("yaml.too_deep", 1, column)
+        assert f"嵌套层数 {MAX_DEPTH + 1} 超过上限 {MAX_DEPTH}" in p.message
+        assert len(p.format()) < 400 and opener * 30 not in p.format()
         print(f"\n{len(text)} characters of {opener!r} refused in {elapsed * 1000:.1f} ms "
               f"({loader})")
+
+
+@pytest.mark.parametrize("text", ["[" * 2_000, "x: " + "{a: " * 5_000, "- [" + "[ '#[', " * 3_000])
+def test_deep_nesting_reads_the_same_from_either_parser(
+        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("libyaml is not installed")
+    fast = problems_of(text)[-1]
+    monkeypatch.setattr(yamlsrc, "_LOADER", yaml.SafeLoader)
+    assert problems_of(text)[-1] == fast
 
 
 def test_deep_block_nesting_is_refused(loader: str) -> None:
