@@ -5,7 +5,7 @@ all report user mistakes, and the CLI prints them the same way. A user mistake i
 traceback; it is a :class:`DubanError` (or a subclass) carrying one or more
 :class:`Problem` records, each with a :class:`Location` when one is known.
 
-Canonical error codes (``DubanError.code``) are the ones of DESIGN.md:
+Canonical error codes (``DubanError.code``) are those of docs/vocabulary.md:
 ``permission_denied``, ``invalid_transition``, ``extension_limit``,
 ``extension_not_allowed``, ``extension_too_late``, ``validation_error``,
 ``unknown_item``, ``calendar_unknown_date``.

@@ -8,7 +8,7 @@ Everything here is pure: no clock, no disk after the data is loaded. The modules
 * :mod:`~duban.calendar.build` — merging data and additions into a calendar;
 * :mod:`~duban.calendar.settings` — a policy's ``calendar:`` mapping;
 * :mod:`~duban.calendar.duration` — ``2个工作日``, ``7 days`` … parsed;
-* :mod:`~duban.calendar.deadline` — the counting rules of DESIGN.md;
+* :mod:`~duban.calendar.deadline` — the counting rules of docs/calendar.md;
 * :mod:`~duban.calendar.pause` — clocks that stop while an item is paused.
 """
 

@@ -15,7 +15,7 @@ and
 * ``add_workdays(d, n) = W(C(d) + n)`` for ``n >= 1`` (``d`` itself never counted),
 * ``add_workdays(d, -n) = W(C(d - 1) + 1 - n)`` (the n-th working day strictly before ``d``).
 
-Outside the known range ``C`` and ``W`` are either an error (the default; DESIGN.md:
+Outside the known range ``C`` and ``W`` are either an error (the default; docs/calendar.md:
 "never a silent guess") or, when the caller opted in with
 ``beyond_known_data="weekends_only"``, the closed-form weekday rule of
 :mod:`duban.calendar._weekdays`; callers flag such answers as provisional.

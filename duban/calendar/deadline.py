@@ -1,4 +1,4 @@
-"""Deadlines: the counting rules of DESIGN.md ("Time"), applied to a calendar.
+"""Deadlines: the counting rules of docs/calendar.md, applied to a calendar.
 
 Why these rules and no others: a deadline decides reminders and penalties, so it must be
 the one the regulation means, and the same on every replay. The rules are fixed:
@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from duban.calendar.calendar import WorkCalendar
 from duban.calendar.duration import Duration
 
-#: The zone of a naive time (DESIGN.md: "Times are Asia/Shanghai unless the policy says").
+#: The zone of a naive time (docs/calendar.md: times are Asia/Shanghai unless the policy says).
 DEFAULT_TZ = ZoneInfo("Asia/Shanghai")
 #: End of a day when the policy names no end of office day.
 END_OF_DAY = dt.time(23, 59, 59)

@@ -42,7 +42,7 @@ class _CalendarYamlLoader(yaml.SafeLoader):
     """Safe YAML without YAML 1.1's implicit timestamps and base-60 integers.
 
     Why: ``end_of_day: 17:30`` must stay the string "17:30" (YAML 1.1 reads it as 1050),
-    and DESIGN.md keeps timestamps as strings. Temporary: once the policy loader exists
+    and policies keep timestamps as strings. Temporary: once the policy loader exists
     (strict YAML with positions), ``--policy`` will use it and this class goes away.
     """
 

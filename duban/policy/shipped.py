@@ -6,7 +6,7 @@ from pathlib import Path
 
 from duban.policy.loader import builtin_path
 
-#: The shipped seed policies (DESIGN.md: the ids are fixed).
+#: The shipped seed policies (their ids are fixed: other tools name them).
 SHIPPED_IDS = (
     "xingzheng_duban", "zhongguo_jituan", "gongjiao_jituan", "wuliu_gongsi", "gansu_huizhan",
     "xingzheng_guanlibu", "tongda_pingtai", "guoshuiju", "qinan_genjin", "zuzhibu_ducha",

@@ -1,4 +1,4 @@
-"""The counting rules of DESIGN.md ("Time"), one rule per test group."""
+"""The counting rules of docs/calendar.md, one rule per test group."""
 
 from __future__ import annotations
 
