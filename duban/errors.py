@@ -28,7 +28,10 @@ def clip(text: str, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_LONG_QUOTE = re.compile(r"""(['"])([^'"\n]{""" + str(QUOTE_LIMIT + 1) + r""",})\1""")
+# A quoted value: the quote opens after a space, a bracket, a colon or the start, and
+# closes before a space, punctuation or the end — so "'a'；… 'b'" is two values, not one.
+_LONG_QUOTE = re.compile(r"""(?:^|(?<=[\s(\[{（：:=]))(['"])([^'"\n]{"""
+                         + str(QUOTE_LIMIT + 1) + r""",})\1(?=$|[\s,.;:)\]}）/，。；：、])""")
 
 
 def clip_quotes(text: str) -> str:
