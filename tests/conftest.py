@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from duban.policy.loader import load_policy
+from duban.policy.model import Policy
+
 # No timed assertions in tests (speed is measured by `make bench`): hypothesis's per-example
 # deadline and its "too slow" health check only measure how busy the machine is.
 settings.register_profile("duban", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("duban")
-
-from duban.policy.loader import load_policy
-from duban.policy.model import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
 
