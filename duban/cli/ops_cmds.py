@@ -17,12 +17,13 @@ from typing import Any, TypeVar
 import click
 
 from duban.cli import main
+from duban.engine.access import visible_to
 from duban.engine.core import ActionRefused
 from duban.engine.model import Actor, ItemState
 from duban.errors import DubanError
 from duban.runtime.app import open_service
 from duban.runtime.config import load_config
-from duban.runtime.service import Service, visible_to
+from duban.runtime.service import Service, UnknownItem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,6 +72,27 @@ def actor_options(func: F) -> F:
     func = click.option("--as", "role", default=None, help="以何角色（本单位角色名或规范角色）")(func)
     func = click.option("--dept", default=None, help="所代表的部门")(func)
     return click.option("--actor", "person", default=None, help="人员（目录插件或策略中的人员）")(func)
+
+
+#: What a read of items shows when no viewer is named (stated in each command's --help).
+DEFAULT_VIEWER = ("不写 --as/--actor 时：只显示非保密事项（保密事项只对其承办部门、督办部门与策略"
+                  "列明的领导显示）；部署可在 duban.yaml 中设 require_viewer: true 要求必须写明查看者")
+
+
+def viewer_options(func: F) -> F:
+    """--as/--dept/--actor of a read: who is looking, and what is shown without them."""
+    func = click.option("--as", "role", default=None,
+                        help="以何角色查看（本单位角色名或规范角色）。" + DEFAULT_VIEWER)(func)
+    func = click.option("--dept", default=None, help="查看者所在部门")(func)
+    return click.option("--actor", "person", default=None, help="查看者（目录插件或策略中的人员）")(func)
+
+
+def require_viewer(service: Service, role: str | None, person: str | None) -> None:
+    """A deployment with ``require_viewer: true`` answers no read without a viewer."""
+    if service.require_viewer and not (role or person):
+        raise DubanError("本部署要求写明查看者：请加 --as 角色（或 --actor 人员），如 --as 承办部门 "
+                         "--dept 财务部 / this deployment requires a viewer (--as or --actor)",
+                         "validation_error")
 
 
 def build_actor(service: Service, policy_id: str, role: str | None, dept: str | None,
@@ -163,9 +185,14 @@ def item_act(service: Service, item_id: str, action: str, until: str | None,
     """办理一个动作：approve、confirm、report、request_extension… (act on an item)."""
     current = service.store.load(item_id)
     if current is None:
-        raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
+        raise UnknownItem(item_id)
     policy = service.policy_for(current)
-    actor = build_actor(service, policy.id, role, dept, person)
+    try:
+        actor = build_actor(service, policy.id, role, dept, person)
+    except DubanError:
+        if current.confidential:  # the policy's role words would confirm that it exists
+            raise UnknownItem(item_id) from None
+        raise
     data = {"until": until, "reason": reason, "due": due, "lead": lead, "defect": defect}
     new = service.act(item_id, action, actor, {k: v for k, v in data.items() if v},
                       parse_time(at_text, policy.timezone), key)
@@ -176,27 +203,41 @@ def _may_see(service: Service, policy: Any, it: ItemState, role: str | None,
              dept: str | None, person: str | None) -> bool:
     """Ordinary items are visible to all; a confidential (保密) one only to a named viewer
     the policy entitles (its departments, the supervising office, its leaders)."""
+    require_viewer(service, role, person)
     if not it.confidential:
         return True
     if not (role or person):
         return False
-    return visible_to(policy, it, build_actor(service, policy.id, role, dept, person))
+    try:
+        viewer = build_actor(service, policy.id, role, dept, person)
+    except DubanError:  # a role word of another policy: not this item's reader
+        return False
+    return visible_to(policy, it, viewer)
+
+
+def _visible_item(service: Service, item_id: str, role: str | None, dept: str | None,
+                  person: str | None) -> tuple[Any, ItemState]:
+    """(policy, item) for a read, or "unknown item" — the same answer whether the item
+    does not exist or the viewer may not see it."""
+    require_viewer(service, role, person)
+    it = service.store.load(item_id)
+    if it is None:
+        raise UnknownItem(item_id)
+    policy = service.policy_for(it)
+    if not _may_see(service, policy, it, role, dept, person):
+        raise UnknownItem(item_id)
+    return policy, it
 
 
 @item.command("show")
 @click.argument("item_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@actor_options
+@viewer_options
 @with_service
 def item_show(service: Service, item_id: str, fmt: str, role: str | None, dept: str | None,
               person: str | None) -> None:
     """查看一个事项 (show an item); 保密事项只对有权者显示."""
-    it = service.store.load(item_id)
-    if it is None:
-        raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
-    policy = service.policy_for(it)
-    if not _may_see(service, policy, it, role, dept, person):
-        raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
+    policy, it = _visible_item(service, item_id, role, dept, person)
     if fmt == "json":
         from duban.simulation.outcome import item_outcome
         click.echo(json.dumps({"id": it.id, "policy": policy.id, "title": it.title,
@@ -211,11 +252,12 @@ def item_show(service: Service, item_id: str, fmt: str, role: str | None, dept: 
 
 @item.command("list")
 @click.option("-p", "--policy", "policy_id", default=None)
-@actor_options
+@viewer_options
 @with_service
 def item_list(service: Service, policy_id: str | None, role: str | None, dept: str | None,
               person: str | None) -> None:
     """列出事项 (list items); 保密事项只列给有权者."""
+    require_viewer(service, role, person)
     shown = 0
     for it in service.store.items(policy_id=policy_id):
         policy = service.policy_for(it)
@@ -228,12 +270,13 @@ def item_list(service: Service, policy_id: str | None, role: str | None, dept: s
 
 @item.command("history")
 @click.argument("item_id")
+@viewer_options
 @with_service
-def item_history(service: Service, item_id: str) -> None:
-    """事项的全部事件（只追加，不改写） (the item's event log)."""
+def item_history(service: Service, item_id: str, role: str | None, dept: str | None,
+                 person: str | None) -> None:
+    """事项的全部事件（只追加，不改写） (the item's event log); 保密事项只对有权者显示."""
+    _visible_item(service, item_id, role, dept, person)
     events = service.store.events(item_id)
-    if not events:
-        raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
     for n, e in enumerate(events, 1):
         who = e.actor.describe() if e.actor else "系统"
         extra = "，".join(f"{k}={v}" for k, v in e.data.items() if v not in (None, "", []))

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import click
 
 from duban.cli import main
+from duban.engine.access import visible_to
 from duban.errors import DubanError, PolicyError
 from duban.reports import source as sources
 from duban.reports.documents import render_form, render_report
@@ -55,7 +56,8 @@ def source_options(func: F) -> F:
         click.option("--config", default=None, help="配置文件（默认 ./duban.yaml）"),
         click.option("--as-of", "as_of", default=None,
                      help="统计时点，如 2026-09-30T18:00（只写日期为当日结束）；默认当前时间"),
-        click.option("--as", "role", default=None, help="以何角色查看（本单位角色名或规范角色）"),
+        click.option("--as", "role", default=None,
+                     help="以何角色查看（本单位角色名或规范角色）。" + DEFAULT_VIEWER),
         click.option("--dept", default=None, help="查看者所在部门"),
         click.option("--actor", "person", default=None, help="查看者（策略中的人员）"),
     )):
@@ -76,10 +78,21 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
 
 
-def viewer_of(role: str | None, dept: str | None, person: str | None) -> Viewer | None:
+#: What a report shows when no viewer is named (stated in each command's --help).
+DEFAULT_VIEWER = ("不写 --as/--actor 时：按督办部门查看，含保密事项；部署可在 duban.yaml 中设 "
+                  "require_viewer: true 要求必须写明查看者")
+
+
+def viewer_of(role: str | None, dept: str | None, person: str | None,
+              config: str | None = None) -> Viewer | None:
     if not (role or person):
         if dept:
             raise DubanError("--dept 须与 --as 一起使用 / --dept needs --as", "validation_error")
+        from duban.runtime.config import load_config
+
+        if load_config(config).require_viewer:
+            raise DubanError("本部署要求写明查看者：请加 --as 角色（或 --actor 人员）/ this "
+                             "deployment requires a viewer (--as or --actor)", "validation_error")
         return None
     return Viewer(role or "", dept, person)
 
@@ -154,7 +167,7 @@ def report(month: str | None, quarter: str | None, year: str | None, fmt: str,
     """督查通报：月度通报、季度排名、年度总结 (the 督查通报 of a period)."""
     period = parse_period(month, quarter, year)
     ds, renderers = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of),
-                                 viewer_of(role, dept, person))
+                                 viewer_of(role, dept, person, config))
     emit(render_report(ds, period, fmt, renderers=renderers).data, fmt, output)
 
 
@@ -173,11 +186,10 @@ def form(item_id: str, kind: str, fmt: str, output: str | None, store: str | Non
     延期办理申请表、顺延事项审批单、督查通报 (one form of one item)."""
     from duban.runtime.app import open_service
     from duban.runtime.config import load_config
-    from duban.runtime.service import visible_to
 
     kind_id = resolve_kind(kind)
     moment = parse_as_of(as_of)
-    viewer = viewer_of(role, dept, person)
+    viewer = viewer_of(role, dept, person, config)
     service = open_service(load_config(config, store=store))
     try:
         item = service.store.load(item_id)
@@ -185,6 +197,8 @@ def form(item_id: str, kind: str, fmt: str, output: str | None, store: str | Non
             raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
         policy = service.policy_for(item)
         if viewer is not None:
+            if item.confidential and viewer.role and not policy.canonical_role(viewer.role):
+                raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
             viewer.check([policy])
             if not visible_to(policy, item, viewer.actor(policy)):
                 raise DubanError(f"没有事项 '{item_id}' / unknown item", "unknown_item")
@@ -219,7 +233,7 @@ def taizhang(fmt: str, output: str | None, scenario: str | None, policy_id: str 
     from duban.reports import taizhang as tz
 
     ds, _ = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of),
-                         viewer_of(role, dept, person))
+                         viewer_of(role, dept, person, config))
     table = tz.rows(ds)
     data = tz.to_csv(table) if fmt == "csv" else tz.to_xlsx(table, ds)
     emit(data, fmt, output)

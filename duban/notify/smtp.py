@@ -43,7 +43,7 @@ from duban.notify.templates import (
 from duban.store.base import OutboxMessage
 
 KEYS = {"host", "port", "sender", "username", "password", "starttls", "ssl", "ca_file",
-        "timeout", "recipients", "default_recipient", "templates"}
+        "timeout", "recipients", "default_recipient", "templates", "confidential"}
 
 
 def message_id(dedupe_key: str, sender: str) -> str:
@@ -82,6 +82,7 @@ class SmtpNotifier:
         self.recipients = c.addresses("recipients")
         self.default_recipient = c.text("default_recipient")
         self.templates = c.templates(templates)
+        self.entitled = c.flag("confidential")  # may carry a confidential item's content
         self.policy_templates: PolicyTemplates | None = None  # set by the runtime
 
     # -- composing ---------------------------------------------------------------------------
@@ -112,7 +113,8 @@ class SmtpNotifier:
     # -- sending -----------------------------------------------------------------------------
     def send(self, message: OutboxMessage) -> None:
         try:
-            notice = self.templates.render_message(message, self.policy_templates)
+            notice = self.templates.render_message(message, self.policy_templates,
+                                                   entitled=self.entitled)
         except TemplateError as err:
             raise DeliveryError(str(err), retry=False) from None
         to = self.addresses(message.recipient)

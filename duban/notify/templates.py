@@ -42,6 +42,7 @@ from jinja2.sandbox import (
 )
 
 from duban.errors import DubanError
+from duban.notify.base import withheld
 from duban.store.base import OutboxMessage
 
 #: Notice kinds and their Chinese names (the engine's timer events plus approvals, hand-off).
@@ -337,13 +338,14 @@ class NoticeTemplates:
         return Notice(subject or KIND_LABELS.get(kind, "督办通知"), text)
 
     def render_message(self, message: OutboxMessage,
-                       policy_templates: PolicyTemplates | None = None) -> Notice:
+                       policy_templates: PolicyTemplates | None = None, *,
+                       entitled: bool = False) -> Notice:
         """The notice for an outbox row, ending with its 通知编号 (the dedupe key).
 
         When the row names its policy (``policy_hash`` or ``policy`` in the payload) and
         ``policy_templates`` can find that policy's ``documents.templates``, they go on top,
         so an item is notified in the words of the policy version it was created under."""
-        ctx = notice_context(message)
+        ctx = notice_context(message, entitled=entitled)
         notice = self._with_policy(message, policy_templates).render(str(ctx["kind"]), ctx)
         return Notice(notice.subject, f"{notice.text}\n通知编号：{message.dedupe_key}")
 
@@ -371,14 +373,16 @@ class NoticeTemplates:
         return str(out)
 
 
-def notice_context(message: OutboxMessage) -> dict[str, Any]:
+def notice_context(message: OutboxMessage, *, entitled: bool = False) -> dict[str, Any]:
     """The variables of :data:`VARIABLES` for an outbox row; a confidential item's title
-    is withheld, because a chat group or a mail list is wider than the item's readers."""
-    p = message.payload
+    and message are withheld unless the channel is ``entitled`` (configured with
+    ``confidential: true``), because a chat group or a mail list is wider than the item's
+    readers."""
+    p = withheld(message.payload, entitled)
     kind = str(p.get("kind") or GENERIC)
     confidential = bool(p.get("confidential"))
     item = str(p.get("item") or message.item_id)
-    title = None if confidential else (p.get("title") or None)
+    title = p.get("title") or None
     what = f"督办事项“{title}”（{item}）" if title else \
         f"督办事项 {item}" + ("（保密事项，详情请登录系统查看）" if confidential else "")
     return {

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from duban.notify.base import DeliveryError
+from duban.notify.base import DeliveryError, withheld
 from duban.notify.templates import (
     Notice,
     NoticeTemplates,
@@ -126,7 +126,8 @@ class WebhookNotifier:
     """
 
     name = "webhook"
-    KEYS: ClassVar[set[str]] = {"url", "headers", "secret", "timeout", "templates"}
+    KEYS: ClassVar[set[str]] = {"url", "headers", "secret", "timeout", "templates",
+                                "confidential"}
     clock: Callable[[], float] = staticmethod(time.time)
 
     def __init__(self, config: dict[str, Any] | None = None, *,
@@ -135,6 +136,7 @@ class WebhookNotifier:
         self.config = c
         self.timeout = c.number("timeout", 10)
         self.templates = c.templates(templates)
+        self.entitled = c.flag("confidential")  # may carry a confidential item's content
         self.policy_templates: PolicyTemplates | None = None  # set by the runtime
         self.setup(c)
 
@@ -145,15 +147,14 @@ class WebhookNotifier:
 
     def render(self, message: OutboxMessage) -> Notice:
         try:
-            return self.templates.render_message(message, self.policy_templates)
+            return self.templates.render_message(message, self.policy_templates,
+                                                 entitled=self.entitled)
         except TemplateError as err:
             raise DeliveryError(str(err), retry=False) from None
 
     def send(self, message: OutboxMessage) -> None:
         notice = self.render(message)
-        payload = dict(message.payload)
-        if payload.get("confidential"):  # the receiver may be wider than the item's readers
-            payload["title"] = None
+        payload = withheld(dict(message.payload), self.entitled)  # the receiver may be wider
         body = {"dedupe_key": message.dedupe_key, "channel": message.channel,
                 "recipient": message.recipient, "item": message.item_id,
                 "kind": payload.get("kind"), "subject": notice.subject,
@@ -187,7 +188,8 @@ class _Robot(WebhookNotifier):
     """What the three group robots share: a text or markdown message, optional @mentions
     per recipient word, a vendor error code checked before the HTTP status."""
 
-    KEYS: ClassVar[set[str]] = {"url", "secret", "timeout", "templates", "msgtype", "mentions"}
+    KEYS: ClassVar[set[str]] = {"url", "secret", "timeout", "templates", "msgtype", "mentions",
+                                "confidential"}
     MSGTYPES: ClassVar[tuple[str, ...]] = ("text", "markdown")
     THROTTLED: ClassVar[frozenset[int]] = frozenset()
     LIMIT: ClassVar[int] = 4000  # bytes of text the robot accepts

@@ -9,7 +9,7 @@ turns either source into that form, doing three things on the way:
   ``as_of`` (the engine is deterministic, so a 通报 for September reads the same whenever
   it is printed, if ``as_of`` is fixed); ledger lines after ``as_of`` are dropped;
 * **visibility**: a viewer (``--as ROLE --dept D``) sees a confidential (保密) item only
-  if :func:`duban.runtime.service.visible_to` says so; its ledger lines go with it;
+  if :func:`duban.engine.access.visible_to` says so; its ledger lines go with it;
 * **counters**: yearly counters (e.g. the third 通报批评 of a year) are folded over the
   ledger per policy, as the runner does, because a store keeps only the item lines.
 """
@@ -21,11 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from duban.engine import penalties as penalty_rules
+from duban.engine.access import visible_to
 from duban.engine.core import replay
 from duban.engine.model import Actor, Event, ItemState, PenaltyEntry
 from duban.errors import DubanError
 from duban.policy.model import Policy
-from duban.runtime.service import visible_to
 
 
 @dataclass(frozen=True)

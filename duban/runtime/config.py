@@ -14,6 +14,7 @@ notifiers:
   smtp: {host: smtp.example.com, port: 587, sender: duban@example.com,
          password: {$env: SMTP_PASSWORD}, recipients: {财务部: cw@example.com}}
 delivery: {max_attempts: 20, base_delay_seconds: 60}
+require_viewer: false                # true: CLI reads of items and reports must name a viewer
 ```
 """
 
@@ -36,7 +37,11 @@ class Config:
     notifiers: dict[str, dict[str, Any]] = field(default_factory=lambda: {"console": {}})
     max_attempts: int = 20
     base_delay_seconds: int = 60
+    require_viewer: bool = False
     source: str | None = None
+
+
+KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer")
 
 
 def resolve_secrets(value: Any, where: str = "") -> Any:
@@ -66,11 +71,10 @@ def load_config(path: str | None = None, *, store: str | None = None) -> Config:
         if not isinstance(data, dict):
             raise DubanError(f"{path}: 配置文件须是映射 / the config must be a mapping",
                              "validation_error")
-        unknown = set(data) - {"store", "policies", "plugins", "notifiers", "delivery"}
+        unknown = set(data) - set(KEYS)
         if unknown:
-            raise DubanError(f"{path}: 不认识的配置项 {', '.join(sorted(unknown))}；可用：store, "
-                             "policies, plugins, notifiers, delivery / unknown keys",
-                             "validation_error")
+            raise DubanError(f"{path}: 不认识的配置项 {', '.join(sorted(unknown))}；可用："
+                             f"{', '.join(KEYS)} / unknown keys", "validation_error")
         cfg.store = str(data.get("store", cfg.store))
         cfg.policies = [str(x) for x in data.get("policies", cfg.policies)]
         cfg.plugins = data.get("plugins", cfg.plugins)
@@ -79,6 +83,10 @@ def load_config(path: str | None = None, *, store: str | None = None) -> Config:
         cfg.max_attempts = int(delivery.get("max_attempts", cfg.max_attempts))
         cfg.base_delay_seconds = int(delivery.get("base_delay_seconds",
                                                   cfg.base_delay_seconds))
+        if not isinstance(data.get("require_viewer", False), bool):
+            raise DubanError(f"{path}: require_viewer 应是 true 或 false / require_viewer must be "
+                             "a boolean", "validation_error")
+        cfg.require_viewer = bool(data.get("require_viewer", False))
         cfg.source = path
     cfg.store = store or os.environ.get("DUBAN_STORE") or cfg.store
     return cfg

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from duban.engine.access import visible_to
 from duban.engine.core import ActionRefused, engine_for
 from duban.engine.model import SYSTEM, Actor, Effect, Event, ItemState, PenaltyEntry
 from duban.engine.timers import next_due
@@ -69,6 +70,7 @@ class Service:
     channels: Sequence[str] = ("console",)
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    require_viewer: bool = False  # the CLI must be told who is looking (deployment setting)
 
     def __post_init__(self) -> None:
         self._by_hash = {p.content_hash: p for p in self.policies.values()}
@@ -121,6 +123,8 @@ class Service:
                 item = engine_for(self.policies[policy_id]).new_item(item_id)
             elif policy_id is not None:
                 raise DubanError(f"事项 '{item_id}' 已存在 / item exists", "validation_error")
+            elif not visible_to(self.policy_for(item), item, actor):
+                raise UnknownItem(item_id)  # a confidential item is not confirmed to exist
             if item.children_open:
                 item = self._reconcile_children(item, at)
             try:
@@ -283,16 +287,4 @@ class Service:
         return sent, failed
 
 
-def visible_to(policy: Policy, item: ItemState, actor: Actor) -> bool:
-    """Whether ``actor`` may see the item: anyone for ordinary items; for a confidential
-    (保密) one only its departments, the supervising office and leaders the policy names."""
-    if not item.confidential:
-        return True
-    if actor.department and (actor.department == item.department or
-                             actor.department in item.assist or
-                             actor.department in item.handoff):
-        return True
-    return bool(actor.roles & policy.confidential_visible_to)
-
-
-__all__ = ["SYSTEM", "DeliveryPolicy", "Service", "UnknownItem", "visible_to"]
+__all__ = ["SYSTEM", "DeliveryPolicy", "Service", "UnknownItem"]

@@ -73,7 +73,7 @@ def test_an_entitled_console_shows_the_title(duban: Duban, secret: None, tmp_pat
 def test_the_default_viewer_is_stated_in_help(duban: Duban) -> None:
     for command in (["item", "show"], ["item", "list"], ["item", "history"], ["report"],
                     ["taizhang"], ["form"]):
-        text = duban(*command, "--help", store=False).output
+        text = " ".join(duban(*command, "--help", store=False).output.split())
         assert "不写 --as/--actor 时" in text, (command, text)
 
 
