@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from duban.calendar.instants import read_instant
 from duban.cli import main
 from duban.diff.behaviour import diff_behaviour
 from duban.diff.refs import load_ref
@@ -31,17 +32,15 @@ def _load(ref: str, which: str = "") -> Policy:
 
 
 def _instant(text: str | None, policy: Policy, end: bool) -> dt.datetime | None:
+    """A written bound of the history window, read as every written time is (a naive
+    time in the policy's zone, which is the deployment's; a date: the whole day)."""
     if text is None:
         return None
     try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        click.echo(f"不是有效的日期或时间 '{text}'，应写 2026-03-31 或 2026-03-31T18:00 / not a date",
-                   err=True)
+        return read_instant(text, policy.timezone, date_is_end=end)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
         sys.exit(2)
-    if len(text) == 10 and end:  # a date: the whole day
-        value = value.replace(hour=23, minute=59, second=59)
-    return value if value.tzinfo else value.replace(tzinfo=policy.timezone)
 
 
 @main.command(name="diff")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from duban.calendar.instants import read_instant
 from duban.cli import main
 from duban.engine.access import visible_to
 from duban.engine.core import ActionRefused
@@ -33,13 +34,13 @@ def _now() -> dt.datetime:
 
 
 def parse_time(text: str | None, tz: dt.tzinfo) -> dt.datetime:
+    """A written time read in the deployment's zone ``tz``; now when none is written."""
     if not text:
         return _now().astimezone(tz)
     try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"不是有效时间 '{text}'，应写 2026-09-21T09:00") from None
-    return value if value.tzinfo else value.replace(tzinfo=tz)
+        return read_instant(text, tz)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def with_service(func: F) -> F:
@@ -162,7 +163,7 @@ def item_create(service: Service, item_id: str, policy_id: str, kind: str, title
     if confidential:
         data["confidential"] = True
     new = service.create(item_id, policy_id, {k: v for k, v in data.items() if v is not None},
-                         actor, parse_time(at_text, policy.timezone), key)
+                         actor, parse_time(at_text, service.zone), key)
     click.echo(_summary(policy.name, new))
 
 
@@ -195,7 +196,7 @@ def item_act(service: Service, item_id: str, action: str, until: str | None,
         raise
     data = {"until": until, "reason": reason, "due": due, "lead": lead, "defect": defect}
     new = service.act(item_id, action, actor, {k: v for k, v in data.items() if v},
-                      parse_time(at_text, policy.timezone), key)
+                      parse_time(at_text, service.zone), key)
     click.echo(_summary(policy.name, new))
 
 
@@ -284,7 +285,9 @@ def item_history(service: Service, item_id: str, role: str | None, dept: str | N
 
 
 @main.command()
-@click.option("--now", "now_text", default=None, help="以此时间为“现在”（默认当前时间）")
+@click.option("--now", "now_text", default=None,
+              help="以此时间为“现在”（默认当前时间）；不带时区的时间按部署时区（duban.yaml 的 "
+                   "timezone，默认 Asia/Shanghai）理解")
 @click.option("--loop", is_flag=True, help="作为常驻进程反复执行")
 @click.option("--interval", default=60.0, show_default=True, help="循环间隔（秒）")
 @click.option("--max-loops", default=0, help="最多循环次数（0 不限，测试用）")
@@ -305,7 +308,7 @@ def tick(service: Service, now_text: str | None, loop: bool, interval: float,
     worker = TickWorker(service, worker_name, lease=dt.timedelta(seconds=lease))
     loops = 0
     while True:
-        now = parse_time(now_text, dt.UTC) if now_text else _now()
+        now = parse_time(now_text, service.zone)
         try:
             r = worker.run_once(now)
         except StoreError as err:

@@ -23,12 +23,13 @@ from typing import Any, TypeVar
 
 import click
 
+from duban.calendar.instants import read_instant
 from duban.cli import main
 from duban.engine.access import visible_to
 from duban.errors import DubanError, PolicyError
 from duban.reports import source as sources
 from duban.reports.documents import render_form, render_report
-from duban.reports.period import SHANGHAI, parse_period
+from duban.reports.period import parse_period
 from duban.reports.render import Renderer, resolve_kind
 from duban.reports.source import Dataset, Viewer
 
@@ -65,17 +66,16 @@ def source_options(func: F) -> F:
     return func
 
 
-def parse_as_of(text: str | None) -> dt.datetime | None:
+def parse_as_of(text: str | None, config: str | None = None) -> dt.datetime | None:
+    """``--as-of``: a date is the end of that day; a naive time is in the deployment's zone."""
     if not text:
         return None
+    from duban.runtime.config import load_config
+
     try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise DubanError(f"--as-of '{text}' 不是有效时间，应写 2026-09-30 或 2026-09-30T18:00 / "
-                         "invalid time", "validation_error") from None
-    if len(text.strip()) == 10:  # a date: the end of that day
-        value = value.replace(hour=23, minute=59, second=59)
-    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+        return read_instant(text, load_config(config).zone, date_is_end=True)
+    except ValueError as exc:
+        raise DubanError(f"--as-of：{exc}", "validation_error") from None
 
 
 #: What a report shows when no viewer is named (stated in each command's --help).
@@ -166,7 +166,7 @@ def report(month: str | None, quarter: str | None, year: str | None, fmt: str,
            person: str | None) -> None:
     """督查通报：月度通报、季度排名、年度总结 (the 督查通报 of a period)."""
     period = parse_period(month, quarter, year)
-    ds, renderers = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of),
+    ds, renderers = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of, config),
                                  viewer_of(role, dept, person, config))
     emit(render_report(ds, period, fmt, renderers=renderers).data, fmt, output)
 
@@ -188,7 +188,7 @@ def form(item_id: str, kind: str, fmt: str, output: str | None, store: str | Non
     from duban.runtime.config import load_config
 
     kind_id = resolve_kind(kind)
-    moment = parse_as_of(as_of)
+    moment = parse_as_of(as_of, config)
     viewer = viewer_of(role, dept, person, config)
     service = open_service(load_config(config, store=store))
     try:
@@ -232,7 +232,7 @@ def taizhang(fmt: str, output: str | None, scenario: str | None, policy_id: str 
     """督办台账：全部事项及红黄绿灯，导出 CSV 或 XLSX (the register of items)."""
     from duban.reports import taizhang as tz
 
-    ds, _ = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of),
+    ds, _ = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of, config),
                          viewer_of(role, dept, person, config))
     table = tz.rows(ds)
     data = tz.to_csv(table) if fmt == "csv" else tz.to_xlsx(table, ds)

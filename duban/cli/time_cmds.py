@@ -31,6 +31,7 @@ from duban.calendar import (
     settings_from_mapping,
 )
 from duban.calendar.days import WEEKDAYS_ZH, describe_day, year_listing
+from duban.calendar.instants import read_instant
 from duban.cli import main
 from duban.errors import DubanError
 
@@ -95,18 +96,12 @@ def _policy_settings(policy: Path | None) -> CalendarSettings:
 def _parse_from(text: str) -> dt.datetime:
     """``2026-09-30`` (00:00), ``2026-09-30T09:00``, or with an offset; as Asia/Shanghai."""
     try:
-        if len(text.strip()) == 10:
-            moment = dt.datetime.combine(dt.date.fromisoformat(text.strip()), dt.time(0, 0))
-        else:
-            moment = dt.datetime.fromisoformat(text.strip())
+        return read_instant(text).astimezone(DEFAULT_TZ)
     except ValueError:
         _bad_input(
             f"无法识别的起始时间 {text!r}，应为 2026-09-30、2026-09-30T09:00 或 "
             f"2026-09-30T09:00+08:00 (not a start time: {text!r})"
         )
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=DEFAULT_TZ)
-    return moment.astimezone(DEFAULT_TZ)
 
 
 def _day_line(cal: WorkCalendar, day: dt.date) -> str:

@@ -41,7 +41,7 @@ def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
         notifiers[name] = hooks.notifiers.get(name)(resolve_secrets(conf or {}, name))
     delivery = DeliveryPolicy(cfg.max_attempts, dt.timedelta(seconds=cfg.base_delay_seconds))
     service = Service(store, load_policies(cfg.policies, hooks), hooks, tuple(notifiers),
-                      notifiers, delivery, require_viewer=cfg.require_viewer)
+                      notifiers, delivery, require_viewer=cfg.require_viewer, zone=cfg.zone)
 
     def policy_templates(ref: str) -> dict[str, str] | None:
         """A policy version's notice wording (by content hash or id)."""

@@ -15,16 +15,19 @@ notifiers:
          password: {$env: SMTP_PASSWORD}, recipients: {财务部: cw@example.com}}
 delivery: {max_attempts: 20, base_delay_seconds: 60}
 require_viewer: false                # true: CLI reads of items and reports must name a viewer
+timezone: Asia/Shanghai              # the zone of every time written without an offset
 ```
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from duban.calendar.instants import DEFAULT_ZONE, zone_named
 from duban.errors import DubanError
 from duban.policy.yamlsrc import load_yaml_file
 
@@ -38,10 +41,11 @@ class Config:
     max_attempts: int = 20
     base_delay_seconds: int = 60
     require_viewer: bool = False
+    zone: dt.tzinfo = DEFAULT_ZONE
     source: str | None = None
 
 
-KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer")
+KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer", "timezone")
 
 
 def resolve_secrets(value: Any, where: str = "") -> Any:
@@ -87,6 +91,11 @@ def load_config(path: str | None = None, *, store: str | None = None) -> Config:
             raise DubanError(f"{path}: require_viewer 应是 true 或 false / require_viewer must be "
                              "a boolean", "validation_error")
         cfg.require_viewer = bool(data.get("require_viewer", False))
+        if "timezone" in data:
+            try:
+                cfg.zone = zone_named(str(data["timezone"]))
+            except ValueError as exc:
+                raise DubanError(f"{path}: timezone：{exc}", "validation_error") from None
         cfg.source = path
     cfg.store = store or os.environ.get("DUBAN_STORE") or cfg.store
     return cfg

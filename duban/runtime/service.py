@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from duban.calendar.instants import DEFAULT_ZONE
 from duban.engine.access import visible_to
 from duban.engine.core import ActionRefused, engine_for
 from duban.engine.model import SYSTEM, Actor, Effect, Event, ItemState, PenaltyEntry
@@ -71,6 +72,7 @@ class Service:
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     require_viewer: bool = False  # the CLI must be told who is looking (deployment setting)
+    zone: dt.tzinfo = DEFAULT_ZONE  # the zone of times written without an offset
 
     def __post_init__(self) -> None:
         self._by_hash = {p.content_hash: p for p in self.policies.values()}
