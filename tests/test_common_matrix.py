@@ -26,42 +26,26 @@ from typing import Any
 import pytest
 import yaml
 
-from duban.policy.schema_src import CANONICAL_ACTIONS, CANONICAL_ROLES
+from duban import vocabulary
 from duban.policy.shipped import SHIPPED_IDS, shipped_paths
 from duban.reports.compare import LEGEND as COMPARE_LEGEND
 from duban.reports.compare import markdown_tables
 from duban.simulation.compare import compare
 from duban.simulation.scenario import Scenario, load_scenario
+from duban.vocabulary import ACTIONS, CANONICAL_ACTIONS, CANONICAL_ROLES, ROLES
 from tests.conftest import ROOT, policy_at
 
 COMMON = ROOT / "tests" / "scenarios" / "common"
 SCENARIOS = sorted(COMMON.glob("*.yaml"))
 
-ACTION_WORDS = {
-    "create": "立项", "approve": "审批通过", "reject": "驳回", "assign": "交办",
-    "confirm": "确认/签收", "decline": "退回", "reassign": "改派", "progress": "反馈",
-    "request_extension": "申请延期", "pause": "申请暂停", "resume": "恢复", "report": "报结",
-    "close": "办结", "archive": "归档", "verify": "复核", "remind": "催办",
-    "censure": "通报批评", "cancel": "撤销",
-}
-ROLE_WORDS = {
-    "supervisor_office": "督办部门", "leadership_group": "领导小组",
-    "general_manager": "总经理", "leader_in_charge": "分管领导", "lead_department": "主办部门",
-    "assisting_department": "协办部门", "department_head": "部门负责人", "handler": "承办人",
-    "liaison": "联络人",
-}
 LEGEND = ("同一个故事交给每个制度：意图步骤（到达、报结、申请延期……）由各制度按自己的环节和审批人办理，"
           "被拒步骤只出现在制度确有规定之处。被拒代码：invalid_transition 本制度没有这一环节或条件不满足；"
           "permission_denied 该角色无权执行；extension_limit 超过延期次数；extension_not_allowed 不得延期；"
           "validation_error 立项缺少必填内容（如期限）。定时器按应发时刻自动触发（ticks: auto），"
           "直到场景结束。")
-INTENT_WORDS = {"assigned": "立项并交办", "in_progress": "签收、承办", "reported": "报结",
-                "closed": "办结", "archived": "归档"}
-
-
 def _intent(step: Any) -> str:
     if step.intent == "reach":
-        return f"到达：{INTENT_WORDS.get(step.goal, step.goal)}（reach: {step.goal}）"
+        return f"到达：{vocabulary.word(vocabulary.STATES, step.goal)}（reach: {step.goal}）"
     if step.intent == "approve":
         return "批完全部待批（approve: all）"
     if step.intent == "report":
@@ -77,13 +61,13 @@ def _step_line(scenario: Scenario, step: Any) -> str:
         return f"| {step.index} | {step.at.replace('T', ' ')} | — | 定时检查（tick） | |"
     extra = []
     if step.role:
-        extra.append(f"由{ROLE_WORDS.get(step.role, step.role)}（{step.role}）")
+        extra.append(f"由{vocabulary.word(ROLES, step.role)}（{step.role}）")
     for key in ("until", "due", "lead", "reason"):
         if key in step.data:
             word = {"until": "延至", "due": "期限", "lead": "改派给", "reason": "理由"}[key]
             extra.append(f"{word} {step.data[key]}")
     action = _intent(step) if step.intent else \
-        f"{ACTION_WORDS.get(step.action, step.action)}（{step.action}）"
+        f"{vocabulary.word(ACTIONS, step.action)}（{step.action}）"
     return f"| {step.index} | {step.at.replace('T', ' ')} | {step.item} | {action} | " \
         f"{'，'.join(extra)} |"
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from duban import vocabulary
 from duban.diff import words as w
 from duban.diff.change import Collector
 from duban.diff.keyed import pairs, render, union
 from duban.policy.model import Category, Policy
-from duban.policy.schema_src import CANONICAL_KINDS
+from duban.vocabulary import CANONICAL_KINDS
 
 
 def _members(c: Collector, area: str, path: tuple[str, ...], label: str,
@@ -141,7 +142,8 @@ def documents(c: Collector) -> None:
     c.value("documents", ("documents", "numbering"), "通知单文号", number(o), number(n),
             cite=_cite(n, "documents", "numbering"), old_cite=_cite(o, "documents", "numbering"),
             raw=("documents", "numbering"))
-    on = {"create": "立项时", "opened": "批示通过时"}
+    on = {"create": f"{vocabulary.ACTIONS['create']}时",
+          "opened": f"{vocabulary.DEADLINE_ANCHORS['opened']}时"}
     if o.numbering and n.numbering:
         c.value("documents", ("documents", "numbering", "assign_on"), "文号编号时点",
                 on.get(o.numbering_on, o.numbering_on), on.get(n.numbering_on, n.numbering_on),

@@ -11,15 +11,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from duban import vocabulary
 from duban.diff.change import Change
 from duban.diff.words import EVENT_WORDS
 
-CODE_WORDS = {
-    "permission_denied": "无权执行", "invalid_transition": "当前状态不能执行",
-    "extension_limit": "超过延期次数", "extension_not_allowed": "不得延期",
-    "extension_too_late": "延期申请过晚", "validation_error": "输入无效",
-    "unknown_item": "没有该事项", "calendar_unknown_date": "日期超出日历数据",
-}
+CODE_WORDS = vocabulary.ERROR_CODES
 
 
 def when(iso: str | None) -> str:

@@ -9,27 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from duban import vocabulary
 from duban.calendar.duration import Duration
 from duban.policy.explain import trigger_words
 from duban.policy.model import Chain, ExtensionRules, PenaltyRule, Policy, Reminder
-from duban.policy.schema_src import CANONICAL_ROLES
+from duban.vocabulary import CANONICAL_ROLES
 
-KIND_WORDS = {
-    "annual_key_task": "年度重点工作", "meeting_decision": "会议决定事项",
-    "leader_instruction": "领导批示事项", "superior_assignment": "上级交办事项",
-    "document": "公文", "proposal": "建议提案", "special_task": "专项工作", "other": "其他事项",
-}
-ACTION_WORDS = {
-    "create": "立项", "approve": "批准", "reject": "驳回", "assign": "交办", "confirm": "签收",
-    "decline": "退回", "reassign": "改派", "progress": "反馈", "request_extension": "申请延期",
-    "pause": "暂停", "resume": "恢复", "report": "报结", "close": "办结", "archive": "归档",
-    "verify": "复核", "remind": "催办", "censure": "通报批评", "cancel": "撤销",
-}
-PURPOSE_WORDS = {"opening": "立项审批", "extension": "延期审批", "pause": "暂停审批",
-                 "resume": "恢复审批", "review": "办结审核"}
-COUNTS_FROM = {"created": "立项", "opened": "批示同意", "assigned": "交办", "confirmed": "签收"}
-EVENT_WORDS = {"pre_due_reminder": "催办预告", "overdue_notice": "催办通知",
-               "escalation": "升级催办", "step_overdue": "环节超时"}
+KIND_WORDS = vocabulary.KINDS
+ACTION_WORDS = vocabulary.ACTIONS
+PURPOSE_WORDS = vocabulary.APPROVAL_PURPOSES
+COUNTS_FROM = vocabulary.DEADLINE_ANCHORS
+EVENT_WORDS = vocabulary.TIMER_EVENTS
 PERIOD_WORDS = {"year": "全年", "quarter": "一季度内", "month": "一月内"}
 NONE = "未规定"
 

@@ -52,7 +52,7 @@ from duban.engine.model import (
 from duban.engine.timers import schedule, shift_calendar
 from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Category, Policy, Transition
-from duban.policy.schema_src import CANONICAL_ACTIONS
+from duban.vocabulary import CANONICAL_ACTIONS
 
 _FIELDS = tuple(f.name for f in fields(ItemState))
 _GET = operator.attrgetter(*_FIELDS)

@@ -13,9 +13,9 @@ the second wall; size limits keep a template from building a gigabyte string.
 Names a template set may define (``documents.templates`` in a policy, ``templates`` in a
 notifier's configuration, or a plugin's :class:`NoticeTemplates`):
 
-- one body per notice kind: ``pre_due_reminder`` (催办预告), ``overdue_notice`` (催办通知),
-  ``escalation`` (督办升级), ``step_overdue`` (环节超时), ``approval_requested`` (待审批),
-  ``handoff`` (接续办理), and ``notice`` for any other kind;
+- one body per notice kind (:data:`duban.vocabulary.NOTICE_KINDS`: ``pre_due_reminder``,
+  ``overdue_notice``, ``escalation``, ``step_overdue``, ``approval_requested``, ``handoff``),
+  and ``notice`` for any other kind;
 - subjects: ``subject`` for all kinds, ``<kind>.subject`` for one kind.
 
 Other names in a policy's ``documents.templates`` belong to document forms and are left
@@ -41,19 +41,13 @@ from jinja2.sandbox import (
     SandboxedEnvironment,
 )
 
+from duban import vocabulary
 from duban.errors import DubanError
 from duban.notify.base import withheld
 from duban.store.base import OutboxMessage
 
 #: Notice kinds and their Chinese names (the engine's timer events plus approvals, hand-off).
-KIND_LABELS: dict[str, str] = {
-    "pre_due_reminder": "催办预告",
-    "overdue_notice": "催办通知",
-    "escalation": "督办升级",
-    "step_overdue": "环节超时",
-    "approval_requested": "待审批",
-    "handoff": "接续办理",
-}
+KIND_LABELS: Mapping[str, str] = vocabulary.NOTICE_KINDS
 GENERIC = "notice"
 TEMPLATE_NAMES: frozenset[str] = frozenset(
     {*KIND_LABELS, GENERIC, "subject", *(f"{k}.subject" for k in (*KIND_LABELS, GENERIC))})

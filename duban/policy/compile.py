@@ -41,7 +41,7 @@ from duban.policy.model import (
     Transition,
 )
 from duban.policy.schema_check import context_of
-from duban.policy.schema_src import CANONICAL_KINDS, CANONICAL_ROLES
+from duban.vocabulary import CANONICAL_KINDS, CANONICAL_ROLES
 
 Locator = Callable[[tuple[Any, ...]], Location | None]
 

@@ -8,6 +8,7 @@ silence in the regulation is visible rather than hidden.
 
 from __future__ import annotations
 
+from duban import vocabulary
 from duban.calendar.duration import Duration
 from duban.policy.model import Chain, Policy
 
@@ -98,8 +99,7 @@ def explain_policy(policy: Policy) -> str:
             say(f"“{cat.name}”事项默认保密", cat.cite)
     out += ["", "三、办理时限"]
     h = p.handling
-    start = {"created": "立项", "opened": "批示同意", "assigned": "交办",
-             "confirmed": "签收"}[h.counts_from]
+    start = vocabulary.DEADLINE_ANCHORS[h.counts_from]
     say(f"领导未明确时限的，自{start}之日起 {_d(h.default)}内办结（不计当日；节假日"
         f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite, ("time_limits", "handling", "default"))
     for urgency, d in h.by_urgency.items():
@@ -133,7 +133,7 @@ def explain_policy(policy: Policy) -> str:
         rep = f"，此后每 {_d(rem.repeat_every)}重复" + (f"（至多 {rem.repeat_times} 次）"
                                                       if rem.repeat_times else "") \
             if rem.repeat_every else ""
-        to = "、".join(p.word(x) for x in rem.to) or "承办部门"
+        to = "、".join(p.word(x) for x in rem.to) or p.word("lead_department")
         cond = f"（条件：{rem.when.source}）" if rem.when else ""
         say(f"{when}向{to}发出“{rem.name}”{rep}{cond}", rem.cite)
     if p.progress:
@@ -156,7 +156,7 @@ def explain_policy(policy: Policy) -> str:
             + ("；经批准延期并按期完成的不扣分" if x.exempt_if_extension_met else ""), x.cite)
     for c in p.counters:
         per = {"year": "全年", "quarter": "一季度内", "month": "一月内"}[c.per]
-        what = "通报批评" if c.counts == "censure" else f"“{c.counts}”"
+        what = vocabulary.ACTIONS["censure"] if c.counts == "censure" else f"“{c.counts}”"
         say(f"{per}被{what}达 {c.threshold} 次的：{'、'.join(c.measures) or '另行处理'}", c.cite)
     if not p.penalties and not p.counters:
         out.append("（制度未规定扣分）")
@@ -190,11 +190,8 @@ def explain_policy(policy: Policy) -> str:
 
 def trigger_words(on: str) -> str:
     """A penalty rule's ``on`` in the regulation's words (shared by explain and diff)."""
-    fixed = {"closed_late": "逾期办结", "returned": "被退办", "censure": "被通报批评",
-             "extension_requested": "申请延期", "extension_granted": "延期获批",
-             "extension_rejected": "延期申请被驳回"}
-    if on in fixed:
-        return fixed[on]
+    if on in vocabulary.PENALTY_TRIGGERS:
+        return vocabulary.PENALTY_TRIGGERS[on]
     if on.startswith("timer:"):
         return f"发出“{on[6:]}”时"
     if on.startswith("defect:"):

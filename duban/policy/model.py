@@ -15,6 +15,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from duban import vocabulary
+
 if TYPE_CHECKING:
     from duban.calendar.calendar import WorkCalendar
     from duban.calendar.duration import Duration
@@ -235,8 +237,10 @@ class Policy:
         return list(self.categories.values())[-1]
 
     def word(self, canonical_role: str) -> str:
-        """The policy's own word for a canonical role (for messages and explain)."""
-        return self.role_words.get(canonical_role, canonical_role)
+        """The policy's own word for a canonical role (for messages and explain); the
+        vocabulary's default word when the policy has none."""
+        return self.role_words.get(canonical_role) or vocabulary.word(vocabulary.ROLES,
+                                                                      canonical_role)
 
     def canonical_role(self, word: str) -> str | None:
         role = self.roles.get(word)

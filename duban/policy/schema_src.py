@@ -14,29 +14,26 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from duban.vocabulary import APPROVAL_PURPOSES as APPROVAL_PURPOSES_WORDS
+from duban.vocabulary import (
+    CANONICAL_ACTIONS,
+    CANONICAL_KINDS,
+    CANONICAL_PURPOSES,
+    CANONICAL_ROLES,
+    CANONICAL_STATES,
+    CANONICAL_TIMER_EVENTS,
+    DEADLINE_ANCHORS,
+    PENALTY_TRIGGERS,
+)
+from duban.vocabulary import TIMER_EVENTS as TIMER_EVENT_WORDS
+
 SCHEMA_ID = "https://duban.dev/schemas/policy.schema.json"
-CANONICAL_ROLES = (
-    "supervisor_office", "leadership_group", "general_manager", "leader_in_charge",
-    "lead_department", "assisting_department", "department_head", "handler", "liaison",
-)
-CANONICAL_KINDS = (
-    "annual_key_task", "meeting_decision", "leader_instruction", "superior_assignment",
-    "document", "proposal", "special_task", "other",
-)
-CANONICAL_STATES = (
-    "draft", "pending_approval", "assigned", "in_progress", "extension_pending", "paused",
-    "reported", "closed", "archived", "declined", "cancelled",
-)
-CANONICAL_ACTIONS = (
-    "create", "approve", "reject", "assign", "confirm", "decline", "reassign", "progress",
-    "request_extension", "pause", "resume", "report", "close", "archive", "verify", "remind",
-    "censure", "cancel",
-)
-TIMER_EVENTS = ("pre_due_reminder", "overdue_notice", "escalation", "step_overdue")
-APPROVAL_PURPOSES = ("opening", "extension", "pause", "resume", "review")
+TIMER_EVENTS = CANONICAL_TIMER_EVENTS
+APPROVAL_PURPOSES = CANONICAL_PURPOSES
 MEASURES_EXAMPLES = ("批评教育", "书面检查", "诫勉谈话", "取消评先资格", "通报批评")
 
 #: Durations: ``2 working days``, ``2个工作日``, ``7 days``, ``7日``, ``7天``, ``48 hours``,
@@ -50,6 +47,11 @@ _ZH_NUM = (r"(?:[0-9０-９]{1,4}|[一二三四五六七八九]?十[一二三四
            r"[零〇一二两三四五六七八九])")
 _ZH_UNIT = r"(?:个工作日|工作日|日|天|个小时|小时|个周|周|个星期|星期|个月)"
 DURATION_PATTERN = (rf"^\s*(?:{_EN_NUM}\s*{_EN_UNIT}|{_ZH_NUM}\s*{_ZH_UNIT}|半个月|半月)\s*$")
+
+
+def _glossed(table: Mapping[str, str]) -> str:
+    """``created 立项、opened 批示同意 …``: identifiers with their vocabulary words."""
+    return "、".join(f"{k} {v}" for k, v in table.items())
 
 
 def doc(zh: str, en: str) -> str:
@@ -235,8 +237,8 @@ def root_properties() -> dict[str, Any]:
         "canonical": P(enum(CANONICAL_STATES), "规范状态", "该状态对应的规范状态。",
                        "The canonical state.", ["in_progress"]),
         "approval": P(enum(APPROVAL_PURPOSES), "审批用途",
-                      "处于此状态时 approve/reject 作用于哪种审批：opening 立项、extension 延期、"
-                      "pause 暂停、resume 恢复、review 办结审核。",
+                      "处于此状态时 approve/reject 作用于哪种审批："
+                      + _glossed(APPROVAL_PURPOSES_WORDS) + "。",
                       "Which approval approve/reject act on while in this state."),
         "clock": P(enum(("running", "stopped")), "计时", "stopped：此状态下办理时限停止计时，恢复后顺延。",
                    "`stopped` pauses the deadline clock (SLA style).", ["stopped"]),
@@ -282,8 +284,8 @@ def root_properties() -> dict[str, Any]:
     handling = obj({
         "default": P("duration", "默认办理时限", "领导未明确时限时的默认办理时限。",
                      "Default handling limit when the leader set none.", ["5个工作日", "两周"]),
-        "from": P(enum(("created", "opened", "assigned", "confirmed")), "起算",
-                  "办理时限从何时起算：created 立项、opened 批示通过、assigned 交办、confirmed 签收。",
+        "from": P(enum(tuple(DEADLINE_ANCHORS)), "起算",
+                  "办理时限从何时起算：" + _glossed(DEADLINE_ANCHORS) + "。",
                   "Which event the handling limit counts from."),
         "by_kind": P("limit_table", "按规范类型", "按事项类型的默认时限。", "Defaults per canonical kind."),
         "by_urgency": P("limit_table", "按紧急程度", "按紧急程度（如 普通、紧急）的办理时限。",
@@ -311,7 +313,8 @@ def root_properties() -> dict[str, Any]:
     reminder = obj({
         "name": P({"type": "string", "minLength": 1}, "名称", "提醒名称，如 催办预告、催办通知。",
                   "Name, e.g. 催办预告."),
-        "event": P(enum(TIMER_EVENTS), "定时事件", "产生哪种定时事件。", "Timer event kind."),
+        "event": P(enum(TIMER_EVENTS), "定时事件",
+                   "产生哪种定时事件：" + _glossed(TIMER_EVENT_WORDS) + "。", "Timer event kind."),
         "before_due": P("duration", "期限前", "在期限前多久提醒（如 3个工作日）。", "How long before the deadline."),
         "after_due": P("duration", "期限后", "在期限后多久发出（0个工作日表示到期即发）。",
                        "How long after the deadline (0 = at the deadline)."),
@@ -336,10 +339,8 @@ def root_properties() -> dict[str, Any]:
     penalty = obj({
         "name": P({"type": "string", "minLength": 1}, "名称", "扣分规则名称。", "Rule name."),
         "on": P({"type": "string", "pattern":
-                 r"^(closed_late|returned|censure|extension_requested|extension_granted|"
-                 r"extension_rejected|timer:.+|defect:.+)$"},
-                "触发", "何时记入：closed_late 逾期办结（按报结时间）、returned 退办、censure 通报批评、"
-                "extension_requested 申请延期、extension_granted 延期获批、extension_rejected 延期被驳回、"
+                 "^(" + "|".join(PENALTY_TRIGGERS) + "|timer:.+|defect:.+)$"},
+                "触发", "何时记入：" + _glossed(PENALTY_TRIGGERS) + "（逾期办结按报结时间计）、"
                 "timer:名称 某提醒/环节超时发出、defect:名称 查实某种问题（通报批评、复核或退办时写 defect）。",
                 "When the rule applies.", ["closed_late", "timer:催办通知", "defect:不良后果"]),
         "points": P({"type": "number"}, "扣分", "每次扣（负数）或加的分值。", "Points per occurrence."),

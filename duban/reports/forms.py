@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from duban import vocabulary
 from duban.engine.closure import overdue
 from duban.engine.model import Event, ItemState
 from duban.policy.model import Policy
@@ -32,17 +33,8 @@ from duban.reports.words import (
     signed,
 )
 
-KIND_WORDS = {"annual_key_task": "年度重点工作", "meeting_decision": "会议决定事项",
-              "leader_instruction": "领导批示、交办事项", "superior_assignment": "上级交办事项",
-              "document": "公文办理", "proposal": "人大建议、政协提案", "special_task": "专项任务",
-              "other": "其他事项"}
 #: Actions that are bookkeeping, not steps a 过程记录单 lists.
-INTERNAL = frozenset({"number", "subitem_added", "subitem_closed", "policy_migrated"})
-
-
-def _role(policy: Policy, canonical: str, default: str) -> str:
-    word = policy.word(canonical)
-    return default if word == canonical else word
+INTERNAL = frozenset(vocabulary.INTERNAL_ACTIONS)
 
 
 def _ymd(moment: dt.datetime | None, tz: dt.tzinfo) -> dict[str, str]:
@@ -119,14 +111,14 @@ def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Ev
                                  _DEFAULT_TITLES.get(kind, DOCUMENTS[kind][0])),
         "organisation": organisation([policy]), "office": office([policy]),
         "policy": {"id": policy.id, "name": policy.name},
-        "roles": {"lead": _role(policy, "lead_department", "主办部门"),
-                  "assist": _role(policy, "assisting_department", "协办部门"),
-                  "leader": _role(policy, "leader_in_charge", "分管领导"),
-                  "gm": _role(policy, "general_manager", "总经理"),
-                  "group": _role(policy, "leadership_group", "督办领导"),
-                  "head": _role(policy, "department_head", "部门负责人")},
+        "roles": {"lead": policy.word("lead_department"),
+                  "assist": policy.word("assisting_department"),
+                  "leader": policy.word("leader_in_charge"),
+                  "gm": policy.word("general_manager"),
+                  "group": policy.word("leadership_group"),
+                  "head": policy.word("department_head")},
         "id": item.id, "number": item.number or "", "ref": item.number or item.id,
-        "title": item.title or item.id, "kind_word": KIND_WORDS.get(item.kind, item.kind),
+        "title": item.title or item.id, "kind_word": vocabulary.word(vocabulary.KINDS, item.kind),
         "category": item.category, "urgency": item.urgency or "",
         "lead": item.department or "", "assist": "、".join(item.assist),
         "departments": "、".join(x for x in (item.department, *item.assist) if x),

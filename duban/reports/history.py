@@ -14,22 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from duban import vocabulary
 from duban.engine.core import engine_for
 from duban.engine.model import Actor, Event
 from duban.errors import DubanError
 from duban.policy.model import Policy
 
-#: Chinese words for canonical actions, used when a policy has no word of its own.
-ACTION_WORDS = {
-    "create": "立项", "approve": "批准", "reject": "驳回", "assign": "交办", "confirm": "确认",
-    "decline": "退回", "reassign": "改派", "progress": "反馈进展", "request_extension": "申请延期",
-    "pause": "申请暂停", "resume": "恢复", "report": "报结", "close": "办结", "archive": "归档",
-    "verify": "验证评价", "remind": "督办", "censure": "通报批评", "cancel": "撤销",
-    "number": "编号", "subitem_added": "增加子事项", "subitem_closed": "子事项办结",
-    "policy_migrated": "迁移策略版本",
-}
-PURPOSE_WORDS = {"opening": "立项审批", "extension": "延期审批", "pause": "暂停审批",
-                 "resume": "恢复审批", "review": "办结审核"}
+#: Default words of actions and bookkeeping events (a policy's own action word wins).
+ACTION_WORDS = {**vocabulary.ACTIONS, **vocabulary.INTERNAL_ACTIONS}
+PURPOSE_WORDS = vocabulary.APPROVAL_PURPOSES
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from duban import vocabulary
 from duban.policy.model import Policy
 
 
@@ -69,12 +70,12 @@ def organisation(policies: Iterable[Policy]) -> str:
 
 def office(policies: Iterable[Policy]) -> str:
     """The supervising office's own word (总经理工作部, 跟进督办工作办公室 …)."""
-    words = []
+    words: list[str] = []
     for p in policies:
         w = p.word("supervisor_office")
-        if w and w != "supervisor_office" and w not in words:
+        if w not in words:
             words.append(w)
-    return "、".join(words) or "督办部门"
+    return "、".join(words) or vocabulary.ROLES["supervisor_office"]
 
 
 #: Keywords that find a policy's own name for each form (first match in documents.forms).

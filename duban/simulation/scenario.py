@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from duban.errors import PolicyError, Problem
-from duban.policy.schema_src import CANONICAL_KINDS
 from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
+from duban.vocabulary import CANONICAL_KINDS
 
 ITEM_KEYS = frozenset({"kind", "title", "lead", "assist", "due", "urgency", "category",
                        "categories", "confidential", "parent", "departments"})

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from duban import vocabulary
+
 FIELD_WORDS = {
     "state": "状态", "canonical_state": "规范状态", "due": "期限", "original_due": "原期限",
     "extensions_granted": "延期获批次数", "extensions_rejected": "延期被拒次数",
@@ -94,12 +96,8 @@ def expectation_for(expect: Mapping[str, Any] | None, policy_id: str) -> Mapping
 
 # -- readable differences and golden updates (duban test, the pytest plugin) ----------------
 
-EVENT_WORDS = {"pre_due_reminder": "催办预告", "overdue_notice": "逾期催办", "escalation": "升级督办",
-               "step_overdue": "环节超时"}
-CODE_WORDS = {"permission_denied": "无权操作", "invalid_transition": "当前状态不允许",
-              "extension_limit": "超出延期限制", "extension_not_allowed": "不得延期",
-              "extension_too_late": "延期申请过晚", "validation_error": "输入有误",
-              "unknown_item": "未知事项", "calendar_unknown_date": "日期超出日历"}
+EVENT_WORDS = vocabulary.TIMER_EVENTS
+CODE_WORDS = vocabulary.ERROR_CODES
 #: What a golden list keeps of each element when it has to be written afresh.
 GOLDEN_KEYS = {"reminders": ("event", "at"), "rejected_steps": ("step", "code"),
                "penalties": ("item", "target", "points", "coefficient", "rule")}

@@ -12,8 +12,8 @@ from duban.engine.core import ActionRefused, engine_for
 from duban.engine.model import Actor, Event, ItemState, Pending
 from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Policy, Transition
-from duban.policy.schema_src import CANONICAL_ROLES
 from duban.policy.shipped import shipped_paths
+from duban.vocabulary import CANONICAL_ROLES
 from tests.conftest import policy_at
 
 POLICIES = [policy_at(str(p)) for p in shipped_paths()]

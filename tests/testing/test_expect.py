@@ -33,7 +33,7 @@ def test_booleans_nulls_codes_and_rates_read_as_words() -> None:
                      "kpi": {"closure_rate": 1.0}})
     assert got == ["事项 A 的是否按时办结：应为 是，实际 否",
                    "事项 A 的办结时间：应为 2026-10-15 10:00:00，实际 无",
-                   "第 1 条被拒步骤的错误码：应为 当前状态不允许（invalid_transition），"
+                   "第 1 条被拒步骤的错误码：应为 当前状态不允许此操作（invalid_transition），"
                    "实际 无权操作（permission_denied）",
                    "办结率：应为 100%，实际 0%"]
 
@@ -41,7 +41,7 @@ def test_booleans_nulls_codes_and_rates_read_as_words() -> None:
 def test_a_list_of_another_length_lists_what_happened() -> None:
     (text,) = sentences({"items": {"A": {"reminders": []}}})
     assert text == ("事项 A 的提醒：应没有，实际 2 条（实际：事件 环节超时（step_overdue），时间 "
-                    "2026-10-10 00:00:00；事件 逾期催办（overdue_notice），时间 2026-10-16 00:00:00）")
+                    "2026-10-10 00:00:00；事件 催办通知（overdue_notice），时间 2026-10-16 00:00:00）")
     assert "{" not in text
 
 
