@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from duban import vocabulary
 from duban.cli import main
 from duban.cli.engine_cmds import render_table
 from duban.engine.core import engine_for
@@ -67,8 +68,9 @@ def _result(h: Happening) -> str:
 
 def _intent_line(policy: Policy, h: Happening, when: str) -> str:
     """An intent step: what it meant, then each planned action with who took it."""
-    head = f"{when}  {h.step.item} {INTENT_WORDS.get(h.step.intent or '', '')}" \
-        f"（{h.step.describe()}）"
+    intent = h.step.intent or ""
+    what = INTENT_WORDS.get(intent) or vocabulary.word(vocabulary.ACTIONS, intent)
+    head = f"{when}  {h.step.item} {what}（{h.step.describe()}）"
     if h.refused:
         return f"{head}  ✗ 拒绝 {h.refused}"
     taken = []
@@ -87,8 +89,8 @@ def _intent_line(policy: Policy, h: Happening, when: str) -> str:
 
 
 #: How the demo reads an intent step.
-INTENT_WORDS = {"reach": "办到", "approve": "批完待批", "request_extension": "申请延期",
-                "pause": "申请暂停", "report": "报结"}
+#: (the others are actions, read in the vocabulary's words).
+INTENT_WORDS = {"reach": "办到", "approve": "批完待批"}
 
 
 def _role_words(policy: Policy, h: Happening) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from duban import vocabulary
 from duban.engine.closure import on_time, overdue
 from duban.engine.core import engine_for
 from duban.engine.model import ItemState, PenaltyEntry
@@ -32,10 +33,8 @@ from duban.simulation.scenario import Scenario
 COLUMNS = (("signatures", "签批（人次）"), ("deadline", "期限及计算"), ("reminders", "提醒"),
            ("extension", "延期"), ("penalties", "扣分、处理与表彰"), ("state", "最终状态"),
            ("refused", "被拒步骤"))
-PURPOSE_WORDS = {"opening": "立项", "extension": "延期", "pause": "暂停", "resume": "恢复",
-                 "review": "办结审核"}
-TIMER_WORDS = {"pre_due_reminder": "催办预告", "overdue_notice": "逾期通知",
-               "escalation": "升级督办", "step_overdue": "环节超时"}
+PURPOSE_WORDS = vocabulary.APPROVAL_PURPOSES
+TIMER_WORDS = vocabulary.TIMER_EVENTS
 
 
 @dataclass(frozen=True)
