@@ -43,15 +43,16 @@ BeyondKnownData = Literal["error", "weekends_only"]
 BEYOND_MODES: tuple[str, ...] = ("error", "weekends_only")
 
 _HOW_TO_ADD_ZH = (
-    "请在策略中加入 calendar: {extra_holidays: [...], extra_workdays: [...]}"
-    "（或 data_file: 日历数据文件），或安装提供日历的插件；"
-    "也可明确选择 beyond_known_data: weekends_only（按周末规则计算，结果标记为临时）"
+    "请用 duban calendar import 导入该年的放假安排通知，并在 duban.yaml 的 calendar: files: "
+    "中引用（或安装提供日历的插件，或在策略中加入 calendar: {extra_holidays: [...], "
+    "extra_workdays: [...]}）；也可明确选择 beyond_known_data: weekends_only"
+    "（按周末规则计算，结果标记为临时，数据加入后用 duban calendar heal 重算）"
 )
 _HOW_TO_ADD_EN = (
-    "add that year's official arrangement with the policy's "
-    "calendar: {extra_holidays: [...], extra_workdays: [...]} (or data_file: a calendar "
-    "data file) or a calendar plugin, or opt in to beyond_known_data: weekends_only "
-    "(weekday rule, results flagged provisional)"
+    "import that year's notice with duban calendar import and name the file under "
+    "calendar: files: in duban.yaml (or install a calendar plugin, or add the days to the "
+    "policy's calendar:), or opt in to beyond_known_data: weekends_only (weekday rule, "
+    "results flagged provisional and recomputed by duban calendar heal)"
 )
 
 
@@ -332,15 +333,3 @@ class WorkCalendar:
             f" / No calendar data for {year} (known: {known}): {what_en}; {_HOW_TO_ADD_EN}."
         )
 
-
-def __getattr__(name: str) -> object:
-    """``from duban.calendar.calendar import build_calendar`` works too (PEP 562).
-
-    Why lazily: :mod:`duban.calendar.build` imports this module, so a plain import here
-    would be circular.
-    """
-    if name == "build_calendar":
-        from duban.calendar.build import build_calendar
-
-        return build_calendar
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,6 +27,8 @@ OFFICIAL_DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "cn_workd
 
 #: Keys an additions file may have (``holidays``/``workdays`` lists of days).
 ADDITION_KEYS = ("holidays", "workdays")
+#: Descriptive keys a data file written by ``duban calendar import`` also has.
+METADATA_KEYS = ("format", "year", "source")
 
 #: Accepted ways of writing a day, for error messages.
 DAY_FORMS = "YYYY-MM-DD 或区间 or a range YYYY-MM-DD..YYYY-MM-DD"
@@ -141,16 +143,18 @@ def parse_days(values: Iterable[object], *, where: str = "") -> tuple[dt.date, .
 
 def additions_from_mapping(doc: Mapping[str, Any], *, source: str) -> CalendarAdditions:
     """Build additions from a mapping with ``holidays:`` and ``workdays:`` lists."""
-    unknown = sorted(str(k) for k in doc if k not in ADDITION_KEYS)
+    unknown = sorted(str(k) for k in doc if k not in (*ADDITION_KEYS, *METADATA_KEYS))
     if unknown:
         raise CalendarDataError(
-            f"{source}: 未知的键 {', '.join(unknown)}，只能有 holidays、workdays "
-            f"(unknown keys {', '.join(unknown)}; expected holidays, workdays)"
+            f"{source}: 未知的键 {', '.join(unknown)}，只能有 holidays、workdays、format、year、"
+            f"source (unknown keys {', '.join(unknown)}; expected holidays, workdays, format, "
+            "year, source)"
         )
+    described = doc.get("source")
     return CalendarAdditions(
         holidays=parse_days(doc.get("holidays") or (), where=f"{source} > holidays"),
         workdays=parse_days(doc.get("workdays") or (), where=f"{source} > workdays"),
-        source=source,
+        source=f"{source}（{described}）" if described else source,
     )
 
 

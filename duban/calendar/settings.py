@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -58,6 +58,16 @@ class CalendarSettings:
             self.beyond_known_data,
             additions=[*files, *plugin_additions],
         )
+
+
+def with_beyond(settings: CalendarSettings, beyond: str | None) -> CalendarSettings:
+    """``settings`` with the deployment's ``beyond_known_data`` (None: unchanged)."""
+    if beyond is None:
+        return settings
+    if beyond not in BEYOND_MODES:
+        raise CalendarDataError(f"beyond_known_data: 应为 {' 或 '.join(BEYOND_MODES)}，写的是 "
+                                f"{beyond!r}")
+    return replace(settings, beyond_known_data=cast(BeyondKnownData, beyond))
 
 
 def parse_time_of_day(value: object, *, where: str = "calendar > end_of_day") -> dt.time:

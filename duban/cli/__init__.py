@@ -17,6 +17,7 @@ from duban.errors import DubanError
 COMMAND_MODULES = (
     "duban.cli.policy_cmds",
     "duban.cli.time_cmds",
+    "duban.cli.calendar_cmds",
     "duban.cli.engine_cmds",
     "duban.cli.compare_cmds",
     "duban.cli.demo_cmds",

@@ -18,6 +18,7 @@ import click
 
 from duban.calendar.instants import read_instant
 from duban.cli import main
+from duban.cli.time_cmds import warn_if_data_ends
 from duban.engine.access import visible_to
 from duban.engine.core import ActionRefused
 from duban.engine.model import Actor, ItemState
@@ -162,9 +163,11 @@ def item_create(service: Service, item_id: str, policy_id: str, kind: str, title
             "urgency": urgency, "category": category, "parent": parent}
     if confidential:
         data["confidential"] = True
+    at = parse_time(at_text, service.zone)
     new = service.create(item_id, policy_id, {k: v for k, v in data.items() if v is not None},
-                         actor, parse_time(at_text, service.zone), key)
+                         actor, at, key)
     click.echo(_summary(policy.name, new))
+    warn_if_data_ends([policy.calendar], at.date())
 
 
 @item.command("act")
@@ -307,8 +310,13 @@ def tick(service: Service, now_text: str | None, loop: bool, interval: float,
 
     worker = TickWorker(service, worker_name, lease=dt.timedelta(seconds=lease))
     loops = 0
+    last_warned: dt.date | None = None
     while True:
         now = parse_time(now_text, service.zone)
+        if loops == 0 or now.date() != last_warned:  # once a day, not every loop
+            last_warned = now.date()
+            warn_if_data_ends([p.calendar for p in service.policies.values()],
+                              now.astimezone(service.zone).date())
         try:
             r = worker.run_once(now)
         except StoreError as err:

@@ -20,7 +20,9 @@ from duban.policy.shipped import resolve_policy
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式 / output format")
-def validate(paths: tuple[str, ...], fmt: str) -> None:
+@click.option("--today", "today_text", default=None,
+              help="以此日期为今天，检查日历数据是否即将用完（默认当前日期）")
+def validate(paths: tuple[str, ...], fmt: str, today_text: str | None) -> None:
     """检查策略文件 (validate policy files). Exit 0 valid, 1 errors, 2 usage."""
     files = []
     for p in paths:
@@ -41,7 +43,34 @@ def validate(paths: tuple[str, ...], fmt: str) -> None:
                 click.echo(f"✗ {f}: {len(probs)} 处错误 ({len(probs)} problem(s))\n")
             else:
                 click.echo(f"✓ {f}: 有效 (valid)")
+    _warn_calendar([f for f, probs in results.items() if not probs], today_text)
     sys.exit(1 if any(results.values()) else 0)
+
+
+def _warn_calendar(valid: list[str], today_text: str | None) -> None:
+    """Warn (stderr, never fail) when the calendar of a valid policy — with the deployment's
+    calendar files and calendar plugins — ends within 45 days of today."""
+    import datetime as dt
+
+    from duban.calendar import DEFAULT_TZ
+    from duban.cli.time_cmds import deployment_additions, warn_if_data_ends
+    from duban.errors import DubanError
+
+    try:
+        today = dt.date.fromisoformat(today_text) if today_text else \
+            dt.datetime.now(DEFAULT_TZ).date()
+    except ValueError:
+        click.echo(f"--today 应为 YYYY-MM-DD，写的是 {today_text!r}", err=True)
+        sys.exit(2)
+    calendars = []
+    for f in valid:
+        try:
+            additions, beyond = deployment_additions(None, Path(f).stem)
+            calendars.append(load_policy(f, calendar_additions=additions,
+                                         beyond_known_data=beyond).calendar)
+        except (DubanError, PolicyError):  # a broken duban.yaml is not validate's to judge
+            continue
+    warn_if_data_ends(calendars, today)
 
 
 def _plugin_conditions() -> dict[str, Any] | None:

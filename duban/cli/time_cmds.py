@@ -1,10 +1,13 @@
-"""``duban due`` and ``duban calendar``: ask the calendar from the command line.
+"""``duban due`` and ``duban calendar [show] YEAR``: ask the calendar from the command line.
 
 Why these two: an implementer checking a policy wants to see, before anything runs, the
 deadline a limit gives from a given day (``duban due 2026-09-30 2个工作日``) and the rest
-and makeup days of a year. Only this module prints; the answers come from
-:mod:`duban.calendar`. Bad input is one line on stderr and exit status 2, never a
-traceback.
+and makeup days of a year. The calendar asked is the deployment's (built-in data, the
+files ``duban.yaml`` names under ``calendar:``, installed calendar plugins), or the data
+files given with ``--calendar``, plus ``--policy``'s own ``calendar:`` settings. Only the
+CLI prints; the answers come from :mod:`duban.calendar`. Bad input is one line on stderr
+and exit status 2, never a traceback. ``import``, ``status`` and ``heal`` live in
+:mod:`duban.cli.calendar_cmds`.
 """
 
 from __future__ import annotations
@@ -21,17 +24,21 @@ import yaml
 
 from duban.calendar import (
     DEFAULT_TZ,
+    CalendarAdditions,
     CalendarSettings,
     Deadline,
     Duration,
     DurationSyntaxError,
     WorkCalendar,
     compute_deadline,
+    data_ends_soon,
+    load_additions,
     parse_duration,
     settings_from_mapping,
 )
 from duban.calendar.days import WEEKDAYS_ZH, describe_day, year_listing
 from duban.calendar.instants import read_instant
+from duban.calendar.settings import with_beyond
 from duban.cli import main
 from duban.errors import DubanError
 
@@ -121,28 +128,72 @@ def _due_json(start: dt.datetime, duration: Duration, deadline: Deadline) -> dic
     }
 
 
+def deployment_additions(config: str | None, policy_id: str) -> tuple[
+        list[CalendarAdditions], str | None]:
+    """The deployment's calendar files and installed calendar plugins' additions, and its
+    ``beyond_known_data`` choice (None: the policy's own)."""
+    from duban.plugins import Hooks, make_plugin_manager
+    from duban.runtime.config import load_config
+
+    cfg = load_config(config)
+    hooks = Hooks(make_plugin_manager(folder=cfg.plugins))
+    return ([*cfg.calendar.additions(), *hooks.calendar_additions(policy_id)],
+            cfg.calendar.beyond_known_data)
+
+
+def cli_calendar(policy: Path | None, files: tuple[Path, ...], config: str | None = None
+                 ) -> tuple[WorkCalendar, CalendarSettings]:
+    """The calendar a command asks: ``--calendar`` files directly, else the deployment's;
+    with ``--policy``'s settings. Raises DubanError for bad input."""
+    settings = _policy_settings(policy)
+    if files:
+        additions, beyond = [load_additions(f) for f in files], None
+    else:
+        additions, beyond = deployment_additions(config, policy.stem if policy else "")
+    settings = with_beyond(settings, beyond)
+    return settings.build(additions), settings
+
+
+def warn_if_data_ends(calendars: list[WorkCalendar], today: dt.date) -> None:
+    """Print (stderr) the 45-day warning when the data ends soon; never fails a command."""
+    warning = data_ends_soon(calendars, today)
+    if warning:
+        click.echo(warning, err=True)
+
+
+_CALENDAR_OPTION = click.option(
+    "--calendar", "calendar_files", multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="日历数据文件（duban calendar import 的输出），可多次；不读 duban.yaml 与插件 "
+         "(calendar data files to use directly)")
+_CONFIG_OPTION = click.option("--config", default=None,
+                              help="配置文件（默认 ./duban.yaml），读取其 calendar: 设置")
+
+
 @main.command("due")
 @click.argument("from_", metavar="FROM")
 @click.argument("duration_words", metavar="DURATION", nargs=-1, required=True)
 @click.option("--policy", type=click.Path(path_type=Path, dir_okay=False),
               help="读取策略的 calendar: 设置 (use the policy's calendar: settings).")
+@_CALENDAR_OPTION
+@_CONFIG_OPTION
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式 (output format).")
 def due_cmd(from_: str, duration_words: tuple[str, ...], policy: Path | None,
-            output: str) -> None:
+            calendar_files: tuple[Path, ...], config: str | None, output: str) -> None:
     """截止时间：从 FROM 起 DURATION 的期限 (the deadline DURATION after FROM).
 
     \b
     例 examples:
       duban due 2026-09-30 2个工作日
       duban due 2026-09-30T09:00 7 days
+      duban due 2026-12-28 5个工作日 --calendar calendar/2027.yaml
       duban due 2026-09-30T09:00+08:00 48小时 --policy policies/x.yaml
     """
     start = _parse_from(from_)
     try:
         duration = parse_duration(" ".join(duration_words))
-        settings = _policy_settings(policy)
-        cal = settings.build()
+        cal, settings = cli_calendar(policy, calendar_files, config)
         deadline = compute_deadline(cal, start, duration, roll_forward=settings.roll_forward,
                                     end_of_day=settings.end_of_day)
     except DurationSyntaxError as exc:
@@ -166,14 +217,39 @@ def due_cmd(from_: str, duration_words: tuple[str, ...], policy: Path | None,
     click.echo(f"日历版本 calendar: {deadline.calendar_version}")
 
 
-@main.command("calendar")
+class _CalendarGroup(click.Group):
+    """``duban calendar 2026`` is ``duban calendar show 2026`` (the older spelling)."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0].isdigit():
+            return "show", self.commands["show"], args
+        return super().resolve_command(ctx, args)
+
+
+@main.group("calendar", cls=_CalendarGroup)
+def calendar_group() -> None:
+    """工作日日历：某年的安排、导入放假通知、数据状态、重算临时期限 (the working-day calendar).
+
+    \b
+      duban calendar 2026                          某年的休息日与调休上班日
+      duban calendar import 通知.txt -o 2027.yaml   读取国务院办公厅放假安排通知
+      duban calendar status                        已知范围、来源、剩余天数
+      duban calendar heal --dry-run                新数据加入后重算临时期限
+    """
+
+
+@calendar_group.command("show")
 @click.argument("year", type=click.IntRange(1, 9998))
 @click.option("--policy", type=click.Path(path_type=Path, dir_okay=False),
               help="读取策略的 calendar: 设置 (use the policy's calendar: settings).")
-def calendar_cmd(year: int, policy: Path | None) -> None:
+@_CALENDAR_OPTION
+@_CONFIG_OPTION
+def calendar_show(year: int, policy: Path | None, calendar_files: tuple[Path, ...],
+                  config: str | None) -> None:
     """某年的休息日与调休上班日 (a year's rest days and makeup working days)."""
     try:
-        cal = _policy_settings(policy).build()
+        cal, _ = cli_calendar(policy, calendar_files, config)
         rest, makeup = year_listing(cal, year)
     except DubanError as exc:
         _bad_input(exc.message, exc.code)

@@ -36,6 +36,7 @@ from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
+from duban.engine.healing import CALENDAR_HEALED, apply_healing
 from duban.engine.machine import Work, machine_for, trigger_name
 from duban.engine.model import (
     EMPTY,
@@ -57,7 +58,7 @@ from duban.vocabulary import CANONICAL_ACTIONS
 _FIELDS = tuple(f.name for f in fields(ItemState))
 _GET = operator.attrgetter(*_FIELDS)
 INTERNAL_ACTIONS = frozenset({"timer", "number", "subitem_added", "subitem_closed",
-                              "policy_migrated"})
+                              "policy_migrated", CALENDAR_HEALED})
 
 
 class ActionRefused(DubanError):
@@ -547,6 +548,8 @@ class Engine:
             w["children_open"] = item.children_open - {child}
         elif event.action == "policy_migrated":  # re-pinned on purpose (duban migrate);
             w["policy_hash"] = self.policy.content_hash  # replay reads the log under it
+        elif event.action == CALENDAR_HEALED:  # the year's data arrived (duban calendar heal)
+            apply_healing(item, event, w, work.effects)
 
     # -- deadlines and penalties ---------------------------------------------------------------
     def _deadline(self, start: dt.datetime, d: Duration) -> dt.datetime:

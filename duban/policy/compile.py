@@ -67,9 +67,11 @@ _COND_REF = re.compile(r"\bcond\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*[\"']([^\"']+)[\"'
 class _Compiler:
     def __init__(self, data: Mapping[str, Any], locate: Locator,
                  calendar_additions: Iterable[Any] = (),
-                 conditions: Mapping[str, Callable[[Any], bool]] | None = None) -> None:
+                 conditions: Mapping[str, Callable[[Any], bool]] | None = None,
+                 beyond_known_data: str | None = None) -> None:
         self.data = data
         self.calendar_additions = tuple(calendar_additions)
+        self.beyond_known_data = beyond_known_data
         self.conditions = conditions
         self.locate = locate
         self.problems: list[Problem] = []
@@ -352,9 +354,10 @@ class _Compiler:
         settings = CalendarSettings()
         calendar = official_calendar()
         try:
-            settings = settings_from_mapping(
-                {k: v for k, v in cal_spec.items() if k != "cite"},
-                base_dir=Path(path).resolve().parent)
+            own = {k: v for k, v in cal_spec.items() if k != "cite"}
+            if self.beyond_known_data is not None:  # the deployment's choice wins
+                own["beyond_known_data"] = self.beyond_known_data
+            settings = settings_from_mapping(own, base_dir=Path(path).resolve().parent)
             additions = list(self.calendar_additions)
             calendar = _calendar(settings, additions) if (
                 settings.extra_holidays or settings.extra_workdays or settings.data_files
@@ -551,15 +554,17 @@ def _calendar(settings: CalendarSettings, additions: list[Any]) -> Any:
 
 def compile_policy(data: Mapping[str, Any], locate: Locator, path: str,
                    origins: Mapping[Any, str], calendar_additions: Iterable[Any] = (),
-                   conditions: Mapping[str, Callable[[Any], bool]] | None = None
+                   conditions: Mapping[str, Callable[[Any], bool]] | None = None,
+                   beyond_known_data: str | None = None
                    ) -> tuple[Policy | None, list[Problem]]:
     """Compile a merged document; returns the policy (None on problems) and the problems.
 
-    ``calendar_additions`` come from calendar plugins (e.g. 2027's official days);
+    ``calendar_additions`` come from calendar plugins and the deployment's calendar files
+    (e.g. 2027's official days); ``beyond_known_data`` is the deployment's choice, if any;
     ``conditions`` are plugins' named conditions (None: not known here, so ``cond.*``
     names are checked when the policy is used instead)."""
     content_hash = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True)
                                   .encode()).hexdigest()[:16]
-    c = _Compiler(data, locate, calendar_additions, conditions)
+    c = _Compiler(data, locate, calendar_additions, conditions, beyond_known_data)
     policy = c.compile(path, content_hash, origins)
     return policy, c.problems

@@ -112,10 +112,13 @@ def _by_place(p: Problem) -> tuple[str, int, int]:
 
 def load_policy(path: str | os.PathLike[str], *,
                 calendar_additions: Iterable[Any] = (),
-                conditions: Mapping[str, Callable[[Any], bool]] | None = None) -> Policy:
+                conditions: Mapping[str, Callable[[Any], bool]] | None = None,
+                beyond_known_data: str | None = None) -> Policy:
     """Load, validate and compile a policy file; raise :class:`PolicyError` with every problem.
 
-    ``calendar_additions`` (CalendarAdditions from calendar plugins) extend the calendar."""
+    ``calendar_additions`` (CalendarAdditions from calendar plugins and the deployment's
+    calendar files) extend the calendar; ``beyond_known_data``, when given, is the
+    deployment's choice and replaces the policy's own."""
     p = Path(path)
     chain, problems = _chain(p, str(path))
     if problems:
@@ -142,7 +145,7 @@ def load_policy(path: str | os.PathLike[str], *,
 
     file_of = {k: s.file for k, (s, _) in origins.items() if len(k) <= 3}
     policy, problems = compile_policy(data, locate, str(path), file_of, calendar_additions,
-                                      conditions)
+                                      conditions, beyond_known_data)
     problems = removal_problems + problems
     if problems or policy is None:
         raise PolicyError(sorted(problems, key=_by_place))

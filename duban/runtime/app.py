@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from duban.calendar.deployment import DeploymentCalendar
 from duban.errors import DubanError, PolicyError
 from duban.plugins import Hooks, make_plugin_manager
 from duban.policy.loader import load_policy
@@ -14,17 +15,22 @@ from duban.runtime.config import Config, resolve_secrets
 from duban.runtime.service import DeliveryPolicy, Service
 
 
-def load_policies(folders: list[str], hooks: Hooks | None = None) -> dict[str, Policy]:
-    """Every policy in the configured folders, then the shipped ones not overridden; calendar
-    plugins' additions (e.g. a new year's official days) extend each policy's calendar."""
+def load_policies(folders: list[str], hooks: Hooks | None = None,
+                  calendar: DeploymentCalendar | None = None) -> dict[str, Policy]:
+    """Every policy in the configured folders, then the shipped ones not overridden; the
+    deployment's calendar files and calendar plugins' additions (e.g. a new year's official
+    days) extend each policy's calendar."""
     out: dict[str, Policy] = {}
     paths = [p for f in folders if Path(f).is_dir() for p in sorted(Path(f).glob("*.yaml"))]
     paths += [p for p in shipped_paths() if p.stem not in {q.stem for q in paths}]
+    calendar = calendar or DeploymentCalendar()
+    files = calendar.additions()
     for path in paths:
         try:
-            extra = hooks.calendar_additions(path.stem) if hooks is not None else []
+            extra = [*files, *(hooks.calendar_additions(path.stem) if hooks is not None else [])]
             conditions = dict(hooks.conditions.entries) if hooks is not None else None
-            policy = load_policy(path, calendar_additions=extra, conditions=conditions)
+            policy = load_policy(path, calendar_additions=extra, conditions=conditions,
+                                 beyond_known_data=calendar.beyond_known_data)
         except PolicyError as err:
             raise DubanError(f"策略 {path} 无效：\n{err}", "validation_error") from None
         out.setdefault(policy.id, policy)
@@ -40,8 +46,9 @@ def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
     for name, conf in cfg.notifiers.items():
         notifiers[name] = hooks.notifiers.get(name)(resolve_secrets(conf or {}, name))
     delivery = DeliveryPolicy(cfg.max_attempts, dt.timedelta(seconds=cfg.base_delay_seconds))
-    service = Service(store, load_policies(cfg.policies, hooks), hooks, tuple(notifiers),
-                      notifiers, delivery, require_viewer=cfg.require_viewer, zone=cfg.zone)
+    service = Service(store, load_policies(cfg.policies, hooks, cfg.calendar), hooks,
+                      tuple(notifiers), notifiers, delivery, require_viewer=cfg.require_viewer,
+                      zone=cfg.zone)
 
     def policy_templates(ref: str) -> dict[str, str] | None:
         """A policy version's notice wording (by content hash or id)."""

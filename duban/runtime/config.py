@@ -16,6 +16,9 @@ notifiers:
 delivery: {max_attempts: 20, base_delay_seconds: 60}
 require_viewer: false                # true: CLI reads of items and reports must name a viewer
 timezone: Asia/Shanghai              # the zone of every time written without an offset
+calendar:                            # one calendar for every policy (docs/calendar.md)
+  files: [calendar/2027.yaml]        # written by `duban calendar import`, relative to this file
+  beyond_known_data: weekends_only   # optional: keep working past the data (provisional)
 ```
 """
 
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from duban.calendar.deployment import DeploymentCalendar, deployment_from_mapping
 from duban.calendar.instants import DEFAULT_ZONE, zone_named
 from duban.errors import DubanError
 from duban.policy.yamlsrc import load_yaml_file
@@ -42,10 +46,12 @@ class Config:
     base_delay_seconds: int = 60
     require_viewer: bool = False
     zone: dt.tzinfo = DEFAULT_ZONE
+    calendar: DeploymentCalendar = field(default_factory=DeploymentCalendar)
     source: str | None = None
 
 
-KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer", "timezone")
+KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer", "timezone",
+        "calendar")
 
 
 def resolve_secrets(value: Any, where: str = "") -> Any:
@@ -79,6 +85,9 @@ def load_config(path: str | None = None, *, store: str | None = None) -> Config:
         if unknown:
             raise DubanError(f"{path}: 不认识的配置项 {', '.join(sorted(unknown))}；可用："
                              f"{', '.join(KEYS)} / unknown keys", "validation_error")
+        cfg.calendar = deployment_from_mapping(data.get("calendar"),
+                                               base_dir=Path(path).resolve().parent,
+                                               where=f"{path} > calendar")
         cfg.store = str(data.get("store", cfg.store))
         cfg.policies = [str(x) for x in data.get("policies", cfg.policies)]
         cfg.plugins = data.get("plugins", cfg.plugins)

@@ -20,7 +20,7 @@ from typing import Any
 
 from duban.calendar.instants import DEFAULT_ZONE
 from duban.engine.access import visible_to
-from duban.engine.core import ActionRefused, engine_for
+from duban.engine.core import INTERNAL_ACTIONS, ActionRefused, engine_for
 from duban.engine.model import SYSTEM, Actor, Effect, Event, ItemState, PenaltyEntry
 from duban.engine.timers import next_due
 from duban.errors import DubanError
@@ -110,7 +110,13 @@ class Service:
         """Apply one command; returns the new item. Refusals raise ActionRefused and write
         nothing. With a ``key``, the same request again (item, action, actor, payload)
         returns its first result and writes nothing; another request with a used key
-        raises IdempotencyConflict and writes nothing."""
+        raises IdempotencyConflict and writes nothing. Internal events (timers, numbers,
+        roll-ups, migrations, calendar healing) are the service's own: no caller may send
+        one as a command."""
+        if action in INTERNAL_ACTIONS:
+            raise ActionRefused("invalid_transition", f"“{action}”是系统内部事件，不能作为操作提交 "
+                                "/ an internal event cannot be sent as a command",
+                                item=item_id, action=action)
         payload = dict(data) if policy_id is None else {**data, "policy": policy_id}
         request = Request.of(key, item_id, action, actor, payload) if key is not None else None
         for _ in range(MAX_CONFLICT_RETRIES):

@@ -22,10 +22,14 @@ from duban.calendar.data import parse_day
 D = dt.date.fromisoformat
 
 
-def test_build_calendar_is_importable_from_the_calendar_module() -> None:
-    from duban.calendar.calendar import build_calendar as from_calendar
+def test_calendar_modules_import_one_way() -> None:
+    """build imports calendar, never the reverse: no cycle, no lazy module __getattr__."""
+    import duban.calendar.calendar as counting
 
-    assert from_calendar is build_calendar
+    source = Path(counting.__file__).read_text(encoding="utf-8")
+    assert "from duban.calendar.build" not in source and "import duban.calendar.build" not in source
+    assert not hasattr(counting, "__getattr__")
+    assert not hasattr(counting, "build_calendar")
 
 
 def test_official_data_has_names_and_version() -> None:
