@@ -38,6 +38,7 @@ def additions() -> CalendarAdditions | None:
 
 
 @hookimpl
-def duban_calendar_additions(policy_id: str) -> CalendarAdditions | None:
-    """Every policy gets the same official years (the arrangement is national)."""
+def duban_calendar_additions() -> CalendarAdditions | None:
+    """Every policy gets the same official years (the arrangement is national), so the
+    hook's ``policy_id`` is not taken (pluggy passes only the arguments asked for)."""
     return additions()
