@@ -202,8 +202,8 @@ class _Parser:
                 and not self.starts_items(base, plain):
             node.add(text, plain, " ")
             node.body = True
-        elif _open_bracket(node.plain) or (not ends_sentence(node.plain) and
-                                           not is_heading_like(node.plain)):
+        elif _open_bracket(node.plain) or (not ends_sentence(node.plain) and (
+                node.base is not None or not is_heading_like(node.plain))):
             node.add(text, plain)  # the source wrapped the line
         elif _EFFECTIVE.match(plain):
             self.stack.clear()
