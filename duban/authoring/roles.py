@@ -33,6 +33,9 @@ _SUFFIXES = re.compile(r"部(?![机务领里署分门位长属理置罚学技室
 _STOP = set("由经向报对将把在从为以及和与各项交送至于给按据并其该本此凡如若应须要均的是"
             "、，。；：:,;（）()《》“”")
 _GENERIC = {"部门", "单位", "科室", "各部", "本部"}
+#: Words ending like a department that are not one (内部, 干部, 实处 …).
+_NOT_NAMES = ("内部", "外部", "全部", "局部", "干部", "总部", "实处", "所处", "好处", "到处", "之处",
+              "本部", "各部")
 
 
 def _named_words(text: str) -> list[str]:
@@ -49,12 +52,12 @@ def _named_words(text: str) -> list[str]:
                     not word.startswith("经理"):
                 break
             left = text[end - k - 1:end - k]
-            if not left or left in _STOP or not _HAN.match(left):
+            if not left or left in _STOP and left + word[0] != "经理" or not _HAN.match(left):
                 best = word
                 break
             if len({text[i - 1:i] for i in _positions(text, word)}) >= 2:
                 best = word
-        if best and best not in found and best not in _GENERIC:
+        if best and best not in found and not best.endswith(_NOT_NAMES):
             found.append(best)
     return found
 

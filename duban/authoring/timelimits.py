@@ -33,6 +33,7 @@ _UNITS = {"个工作日": "个工作日", "工作日": "个工作日", "个小�
 
 #: What a sentence's limit governs, by its words; first match wins.
 KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("per_department", re.compile(r"部门时间|每个部门|各部门\S{0,4}时间")),
     ("period", re.compile(r"每\S{0,4}(个月|月|周|季度)")),
     ("before_due", re.compile(r"提前\s*(" + _NUM + r")|到期前|届满前\S{0,6}(" + _NUM + r")")),
     ("after_due", re.compile(r"(超期|逾期|到期|超过\S{0,12}时限)\S{0,4}后")),
@@ -81,6 +82,17 @@ def _excluded(plain: str, m: re.Match[str]) -> bool:
     return bool(m.group("ord")) and "工作日" not in m.group("unit")
 
 
+_LEVEL = re.compile(r"(普通|紧急|特急|急件|平件)")
+
+
+def _segment(plain: str, start: int, end: int) -> str:
+    """The part of the sentence between commas (or brackets) around a match: "部门时间
+    不得超过2天" inside "(涉及多部门办理的公文,部门时间不得超过2天,…)"."""
+    left = max(plain.rfind(ch, 0, start) for ch in "，,（(。；;")
+    rights = [i for i in (plain.find(ch, end) for ch in "，,）)。；;") if i >= 0]
+    return plain[left + 1:min(rights) if rights else len(plain)]
+
+
 def _kind(sentence: str) -> str:
     for kind, pattern in KINDS:
         if pattern.search(sentence):
@@ -101,7 +113,12 @@ def find_time_limits(clause: Clause) -> list[Candidate]:
             continue
         sentence = sentence_around(plain, m.start(), m.end())
         facts = _facts(sentence, m)
-        kind = _kind(sentence)
+        kind = _kind(_segment(plain, m.start(), m.end()))
+        if kind == "other":
+            kind = _kind(sentence)
+        if kind == "urgency":
+            level = _LEVEL.findall(plain[:m.start()])
+            facts["level"] = level[-1] if level else "普通"
         facts["kind"] = kind
         spans.append((m.start(), m.end()))
         out.append(_candidate(clause, duration, sentence, facts))
@@ -144,7 +161,7 @@ _SUMMARY = {
     "handling": "办理时限", "review_step": "审核/审批时限", "extension_step": "延期审批时限",
     "confirm_step": "确认时限", "decline": "退回时限", "before_due": "期限前提醒",
     "after_due": "期限后催办", "urgency": "按紧急程度的办理时限", "period": "周期",
-    "other": "时限",
+    "per_department": "每个部门的时限", "other": "时限",
 }
 
 
@@ -157,12 +174,12 @@ def _candidate(clause: Clause, d: Duration, sentence: str, facts: dict[str, Any]
     if facts.get("roll_forward"):
         extra = "，".join(x for x in (extra, "节假日顺延") if x)
     summary = f"{_SUMMARY[kind]} {text}" + (f"（{extra}）" if extra else "")
-    path, key, value, note = suggestion(kind, d, clause.cite, sentence)
+    path, key, value, note = suggestion(kind, d, clause.cite, str(facts.get("level", "")))
     return Candidate("time_limit", clause.cite, original(clause.text, clause.plain, sentence),
                      summary, d, path, key, value, note, facts)
 
 
-def suggestion(kind: str, d: Duration, cite: str, sentence: str
+def suggestion(kind: str, d: Duration, cite: str, level: str
                ) -> tuple[tuple[str, ...], str | None, Any, str]:
     """Where a limit of this kind goes in a policy, and the note for the user."""
     text = d.to_text_zh()
@@ -170,10 +187,11 @@ def suggestion(kind: str, d: Duration, cite: str, sentence: str
         case "handling":
             return ("time_limits",), "handling", {"default": text, "cite": cite}, \
                 "未规定期限的事项的默认办理时限；若只适用于某类事项，改写到该类别的 time_limit"
+        case "per_department":
+            return ("time_limits",), "per_department", {"limit": text, "cite": cite}, \
+                "多个部门依次办理时每个部门的时限"
         case "urgency":
-            level = re.search(r"(普通|紧急|特急|急件|平件)", sentence)
-            name = level.group(1) if level else "普通"
-            return ("time_limits", "handling", "by_urgency"), name, text, \
+            return ("time_limits", "handling", "by_urgency"), level, text, \
                 f"按紧急程度的时限（{cite}）：by_urgency 没有自己的 cite，请把出处写进 handling 的 cite"
         case "review_step" | "extension_step" | "confirm_step":
             state, name = {"review_step": ("待审核", "审核"),

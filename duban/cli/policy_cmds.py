@@ -128,15 +128,29 @@ reminders:
 
 @main.command()
 @click.argument("policy_id")
-@click.option("--name", required=True, help="单位名称 / organisation name")
+@click.option("--name", default=None, help="单位名称 / organisation name")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="写入的文件（默认 policies/ID.yaml）")
-def init(policy_id: str, name: str, output: str | None) -> None:
-    """生成一个继承标准生命周期、可直接通过检查的策略 (scaffold a policy)."""
+@click.option("--from", "source", type=click.Path(dir_okay=False), default=None,
+              help="从制度文件（.docx、.pdf、.txt、.md）生成策略草稿与条款清单")
+@click.option("--part", type=int, default=None, help="文件含多篇制度时，选第 N 篇（与 --from 一起用）")
+@click.option("--report", is_flag=True, help="打印识别摘要（与 --from 一起用）")
+def init(policy_id: str, name: str | None, output: str | None, source: str | None,
+         part: int | None, report: bool) -> None:
+    """生成一个继承标准生命周期、可直接通过检查的策略 (scaffold a policy).
+
+    With --from, draft one from a regulation file instead: its clause inventory, and every
+    candidate rule as a commented suggestion (see docs/authoring.md)."""
     import re
     if not re.fullmatch(r"[a-z][a-z0-9_]*", policy_id):
         click.echo(f"策略 id '{policy_id}' 只能用小写字母、数字、下划线，且以字母开头 / invalid id",
                    err=True)
+        sys.exit(2)
+    if source is not None:
+        from duban.cli.init_from import init_from
+        sys.exit(init_from(policy_id, Path(source), name, output, part, report))
+    if name is None:
+        click.echo("缺少 --name（单位名称）/ --name is required without --from", err=True)
         sys.exit(2)
     out = Path(output or f"policies/{policy_id}.yaml")
     if out.exists():

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from duban.errors import Location, PolicyError, Problem
-from duban.policy import merge, schema_check
+from duban.policy import merge, placeholders, schema_check
 from duban.policy.compile import compile_policy
 from duban.policy.model import Policy
 from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
@@ -67,6 +67,10 @@ def _read_one(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
         return None, [Problem("schema.type", "策略文件的顶层必须是映射（键: 值）/ a policy must be a "
                               "mapping at the top level", Location(display, 1, 1),
                               hint="以 `duban: 1`、`id: ...`、`name: ...` 开头")]
+    undecided = placeholders.undecided(src)
+    if undecided:
+        return src, undecided + schema_check.check_data(
+            placeholders.without_placeholders(src.data), src)
     return src, schema_check.check(src)
 
 
