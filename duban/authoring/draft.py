@@ -17,8 +17,13 @@ from pathlib import Path
 from duban.authoring.candidates import AREAS, Candidate, original, sentence_around
 from duban.authoring.regulation import Regulation, read_regulation
 from duban.authoring.roles import find_roles
-from duban.authoring.rules import (find_approvals, find_extensions, find_numbering,
-                                   find_penalties, find_reminders)
+from duban.authoring.rules import (
+    find_approvals,
+    find_extensions,
+    find_numbering,
+    find_penalties,
+    find_reminders,
+)
 from duban.authoring.structure import Clause
 from duban.authoring.timelimits import find_time_limits
 

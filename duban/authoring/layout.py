@@ -58,7 +58,7 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_title(text: str) -> bool:
-    return 4 <= len(text) and is_heading_like(text) and text.endswith(_TITLE_ENDS) and \
+    return len(text) >= 4 and is_heading_like(text) and text.endswith(_TITLE_ENDS) and \
         mark_at(text) is None
 
 

@@ -48,11 +48,11 @@ def _named_words(text: str) -> list[str]:
         best = ""
         for k in range(3, 9):
             word = text[end - k:end]
-            if end - k < 0 or not _HAN.match(word) or word[0] in _STOP and \
-                    not word.startswith("经理"):
+            if end - k < 0 or not _HAN.match(word) or (word[0] in _STOP and \
+                    not word.startswith("经理")):
                 break
             left = text[end - k - 1:end - k]
-            if not left or left in _STOP and left + word[0] != "经理" or not _HAN.match(left):
+            if not left or (left in _STOP and left + word[0] != "经理") or not _HAN.match(left):
                 best = word
                 break
             if len({text[i - 1:i] for i in _positions(text, word)}) >= 2:

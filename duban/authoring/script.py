@@ -23,10 +23,15 @@ from typing import Any
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 #: ``實現(xiàn)``: a Han character followed by its pinyin with tone marks, in brackets.
 _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》"
+_PUNCT = ",.;:!?()\\[\\]"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}{_PUNCT}]) (?=[{_CJK}{_PUNCT}])")
+#: Private-use characters: Wingdings bullets a converter left (\uf0d8), never words.
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000\ufeff]+")
 #: Lines a download site adds around a copied text; never part of a regulation.
 _BOILERPLATE = re.compile(
-    r"^(PAGE\b.*|-\s*\d+、本(文档|站).*|-\s*\d+、(原创力|如文档).*|查看更多|文档评论.*|"
+    r"^([-•·*]|(-\s*)?\d+、(本文档共|本站|原创力文档|如文档侵犯).*|PAGE\b.*|查看更多|文档评论.*|"
     r".*版权声明.*我要投稿.*|注：本文为网友上传.*|\d{4}-\d{2}-\d{2}\s*版权声明.*)$")
 #: Share of Han characters that must change under t2s before a text counts as traditional.
 TRADITIONAL_SHARE = 0.03
@@ -45,9 +50,12 @@ class Line:
 
 
 def clean(text: str) -> str:
-    """One paragraph without converter pinyin and with single ordinary spaces."""
-    text = _PINYIN.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    """One paragraph without converter pinyin, with single ordinary spaces, and with no
+    space between two Chinese characters or marks (a PDF or a web page puts them where a
+    line was wrapped or justified; Chinese text has none)."""
+    text = _PRIVATE.sub("", _PINYIN.sub("", text))
+    text = _SPACES.sub(" ", text).strip()
+    return _CJK_SPACE.sub("", text)
 
 
 def is_boilerplate(text: str) -> bool:

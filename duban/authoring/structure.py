@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from duban.authoring.layout import Document, ends_sentence, is_heading_like
 from duban.authoring.numbering import FIXED_RANK, Mark, join_cite, mark_at
@@ -66,7 +67,7 @@ class _Node:
     def clause(self) -> Clause:
         plain = self.plain
         return Clause(self.cite, "".join(self.texts).strip(), plain,
-                      bool(plain) and is_heading_like(plain) or not plain)
+                      (bool(plain) and is_heading_like(plain)) or not plain)
 
 
 @dataclass
@@ -95,7 +96,7 @@ class _Parser:
         if mark.kind in FIXED_RANK:
             last = next((f for f in reversed(self.stack) if f.kind == mark.kind), None)
             if last is None:
-                return not inline or mark.kind == "tiao" and mark.number[0] == 1
+                return not inline or (mark.kind == "tiao" and mark.number[0] == 1)
             n, prev = mark.number[0], last.number[0]
             return n == prev + 1 if inline else n > prev
         on_stack = next((f for f in self.stack if f.kind == mark.kind), None)
@@ -122,7 +123,7 @@ class _Parser:
     def cite(self) -> str:
         parts: list[str] = []
         for f in self.stack:
-            if f.kind == "pian" or f.kind in ("zhang", "jie") and not self.chapters_in_cite:
+            if f.kind == "pian" or (f.kind in ("zhang", "jie") and not self.chapters_in_cite):
                 continue
             if f.kind == "dotted":
                 parts = [f.label]
@@ -158,11 +159,12 @@ class _Parser:
             start = found.end
 
     def inline_mark(self, plain: str, start: int, nxt: Line | None) -> Mark | None:
-        for m in re.finditer(rf"[{_SENTENCE_END}]\s*|\s+", plain[start:]):
+        for m in re.finditer(rf"[{_SENTENCE_END}、，,]\s*|\s+", plain[start:]):
             pos = start + m.end()
             if pos >= len(plain):
                 return None
-            mark = mark_at(plain, pos, _INLINE_KINDS)
+            soft = m.group().strip() in ("、", "，", ",")
+            mark = mark_at(plain, pos, ("tiao",) if soft else _INLINE_KINDS)
             if mark is None or not self.accepts(mark, inline=True):
                 continue
             if self.confirmed(mark, plain, nxt, colon=m.group().strip() in ("：", ":")):
@@ -244,8 +246,11 @@ class _Parser:
             if found is None:
                 self.unnumbered(line, nxt)
                 continue
-            self.unnumbered(Line(line.text[:found.start].strip(),
-                                 line.plain[:found.start].strip()), nxt)
+            head = Line(line.text[:found.start].strip(), line.plain[:found.start].strip())
+            if head.plain.endswith(("：", ":")) and self.current is not None:
+                self.current.add(head.text, head.plain, " ")  # the lead-in to its list
+            else:
+                self.unnumbered(head, nxt)
             rest = Line(line.text[found.start:], line.plain[found.start:])
             self.numbered(mark_at(rest.plain) or found, rest, nxt)
 
@@ -260,16 +265,18 @@ def _chapters_in_cite(lines: list[Line]) -> bool:
     tiao: list[int] = []
     chapters = False
     for line in lines:
-        mark = mark_at(line.plain, 0, ("zhang", "tiao"))
+        mark = mark_at(line.plain, 0, ("zhang", "tiao", "dotted"))
         if mark is None:
             continue
+        if mark.kind == "dotted":
+            return False
         if mark.kind == "zhang":
             chapters = True
         else:
             tiao.append(mark.number[0])
     if not chapters:
         return False
-    return not tiao or any(b <= a for a, b in zip(tiao, tiao[1:], strict=False))
+    return not tiao or any(b <= a for a, b in pairwise(tiao))
 
 
 def clauses_of(doc: Document, prefix: str = "") -> list[Clause]:

@@ -14,6 +14,7 @@ Not time limits: dates (2022年6月16日), rates inside penalties (迟办1天扣
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from duban.authoring.candidates import Candidate, original, sentence_around
@@ -130,6 +131,23 @@ def find_time_limits(clause: Clause) -> list[Candidate]:
             continue
         sentence = sentence_around(plain, m.start(), m.end())
         out.append(_candidate(clause, duration, sentence, {"kind": "period", "text": m.group()}))
+    return _merge_urgency(out)
+
+
+def _merge_urgency(found: list[Candidate]) -> list[Candidate]:
+    """One ``by_urgency`` suggestion per clause holding every level it names."""
+    levels = [c for c in found if c.facts.get("kind") == "urgency"]
+    if len(levels) < 2:
+        return found
+    merged = {str(c.facts["level"]): c.value["by_urgency"][c.facts["level"]] for c in levels}
+    first = levels[0]
+    out = []
+    for c in found:
+        if c is first:
+            c = replace(c, value={"by_urgency": merged, "cite": c.cite})
+        elif c in levels:
+            c = replace(c, path=(), key=None, value=None, note="已并入同条的 by_urgency 建议")
+        out.append(c)
     return out
 
 
@@ -191,8 +209,8 @@ def suggestion(kind: str, d: Duration, cite: str, level: str
             return ("time_limits",), "per_department", {"limit": text, "cite": cite}, \
                 "多个部门依次办理时每个部门的时限"
         case "urgency":
-            return ("time_limits", "handling", "by_urgency"), level, text, \
-                f"按紧急程度的时限（{cite}）：by_urgency 没有自己的 cite，请把出处写进 handling 的 cite"
+            return ("time_limits",), "handling", {"by_urgency": {level: text}, "cite": cite}, \
+                "按紧急程度的办理时限（同条的各级已并在一起）"
         case "review_step" | "extension_step" | "confirm_step":
             state, name = {"review_step": ("待审核", "审核"),
                            "extension_step": ("延期审批中", "延期审批"),
