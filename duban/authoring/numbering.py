@@ -118,14 +118,8 @@ def mark_at(text: str, pos: int = 0, kinds: tuple[str, ...] | None = None) -> Ma
         number = _number(kind, raw)
         if number is None:
             continue
-        return Mark(kind, number, _label(kind, _simplify_numeral(kind, raw), number),
-                    pos, m.end())
+        return Mark(kind, number, _label(kind, re.sub(r"\s+", "", raw), number), pos, m.end())
     return None
-
-
-def _simplify_numeral(kind: str, raw: str) -> str:
-    """第 2 条 → 第二条? No: keep the numeral as printed, only without inner spaces."""
-    return re.sub(r"\s+", "", raw)
 
 
 def _number(kind: str, raw: str) -> tuple[int, ...] | None:
