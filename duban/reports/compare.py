@@ -17,7 +17,7 @@ from duban.reports.mdblocks import escape
 
 MARK = "≠"
 LEGEND = ("≠ 标出与多数所比制度结果不同的格子（比较的是角色、日期、次数等实质，不是用词）；"
-          "〔〕内为依据条款。")
+          "〔〕内为依据条款，“未注明条款”表示该期限、提醒、考核或拒绝没有写出处。")
 
 
 def _rate(kpi: dict[str, Any]) -> str:

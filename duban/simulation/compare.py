@@ -106,8 +106,13 @@ def _cells(run: RunResult, key: str) -> dict[str, Cell]:
             "refused": _refused(run, key)}
 
 
-def _cites(cites: Sequence[str | None]) -> str:
-    return "；".join(dict.fromkeys(c for c in cites if c))
+#: Shown where a deadline, reminder or refusal rests on no clause: a reviewer should ask why.
+UNCITED = "未注明条款"
+
+
+def _cites(cites: Sequence[str | None], *, flag: bool = False) -> str:
+    """The distinct clauses, in order; with ``flag``, a rule without one says so."""
+    return "；".join(dict.fromkeys(c or UNCITED for c in cites if c or flag))
 
 
 def _signatures(run: RunResult, key: str) -> Cell:
@@ -137,7 +142,7 @@ def _deadline(item: ItemState) -> Cell:
         text += f"（原 {_short(item.original_due)}）"
     if info is not None:
         text += f"：{info.rule}" + ("（暂定）" if info.provisional else "")
-    return Cell(text, info.cite or "" if info else "", item.due)
+    return Cell(text, (info.cite or UNCITED) if info else "", item.due)
 
 
 def _reminders(policy: Policy, item: ItemState) -> Cell:
@@ -146,7 +151,8 @@ def _reminders(policy: Policy, item: ItemState) -> Cell:
     rules = {r.name: r.cite for r in policy.reminders}
     rules.update({s.name: s.cite for s in policy.step_limits})
     text = "；".join(f"{TIMER_WORDS.get(f.event, f.event)} {_short(f.at)}" for f in item.fired)
-    return Cell(f"{len(item.fired)} 次：{text}", _cites([rules.get(f.name) for f in item.fired]),
+    return Cell(f"{len(item.fired)} 次：{text}",
+                _cites([rules.get(f.name) for f in item.fired], flag=True),
                 tuple((f.event, f.at) for f in item.fired))
 
 
@@ -180,7 +186,7 @@ def _penalties(ledger: list[PenaltyEntry]) -> Cell:
         kind = "表彰" if e.points > 0 or e.coefficient > 0 else "扣分/处理"
         lines.append(f"{kind} {e.target}：{'，'.join(w for w in what if w) or '记录'}（{e.rule}，"
                      f"{_short(e.at)}）")
-    return Cell("；".join(lines), _cites([e.cite for e in ledger]),
+    return Cell("；".join(lines), _cites([e.cite for e in ledger], flag=True),
                 tuple((e.points, e.coefficient, e.measures) for e in ledger))
 
 
@@ -203,4 +209,4 @@ def _refused(run: RunResult, key: str) -> Cell:
     if not mine:
         return Cell("无", key=())
     return Cell("；".join(f"第 {r.step} 步 {r.code}：{r.message}" for r in mine),
-                _cites([r.cite for r in mine]), tuple((r.step, r.code) for r in mine))
+                _cites([r.cite for r in mine], flag=True), tuple((r.step, r.code) for r in mine))
