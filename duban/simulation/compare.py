@@ -142,7 +142,15 @@ def _deadline(item: ItemState) -> Cell:
         text += f"（原 {_short(item.original_due)}）"
     if info is not None:
         text += f"：{info.rule}" + ("（暂定）" if info.provisional else "")
-    return Cell(text, (info.cite or UNCITED) if info else "", item.due)
+    return Cell(text, (info.cite or ("" if _given(item) else UNCITED)) if info else "",
+                item.due)
+
+
+def _given(item: ItemState) -> bool:
+    """Whether the deadline is a date someone gave (the leader's, the one an approved
+    extension asked for, a new one set on return) rather than one a rule counted."""
+    rule = item.due_info.rule if item.due_info else ""
+    return item.due == item.requested_due or "延期获批" in rule or rule.endswith("重新限期")
 
 
 def _reminders(policy: Policy, item: ItemState) -> Cell:
