@@ -39,6 +39,21 @@ def render_report(dataset: Dataset, period: Period, fmt: str = "md", *,
                   charts=charts(report, context) if fmt == "html" else ())
 
 
+def report_body(dataset: Dataset, period: Period) -> tuple[str, str]:
+    """The 通报's title and its HTML body with the charts (no page, no inline style),
+    for a page that shows it inside its own layout."""
+    from duban.reports import htmlout, mdblocks
+    from duban.reports.render import render_markdown
+
+    report = build_report(dataset, period)
+    context = report_context(report)
+    policy = dataset.policies[0] if len(dataset.policies) == 1 else None
+    blocks = mdblocks.parse(render_markdown(period.kind, context, policy))
+    title = next((mdblocks.plain(b.text) for b in blocks if isinstance(b, mdblocks.Heading)),
+                 period.title)
+    return title, htmlout.body_html(blocks, charts(report, context))
+
+
 def render_form(kind: str, policy: Policy, item: ItemState, events: list[Event],
                 as_of: dt.datetime, fmt: str = "md", *,
                 renderers: Mapping[str, Renderer] | None = None) -> Rendered:

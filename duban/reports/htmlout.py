@@ -70,16 +70,22 @@ def block_html(b: Block) -> str:
     return "".join(out)
 
 
-def page(title: str, blocks: Sequence[Block], charts: Sequence[str] = ()) -> str:
-    """The whole page; ``charts`` (SVG strings) go after the first section."""
+def body_html(blocks: Sequence[Block], charts: Sequence[str] = ()) -> str:
+    """The page's body: the blocks, ``charts`` (SVG strings) after the first section.
+    The web app's 通报 page shows this inside its own layout."""
     body = [block_html(b) for b in blocks]
     if charts:
         h2 = [i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level == 2]
         at = h2[1] if len(h2) > 1 else len(body)
         body.insert(at, '<div class="charts">' + "\n".join(charts) + "</div>")
+    return "\n".join(body)
+
+
+def page(title: str, blocks: Sequence[Block], charts: Sequence[str] = ()) -> str:
+    """The whole page, self-contained (its style inline), for a file or an OA system."""
     return ("<!DOCTYPE html>\n"
             '<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN">\n<head>\n'
             '<meta charset="utf-8"/>\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
             f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n" +
-            "\n".join(body) + "\n</body>\n</html>\n")
+            body_html(blocks, charts) + "\n</body>\n</html>\n")

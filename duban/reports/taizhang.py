@@ -62,19 +62,29 @@ def warning_start(policy: Policy, due: dt.datetime) -> dt.datetime:
     return shift_calendar(due, d, -1)
 
 
-def light(policy: Policy, item: ItemState, as_of: dt.datetime) -> str:
-    """红, 黄, 绿 or "" (see the module docstring)."""
+def item_warning_start(policy: Policy, item: ItemState) -> dt.datetime | None:
+    """When the item's yellow light comes on (None: no deadline)."""
+    if item.due is None:
+        return None
+    try:
+        return warning_start(policy, item.due)
+    except DubanError:  # a deadline beyond the calendar's known data: days, not workdays
+        return item.due - dt.timedelta(days=3)
+
+
+def light(policy: Policy, item: ItemState, as_of: dt.datetime,
+          start: dt.datetime | None = None) -> str:
+    """红, 黄, 绿 or "" (see the module docstring). ``start`` is
+    :func:`item_warning_start`, when the caller keeps it (it does not depend on
+    ``as_of``)."""
     if policy.states[item.state].canonical in NO_LIGHT_STATES:
         return ""
     if overdue(item, as_of):
         return "红"
     if item.reported_at or item.closed_at or item.due is None:
         return "绿"
-    try:
-        start = warning_start(policy, item.due)
-    except DubanError:  # a deadline beyond the calendar's known data: days, not workdays
-        start = item.due - dt.timedelta(days=3)
-    return "黄" if as_of >= start else "绿"
+    start = start or item_warning_start(policy, item)
+    return "黄" if start is not None and as_of >= start else "绿"
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,11 @@ class Store(Protocol):
 
     def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]: ...
 
+    def item_versions(self) -> dict[str, int]:
+        """Every item's id and stored sequence, without decoding any item: a reader that
+        keeps items in memory (the web pages' listing index) reloads only those whose
+        sequence moved, whichever process wrote them."""
+
     def due(self, now: dt.datetime, limit: int = 1000) -> list[str]:
         """Ids of items whose next timer is at or before ``now``, earliest first."""
 

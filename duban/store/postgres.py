@@ -354,6 +354,9 @@ class PostgresStore:
         for r in self._rows(sql, (policy_id,) if policy_id else ()):
             yield codec.decode_item(r[0])
 
+    def item_versions(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self._rows("SELECT item_id, seq FROM items", ())}
+
     def due(self, now: dt.datetime, limit: int = 1000) -> list[str]:
         return [r[0] for r in self._rows(
             "SELECT item_id FROM items WHERE next_due IS NOT NULL AND next_due <= %s "

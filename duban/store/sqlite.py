@@ -225,6 +225,9 @@ class SqliteStore:
         for r in rows:
             yield codec.decode_item(r[0])
 
+    def item_versions(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT item_id, seq FROM items").fetchall())
+
     def due(self, now: dt.datetime, limit: int = 1000) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT item_id FROM items WHERE next_due IS NOT NULL AND next_due <= ? "

@@ -1,8 +1,7 @@
 """The HTML 通报 in a real browser: Debian's chromium, headless.
 
-The session fixture installs chromium (scripts/install_chromium.sh, apt-get) when
-/usr/bin/chromium is missing and we are root — CI runs as root on a fresh Debian. In CI
-(``CI=true``) a browser that cannot be had fails the test; elsewhere it is skipped.
+Chromium comes from :func:`tests.chromium.chromium_path` (Debian's, installed by the
+project's script when missing).
 The screenshot is read with zlib (no imaging library): it must not be blank, and the
 page as the browser built it must name every department.
 """
@@ -10,7 +9,6 @@ page as the browser built it must name every department.
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import subprocess
 import zlib
@@ -19,30 +17,12 @@ from pathlib import Path
 import pytest
 
 from duban.reports import Dataset, Period, build_report, render_report
-
-CHROMIUM = "/usr/bin/chromium"
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "install_chromium.sh"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+from tests.chromium import FLAGS, chromium_path
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    found = shutil.which("chromium") or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
-    if found:
-        return found
-    if os.geteuid() == 0:
-        proc = subprocess.run(["sh", str(SCRIPT)], capture_output=True, text=True,
-                              timeout=1800, check=False)
-        if proc.returncode == 0 and os.access(CHROMIUM, os.X_OK):
-            return CHROMIUM
-        reason = f"installing chromium failed ({proc.returncode}): {proc.stderr[-2000:]}"
-    else:
-        reason = "chromium is missing and we are not root: run scripts/install_chromium.sh as root"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    return chromium_path()
 
 
 def browse(chromium: str, page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[bytes]:

@@ -126,6 +126,19 @@ def test_items_listed_by_id_and_policy(store: Store) -> None:
     assert list(store.items(policy_id="other")) == []
 
 
+def test_item_versions_move_with_each_commit(store: Store) -> None:
+    assert store.item_versions() == {}
+    store.commit(opened("A"))
+    store.commit(opened("B"))
+    before = store.item_versions()
+    assert before == {i.id: i.seq for i in store.items()} and set(before) == {"A", "B"}
+    item = store.load("A")
+    assert item is not None
+    store.commit(commit_for(POLICY, item, LIFE[:1]))
+    after = store.item_versions()
+    assert after["A"] == before["A"] + 1 and after["B"] == before["B"]
+
+
 def test_policy_versions_kept(store: Store) -> None:
     store.save_policy("h1", "mech", '{"id": "mech"}')
     store.save_policy("h1", "mech", '{"id": "mech"}')  # saved again at every start
