@@ -16,6 +16,8 @@ from typing import Any
 
 from duban.authoring.sources import SourceError
 
+#: Largest total size of a .docx's unpacked parts (text of a long regulation is < 5 MB).
+MAX_UNPACKED = 200 * 1024 * 1024
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CN = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -25,6 +27,7 @@ def docx_paragraphs(path: Path) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_unpacked_size(path)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as err:
@@ -39,6 +42,18 @@ def docx_paragraphs(path: Path) -> list[str]:
         elif child.tag == f"{_W}tbl":
             out.extend(_table_texts(child))
     return out
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a .docx whose parts unpack to more than :data:`MAX_UNPACKED` (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # python-docx reports it below, with what to do
+    if size > MAX_UNPACKED:
+        raise SourceError(f"{path}: 解压后过大（{size // 1024 // 1024} MB，上限 "
+                          f"{MAX_UNPACKED // 1024 // 1024} MB）/ unpacks too large")
 
 
 def _text(p: Any) -> str:

@@ -26,8 +26,9 @@ _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü]*[{_TONED}])[a-zü{_TONE
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》"
 _PUNCT = ",.;:!?()\\[\\]"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}{_PUNCT}]) (?=[{_CJK}{_PUNCT}])")
-#: Private-use characters: Wingdings bullets a converter left (\uf0d8), never words.
-_PRIVATE = re.compile("[\ue000-\uf8ff]")
+#: Private-use characters (Wingdings bullets a converter left, \uf0d8) and control
+#: characters (which a terminal would obey when --report prints them): never words.
+_PRIVATE = re.compile("[\ue000-\uf8ff\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000\ufeff]+")
 #: Lines a download site adds around a copied text; never part of a regulation.
 _BOILERPLATE = re.compile(

@@ -43,6 +43,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("urgency", re.compile(r"(普通|紧急|特急|急件|平件)\S{0,4}(收文|公文|文件|件)")),
     ("review_step", re.compile(r"审核|审批|批复|审定|签署意见|审阅")),
     ("confirm_step", re.compile(r"确认单|签收")),
+    ("process_step", re.compile(r"发出|下发|转办|登记|拟办意见|送审|报送|整理")),
     ("handling", re.compile(r"办结|办理完毕|办毕|办理完结|完成|办理")),
 ]
 
@@ -177,7 +178,7 @@ def _facts(sentence: str, m: re.Match[str]) -> dict[str, Any]:
 
 _SUMMARY = {
     "handling": "办理时限", "review_step": "审核/审批时限", "extension_step": "延期审批时限",
-    "confirm_step": "确认时限", "decline": "退回时限", "before_due": "期限前提醒",
+    "confirm_step": "确认时限", "process_step": "步骤时限", "decline": "退回时限", "before_due": "期限前提醒",
     "after_due": "期限后催办", "urgency": "按紧急程度的办理时限", "period": "周期",
     "per_department": "每个部门的时限", "other": "时限",
 }
@@ -187,6 +188,8 @@ def _candidate(clause: Clause, d: Duration, sentence: str, facts: dict[str, Any]
     kind = str(facts["kind"])
     text = d.to_text_zh()
     extra = "，".join(str(facts[k]) for k in ("bound", "from") if k in facts)
+    if facts.get("ordinal"):
+        extra = "，".join(x for x in (f"第{d.amount}个工作日内", extra) if x)
     if facts.get("range"):
         extra = "，".join(x for x in (f"区间 {facts['range']}", extra) if x)
     if facts.get("roll_forward"):
@@ -211,10 +214,11 @@ def suggestion(kind: str, d: Duration, cite: str, level: str
         case "urgency":
             return ("time_limits",), "handling", {"by_urgency": {level: text}, "cite": cite}, \
                 "按紧急程度的办理时限（同条的各级已并在一起）"
-        case "review_step" | "extension_step" | "confirm_step":
+        case "review_step" | "extension_step" | "confirm_step" | "process_step":
             state, name = {"review_step": ("待审核", "审核"),
                            "extension_step": ("延期审批中", "延期审批"),
-                           "confirm_step": ("已交办", "确认")}[kind]
+                           "confirm_step": ("已交办", "确认"),
+                           "process_step": ("拟立项", "办理步骤")}[kind]
             return ("time_limits", "steps"), f"{name}（{cite}）", \
                 {"state": state, "limit": text, "cite": cite}, \
                 f"state 为计时的状态（标准生命周期的“{state}”），按本单位的状态名改写"

@@ -42,8 +42,8 @@ def limits(text: str) -> list[Candidate]:
     ("紧急收文办毕时间不超过3个工作日", "3个工作日", "urgency"),
     ("涉及多部门办理的公文，部门时间不得超过2天", "2日", "per_department"),
     ("督查每个月不少于1次", "一个月", "period"),
-    ("在一個工作日內將匯報材料進行綜合整理".replace("一個", "一个").replace("內", "内"),
-     "1个工作日", "other"),
+    ("在一个工作日内将汇报材料进行综合整理", "1个工作日", "process_step"),
+    ("在2个工作日内向有关单位发出“督查通知”", "2个工作日", "process_step"),
 ])
 def test_time_limits_and_what_they_govern(text: str, duration: str, kind: str) -> None:
     found = limits(text)

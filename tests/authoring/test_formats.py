@@ -91,3 +91,19 @@ def test_a_scanned_pdf_without_text_is_refused(tmp_path: Path) -> None:
     pdf.output(str(path))
     with pytest.raises(SourceError, match="没有文字层"):
         read_regulation(path)
+
+
+def test_a_docx_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                  ) -> None:
+    from duban.authoring import docx_source
+    path = write_docx(R.DOTTED, tmp_path / "reg.docx")
+    monkeypatch.setattr(docx_source, "MAX_UNPACKED", 10_000)
+    with pytest.raises(SourceError, match="解压后过大"):
+        read_regulation(path)
+
+
+def test_control_characters_never_reach_the_report(tmp_path: Path) -> None:
+    f = tmp_path / "reg.txt"
+    f.write_text("第一条 承办部门\x1b[31m应在2个工作日内\x07反馈。\n", encoding="utf-8")
+    [clause] = read_regulation(f).clauses
+    assert clause.text == "承办部门[31m应在2个工作日内反馈。"

@@ -15,6 +15,7 @@ from duban.policy.clauses import inventory as coverage_inventory
 from duban.policy.loader import load_policy, validate_paths
 from tests.authoring import regulations as R
 from tests.authoring.documents import write_docx
+from tests.authoring.editing import decide
 
 
 @pytest.fixture
@@ -26,28 +27,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
-
-
-def decide(text: str, adopt: bool) -> str:
-    """What a user does: delete the 待定 lines, then uncomment (adopt) or drop every
-    suggestion; where two suggestions are alternatives, the first is taken."""
-    out: list[str] = []
-    placeholders = section = False
-    for line in text.splitlines():
-        if line.startswith("待定:"):
-            placeholders = True
-            continue
-        if placeholders and line.startswith("  - "):
-            continue
-        placeholders = False
-        if line.startswith("# ── "):
-            section = not line.startswith("# ── 其他")
-            continue
-        if section and adopt and line.startswith("# ") and not line[2:].lstrip().startswith("#"):
-            out.append(line[2:])
-        elif not (section and line.startswith("#")):
-            out.append(line)
-    return "\n".join(out) + "\n"
 
 
 def test_init_from_a_docx_writes_the_skeleton_and_the_inventory(workdir: Path) -> None:

@@ -15,11 +15,16 @@ from pathlib import Path
 import pytest
 
 from bench.init_from_bench import compare, format_table, seeds_dir, shipped_regulations
+from duban.authoring.draft import draft_from_file
 from duban.authoring.layout import split_parts
 from duban.authoring.regulation import read_regulation
 from duban.authoring.script import prepare
+from duban.authoring.skeleton import render_skeleton
 from duban.authoring.sources import text_paragraphs
+from duban.policy.clauses import rule_cites
+from duban.policy.loader import load_policy, validate_paths
 from tests.authoring.documents import write_docx, write_pdf
+from tests.authoring.editing import decide
 
 SEEDS = seeds_dir()
 pytestmark = pytest.mark.skipif(SEEDS is None, reason="../shared/seeds is not present")
@@ -67,3 +72,26 @@ def test_docx_and_pdf_of_a_seed_give_the_same_inventory(policy: str, seed: Path,
     from_pdf = read_regulation(write_pdf(paragraphs, tmp_path / f"{policy}.pdf")).clauses
     assert [(c.cite, c.text) for c in from_docx] == expected
     assert [(c.cite, c.text) for c in from_pdf] == expected
+
+
+@pytest.mark.parametrize(("policy", "seed", "part"), REGULATIONS,
+                         ids=[r[0] for r in REGULATIONS])
+def test_each_seed_skeleton_validates_once_every_suggestion_is_decided(
+        policy: str, seed: Path, part: int | None, tmp_path: Path) -> None:
+    out = tmp_path / "policies" / "draft.yaml"
+    out.parent.mkdir()
+    draft = draft_from_file(seed, part)
+    text = render_skeleton(draft, "draft", out, None)
+    out.write_text(text, encoding="utf-8")
+    problems = validate_paths([str(out)])[str(out)]
+    assert {p.code for p in problems} == {"placeholder.undecided"}
+    assert len(problems) == len(draft.candidates)
+    out.write_text(decide(text, adopt=False), encoding="utf-8")
+    load_policy(out)
+    out.write_text(decide(text, adopt=True), encoding="utf-8")
+    adopted = load_policy(out)
+    first: dict[tuple[object, ...], str] = {}
+    for c in draft.candidates:  # alternatives (二选一) stay commented: the first is adopted
+        if c.value is not None and (c.key is None or (c.path, c.key) not in first):
+            first[(c.path, c.key, id(c)) if c.key is None else (c.path, c.key)] = c.cite
+    assert set(first.values()) <= {cite for _, cite in rule_cites(dict(adopted.raw))}
