@@ -67,7 +67,7 @@ def is_boilerplate(text: str) -> bool:
 def _converter() -> Any:
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("t2s.json")
 
 
 def to_simplified(text: str) -> str:
