@@ -26,10 +26,10 @@ from duban.cli import main
 from duban.engine.core import ActionRefused
 from duban.engine.model import Actor
 from duban.hookspecs import Register, hookimpl
+from duban.outbox import OutboxMessage
 from duban.plugins import Hooks, PluginError, make_plugin_manager
 from duban.runtime.app import open_service
 from duban.runtime.config import Config
-from duban.store.base import OutboxMessage
 from duban.store.sqlite import SqliteStore
 from tests.conftest import ROOT
 

@@ -305,8 +305,8 @@ def tick(service: Service, now_text: str | None, loop: bool, interval: float,
 
     Several workers may run at once on PostgreSQL: each claims its batch (SKIP LOCKED,
     with a lease), so every timer fires once and every notice is sent once."""
+    from duban.runtime.workers import TickWorker
     from duban.store.base import StoreError
-    from duban.store.claims import TickWorker
 
     worker = TickWorker(service, worker_name, lease=dt.timedelta(seconds=lease))
     loops = 0

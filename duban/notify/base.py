@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from duban.store.base import OutboxMessage
+from duban.outbox import OutboxMessage
 
 
 class DeliveryError(Exception):

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from duban.notify.base import render_text
 from duban.notify.templates import NotifierConfig
-from duban.store.base import OutboxMessage
+from duban.outbox import OutboxMessage
 
 
 class ConsoleNotifier:

@@ -40,7 +40,7 @@ from duban.notify.templates import (
     PolicyTemplates,
     TemplateError,
 )
-from duban.store.base import OutboxMessage
+from duban.outbox import OutboxMessage
 
 KEYS = {"host", "port", "sender", "username", "password", "starttls", "ssl", "ca_file",
         "timeout", "recipients", "default_recipient", "templates", "confidential"}

@@ -44,7 +44,7 @@ from jinja2.sandbox import (
 from duban import vocabulary
 from duban.errors import DubanError
 from duban.notify.base import withheld
-from duban.store.base import OutboxMessage
+from duban.outbox import OutboxMessage
 
 #: Notice kinds and their Chinese names (the engine's timer events plus approvals, hand-off).
 KIND_LABELS: Mapping[str, str] = vocabulary.NOTICE_KINDS

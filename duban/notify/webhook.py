@@ -46,7 +46,7 @@ from duban.notify.templates import (
     PolicyTemplates,
     TemplateError,
 )
-from duban.store.base import OutboxMessage
+from duban.outbox import OutboxMessage
 
 TEMPORARY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 

@@ -25,13 +25,13 @@ from duban.engine.model import SYSTEM, Actor, Effect, Event, ItemState, PenaltyE
 from duban.engine.timers import next_due
 from duban.errors import DubanError
 from duban.notify.base import DeliveryError, Notifier
+from duban.outbox import OutboxDraft
 from duban.plugins import Hooks
 from duban.policy.model import Policy
 from duban.store.base import (
     Commit,
     ConcurrencyError,
     IdempotencyConflict,
-    OutboxDraft,
     Request,
     Store,
 )

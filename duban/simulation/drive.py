@@ -18,12 +18,12 @@ from typing import Any
 
 from duban.engine.model import Actor, Event, ItemState, PenaltyEntry
 from duban.errors import DubanError
+from duban.outbox import OutboxMessage
 from duban.policy.model import Policy
 from duban.runtime.service import Service
 from duban.simulation.planner import Planned, Planner
 from duban.simulation.runner import Runner
 from duban.simulation.scenario import Scenario, Step, parse_instant
-from duban.store.base import OutboxMessage
 
 
 class Collector:

@@ -22,11 +22,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from duban.engine import codec
 from duban.engine.model import Actor, Event, ItemState, PenaltyEntry
 from duban.errors import DubanError
+from duban.outbox import OutboxDraft as OutboxDraft  # re-exported for plugins
+from duban.outbox import OutboxMessage as OutboxMessage
 
 
 class ConcurrencyError(DubanError):
@@ -86,30 +88,6 @@ class Request:
         if not same:
             raise IdempotencyConflict(self.key)
         return codec.decode_item(result) if result is not None else load(item_id)
-
-
-@dataclass(frozen=True)
-class OutboxDraft:
-    """A notice to deliver, written in the same transaction as the events that caused it."""
-
-    dedupe_key: str
-    channel: str
-    recipient: str
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    id: int
-    item_id: str
-    dedupe_key: str
-    channel: str
-    recipient: str
-    payload: dict[str, Any]
-    attempts: int
-    status: str  # pending | sent | dead
-    last_error: str | None = None
-    next_attempt: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -182,3 +160,19 @@ class Store(Protocol):
     def ledger(self) -> list[PenaltyEntry]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ClaimingStore(Protocol):
+    """The optional ability of a store to share its due work between workers."""
+
+    def claim_due(self, now: dt.datetime, limit: int, worker: str,
+                  lease: dt.timedelta) -> list[str]:
+        """Claim up to ``limit`` due items (free, expired, or already ``worker``'s)."""
+
+    def claim_outbox(self, now: dt.datetime, limit: int, worker: str,
+                     lease: dt.timedelta) -> list[OutboxMessage]:
+        """Claim up to ``limit`` pending messages due at ``now``."""
+
+    def release(self, worker: str) -> int:
+        """Give back every claim held by ``worker``."""

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from duban.engine.core import engine_for
 from duban.engine.model import Event, ItemState, PenaltyEntry
 from duban.engine.timers import next_due
+from duban.outbox import OutboxDraft
 from duban.policy.model import Policy
-from duban.store.base import Commit, OutboxDraft, Request
+from duban.store.base import Commit, Request
 
 
 def fold(policy: Policy, item: ItemState, events: Iterable[Event]

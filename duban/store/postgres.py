@@ -35,11 +35,11 @@ from psycopg.types.json import Jsonb
 
 from duban.engine import codec
 from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.outbox import OutboxMessage
 from duban.store.base import (
     Commit,
     ConcurrencyError,
     IdempotencyConflict,
-    OutboxMessage,
     Request,
     StoreError,
 )

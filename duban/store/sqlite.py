@@ -18,11 +18,11 @@ from pathlib import Path
 
 from duban.engine import codec
 from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.outbox import OutboxMessage
 from duban.store.base import (
     Commit,
     ConcurrencyError,
     IdempotencyConflict,
-    OutboxMessage,
     Request,
     StoreError,
 )

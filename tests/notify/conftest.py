@@ -18,8 +18,8 @@ from aiosmtpd.controller import Controller
 
 from duban.engine.model import Actor
 from duban.notify.base import Notifier
+from duban.outbox import OutboxMessage
 from duban.runtime.service import Service
-from duban.store.base import OutboxMessage
 from duban.store.sqlite import SqliteStore
 from tests.conftest import ROOT, policy_at
 

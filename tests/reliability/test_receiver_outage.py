@@ -9,8 +9,8 @@ from pathlib import Path
 
 from duban.engine.model import Actor
 from duban.notify.base import DeliveryError
+from duban.outbox import OutboxMessage
 from duban.runtime.service import DeliveryPolicy, Service
-from duban.store.base import OutboxMessage
 from duban.store.sqlite import SqliteStore
 from tests.conftest import policy_at
 

@@ -11,8 +11,8 @@ import pytest
 from duban.engine.core import ActionRefused, replay
 from duban.engine.model import Actor
 from duban.notify.base import DeliveryError
+from duban.outbox import OutboxMessage
 from duban.runtime.service import Service
-from duban.store.base import OutboxMessage
 from duban.store.sqlite import SqliteStore
 from tests.conftest import policy_at
 

@@ -41,8 +41,8 @@ import pytest
 from duban.engine.core import engine_for, replay
 from duban.engine.model import Actor, Event
 from duban.runtime.service import Service
+from duban.runtime.workers import TickReport, TickWorker
 from duban.store.base import Commit, OutboxMessage, Store
-from duban.store.claims import TickReport, TickWorker
 from duban.store.contract import commit_for, fold
 from duban.store.postgres import PostgresStore
 from duban.store.sqlite import SqliteStore

@@ -10,7 +10,7 @@ from wecom_standin import WeComStandIn
 
 from duban.errors import DubanError
 from duban.notify.base import DeliveryError
-from duban.store.base import OutboxMessage
+from duban.outbox import OutboxMessage
 
 
 def outbox_row(kind: str = "overdue_notice", recipient: str = "财务部",

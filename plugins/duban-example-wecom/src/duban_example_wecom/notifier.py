@@ -22,7 +22,7 @@ from duban.notify.templates import (
     TemplateError,
 )
 from duban.notify.webhook import fit_utf8, post_json
-from duban.store.base import OutboxMessage
+from duban.outbox import OutboxMessage
 from duban_example_wecom.directory import CsvDirectory
 
 #: WeCom answers these error codes when it wants us to slow down (or is busy).

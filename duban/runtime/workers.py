@@ -21,26 +21,11 @@ import datetime as dt
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
+from duban.outbox import OutboxMessage
 from duban.runtime.service import Service
-from duban.store.base import OutboxMessage, Store
-
-
-@runtime_checkable
-class ClaimingStore(Protocol):
-    """The optional ability of a store to share its due work between workers."""
-
-    def claim_due(self, now: dt.datetime, limit: int, worker: str,
-                  lease: dt.timedelta) -> list[str]:
-        """Claim up to ``limit`` due items (free, expired, or already ``worker``'s)."""
-
-    def claim_outbox(self, now: dt.datetime, limit: int, worker: str,
-                     lease: dt.timedelta) -> list[OutboxMessage]:
-        """Claim up to ``limit`` pending messages due at ``now``."""
-
-    def release(self, worker: str) -> int:
-        """Give back every claim held by ``worker``."""
+from duban.store.base import ClaimingStore, Store
 
 
 def default_worker_name() -> str:
@@ -115,4 +100,4 @@ class TickWorker:
             self.store.release(self.name)
 
 
-__all__ = ["ClaimedView", "ClaimingStore", "TickReport", "TickWorker", "default_worker_name"]
+__all__ = ["ClaimedView", "TickReport", "TickWorker", "default_worker_name"]
