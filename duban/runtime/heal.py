@@ -104,7 +104,7 @@ def _message(h: Healing) -> str:
             f"（{h.new_version}），按正式放假安排重新计算。")
 
 
-def apply_healing(service: Service, h: Healing, at: dt.datetime) -> ItemState:
+def write_healing(service: Service, h: Healing, at: dt.datetime) -> ItemState:
     """Write one healing in one transaction: the event and outbox rows, or only the index."""
     if h.new is None:
         raise DubanError(h.refused or "无法重算", "validation_error")
@@ -130,13 +130,14 @@ def apply_healing(service: Service, h: Healing, at: dt.datetime) -> ItemState:
 def heal(service: Service, at: dt.datetime, *, dry_run: bool = False) -> list[Healing]:
     """Plan and (unless ``dry_run``) write every healing; returns what was (to be) done.
 
-    An item changed by someone else meanwhile is skipped (its next heal run catches it).
+    An item changed by someone else meanwhile is left out of the result and unchanged
+    (the next heal run looks at it again).
     """
     done: list[Healing] = []
     for h in plan_healing(service):
         if h.new is not None and not dry_run:
             try:
-                apply_healing(service, h, at)
+                write_healing(service, h, at)
             except (ConcurrencyError, ActionRefused):
                 continue
         done.append(h)
