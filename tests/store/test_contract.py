@@ -98,8 +98,10 @@ def test_migrations_from_workers_starting_together(open_store: Opener) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(len(r) for r in results)[:-1] == [0] * (len(stores) - 1)
-    assert max(results, key=len)[0] == "0001_core"
+    # Each named migration exactly once, whichever worker got to it (they may share them).
+    applied = [name for r in results for name in r]
+    assert sorted(applied) == sorted(set(applied)) and applied and "0001_core" in applied
+    assert open_store().migrate() == []
 
 
 # -- events and the projection -------------------------------------------------------------
