@@ -160,11 +160,45 @@ class _Compiler:
                      hint=self.did_you_mean(str(name), self.chains))
         return None
 
-    # -- sections --------------------------------------------------------------------------
+    # -- sections: one method per top-level key of a policy ------------------------------
     def compile(self, path: str, content_hash: str, origins: Mapping[Any, str]) -> Policy | None:
+        """Every section in the order its references need (roles before chains, chains
+        before approvals, states before transitions); ``None`` when any problem was found."""
         d = self.data
-        p: tuple[Any, ...]
-        org = d.get("organisation") or {}
+        fields: dict[str, Any] = {
+            "id": d["id"], "name": d["name"], "version": str(d.get("version", "")),
+            "content_hash": content_hash, "path": path, "raw": d, "origins": origins,
+            "notes": tuple(d.get("notes") or ()), "conditions": dict(self.conditions or {})}
+        fields |= self.organisation(d.get("organisation") or {})
+        fields |= self.states_and_initial(d.get("states") or {}, d.get("initial"))
+        fields |= self.chains_section(d.get("chains") or {}, set(fields["role_words"]))
+        approvals = self.approvals(d.get("approvals") or {}, ("approvals",), Approvals())
+        extensions = self.extensions(d.get("extensions") or {}, ("extensions",), ExtensionRules(),
+                                     top=True)
+        fields |= {"approvals": approvals, "extensions": extensions}
+        fields |= self.categories(d.get("categories") or {}, approvals, extensions)
+        fields["actions"] = {w: a for w, a in (d.get("actions") or {}).items() if a is not None}
+        fields["transitions"] = self.transitions(d.get("transitions") or [])
+        self.check_graph(d.get("initial"), fields["transitions"])
+        fields |= self.time_limits(d.get("time_limits") or {})
+        fields["reminders"] = self.reminders(d.get("reminders") or [])
+        fields["progress"] = self.progress_reports(d.get("progress_reports"))
+        fields["penalties"] = self.penalties(d.get("penalties") or [], d.get("reminders") or [])
+        fields["counters"] = self.counters(d.get("counters") or [], fields["penalties"])
+        fields |= self.calendar(d.get("calendar") or {}, d.get("timezone"), path)
+        fields |= self.documents(d.get("documents") or {}, path)
+        if self.problems:
+            return None
+        fields |= self.confidentiality(d.get("confidentiality") or {})
+        fields |= self.subitems(d.get("subitems") or {})
+        fields |= self.decline(d.get("decline") or {})
+        fields["sequential_handoff"] = bool((d.get("handoff") or {}).get("sequential_when_no_lead"))
+        fields["kpis"] = {k: v["formula"]
+                          for k, v in ((d.get("reports") or {}).get("kpis") or {}).items()}
+        return Policy(**fields)
+
+    def organisation(self, org: Mapping[str, Any]) -> dict[str, Any]:
+        """Role words (each mapped to a canonical role), departments and people."""
         self.role_objs: dict[str, Role] = {}
         for word, spec in (org.get("roles") or {}).items():
             self.role_objs[word] = Role(word, spec["canonical"], spec.get("cite"))
@@ -173,24 +207,30 @@ class _Compiler:
         for w, r in reversed(list(self.role_objs.items())):
             role_words.setdefault(r.canonical, w)  # the most derived word wins
         self.roles_canonical.update({c: c for c in CANONICAL_ROLES})
-        held = set(role_words)
+        return {"roles": self.role_objs | {c: Role(c, c) for c in CANONICAL_ROLES
+                                           if c not in self.role_objs},
+                "role_words": role_words, "departments": tuple(org.get("departments") or ()),
+                "people": dict(org.get("people") or {})}
 
+    def states_and_initial(self, spec: Mapping[str, Any], initial: Any) -> dict[str, Any]:
         self.states: dict[str, State] = {}
-        for name, spec in (d.get("states") or {}).items():
-            self.states[name] = State(name, spec["canonical"], spec.get("approval"),
-                                      spec.get("clock") == "stopped", bool(spec.get("final")),
-                                      spec.get("cite"))
-        initial = d.get("initial")
+        for name, st in spec.items():
+            self.states[name] = State(name, st["canonical"], st.get("approval"),
+                                      st.get("clock") == "stopped", bool(st.get("final")),
+                                      st.get("cite"))
         if initial is None:
             self.problem("missing", (), "缺少初始状态 initial / `initial` is required",
                          hint="如 initial: 拟立项")
         else:
             self.state_ref(initial, ("initial",))
+        return {"states": self.states, "initial": str(initial)}
 
+    def chains_section(self, spec: Mapping[str, Any], held: set[str]) -> dict[str, Any]:
+        """Approval chains; a step's role must be held by some role word."""
         self.chains: dict[str, Chain] = {}
-        for name, spec in (d.get("chains") or {}).items():
+        for name, chain in spec.items():
             steps = []
-            for i, st in enumerate(spec.get("steps") or ()):
+            for i, st in enumerate(chain.get("steps") or ()):
                 p = ("chains", name, "steps", i)
                 c = self.role(st["role"], (*p, "role"))
                 if c and c not in held and c not in ("general_manager",):
@@ -203,22 +243,24 @@ class _Compiler:
                                        str(st["role"]),
                                        self.duration(st.get("limit"), (*p, "limit")),
                                        st.get("cite")))
-            self.chains[name] = Chain(name, tuple(steps), spec.get("cite"))
+            self.chains[name] = Chain(name, tuple(steps), chain.get("cite"))
+        return {"chains": self.chains}
 
-        approvals = self.approvals(d.get("approvals") or {}, ("approvals",), Approvals())
-        extensions = self.extensions(d.get("extensions") or {}, ("extensions",), ExtensionRules(),
-                                     top=True)
-
+    def categories(self, spec: Mapping[str, Any], approvals: Approvals,
+                   extensions: ExtensionRules) -> dict[str, Any]:
+        """Categories (each covering canonical kinds, with its own approvals and
+        extensions over the policy-wide ones); every kind covered; every approval state
+        has a chain."""
         categories: dict[str, Category] = {}
-        for name, spec in (d.get("categories") or {}).items():
+        for name, cat in spec.items():
             p = ("categories", name)
             categories[name] = Category(
-                name, tuple(spec.get("kinds") or ()),
-                tuple(x["text"] if isinstance(x, dict) else x for x in spec.get("sources") or ()),
-                self.approvals(spec.get("approvals") or {}, (*p, "approvals"), approvals),
-                self.extensions(spec.get("extensions") or {}, (*p, "extensions"), extensions),
-                self.duration(spec.get("time_limit"), (*p, "time_limit")),
-                bool(spec.get("confidential")), bool(spec.get("due_required")), spec.get("cite"))
+                name, tuple(cat.get("kinds") or ()),
+                tuple(x["text"] if isinstance(x, dict) else x for x in cat.get("sources") or ()),
+                self.approvals(cat.get("approvals") or {}, (*p, "approvals"), approvals),
+                self.extensions(cat.get("extensions") or {}, (*p, "extensions"), extensions),
+                self.duration(cat.get("time_limit"), (*p, "time_limit")),
+                bool(cat.get("confidential")), bool(cat.get("due_required")), cat.get("cite"))
         if not categories:
             self.problem("missing", ("categories",), "至少需要一个事项类别 / at least one category",
                          hint="如 categories: {督办事项: {kinds: [other]}}")
@@ -229,7 +271,11 @@ class _Compiler:
                          "有规范事项类型没有对应的类别 / canonical kinds without a category: "
                          + ", ".join(missing_kinds), value=", ".join(missing_kinds),
                          hint="把它们加入某个类别的 kinds（如 其他事项: {kinds: [other]}）")
+        self.check_chains_named(categories, approvals)
+        return {"categories": categories}
 
+    def check_chains_named(self, categories: Mapping[str, Category], approvals: Approvals) -> None:
+        """A state that waits for an approval needs a chain for it somewhere."""
         unknown_chain = any(p.code == "semantic.unknown_chain" for p in self.problems)
         for purpose in ("opening", "pause", "resume", "review"):
             needing = [s for s in self.states.values() if s.approval == purpose]
@@ -241,11 +287,8 @@ class _Compiler:
                              f"未定义 / no chain for approval '{purpose}'",
                              hint=f"在 approvals 中写 {purpose}: <审批链名> / name a chain")
 
-        actions = {w: a for w, a in (d.get("actions") or {}).items() if a is not None}
-        transitions = self.transitions(d.get("transitions") or [])
-        self.check_graph(initial, transitions)
-
-        tl = d.get("time_limits") or {}
+    def time_limits(self, tl: Mapping[str, Any]) -> dict[str, Any]:
+        """The handling limit and its defaults, rework, per-department and step limits."""
         h = tl.get("handling") or {}
         hp = ("time_limits", "handling")
         default = self.duration(h.get("default"), (*hp, "default"))
@@ -264,8 +307,6 @@ class _Compiler:
                 self.problem("unknown_kind", (*hp, "by_kind", k), f"未知事项类型 '{k}' / unknown "
                              f"kind '{k}'",
                              value=k, hint=self.did_you_mean(k, CANONICAL_KINDS))
-        rework = tl.get("rework") or {}
-        per_dep = tl.get("per_department") or {}
         step_limits: list[StepLimit] = []
         for name, spec in (tl.get("steps") or {}).items():
             p = ("time_limits", "steps", name)
@@ -274,9 +315,20 @@ class _Compiler:
             if lim:
                 step_limits.append(StepLimit(name, spec["state"], lim, self.roles(spec.get("to"),
                                        (*p, "to")), spec.get("cite")))
+        rework = tl.get("rework") or {}
+        per_dep = tl.get("per_department") or {}
+        return {"handling": handling, "step_limits": tuple(step_limits),
+                "rework": self.duration(rework.get("default"),
+                                        ("time_limits", "rework", "default")),
+                "rework_cite": rework.get("cite"),
+                "per_department": self.duration(per_dep.get("limit"),
+                                                ("time_limits", "per_department", "limit"))}
 
+    def reminders(self, raw: list[Mapping[str, Any]]) -> tuple[Reminder, ...]:
+        """Reminders, each anchored at exactly one of the deadline (before or after) and
+        the hand-over."""
         reminders = []
-        for i, r in enumerate(d.get("reminders") or []):
+        for i, r in enumerate(raw):
             p = ("reminders", i)
             if not self.require("reminders", i, r, ("event",)):
                 continue
@@ -294,43 +346,53 @@ class _Compiler:
                 self.duration(rep.get("every"), (*p, "repeat", "every")), rep.get("times"),
                 self.roles(r.get("to"), (*p, "to")), self.expr(r.get("when"), (*p, "when")),
                 r.get("cite")))
-        self.unique_names(d.get("reminders") or [], "reminders")
+        self.unique_names(raw, "reminders")
+        return tuple(reminders)
 
-        pr = d.get("progress_reports")
-        progress = None
-        if pr:
-            every = self.duration(pr["every"], ("progress_reports", "every"))
-            if every:
-                progress = ProgressReports(every, self.duration(pr.get("grace"),
-                                           ("progress_reports", "grace")),
-                                           self.roles(pr.get("to"), ("progress_reports", "to")),
-                                           self.expr(pr.get("when"), ("progress_reports", "when")),
-                                           pr.get("cite"))
+    def progress_reports(self, pr: Mapping[str, Any] | None) -> ProgressReports | None:
+        """定时反馈: how often the department reports progress, and the grace after."""
+        if not pr:
+            return None
+        every = self.duration(pr["every"], ("progress_reports", "every"))
+        if not every:
+            return None
+        return ProgressReports(every, self.duration(pr.get("grace"),
+                               ("progress_reports", "grace")),
+                               self.roles(pr.get("to"), ("progress_reports", "to")),
+                               self.expr(pr.get("when"), ("progress_reports", "when")),
+                               pr.get("cite"))
 
+    def penalties(self, raw: list[Mapping[str, Any]],
+                  reminders: list[Mapping[str, Any]]) -> tuple[PenaltyRule, ...]:
+        """Penalty rules; ``timer:<name>`` must name a reminder."""
         penalties = []
-        for i, x in enumerate(d.get("penalties") or []):
+        for i, x in enumerate(raw):
             p = ("penalties", i)
             if not self.require("penalties", i, x, ("on",)):
                 continue
             target = x.get("target", "lead_department")
             tc = self.role(target, (*p, "target"))
             on = str(x["on"])
-            if on.startswith("timer:") and on[6:] not in {r["name"] for r in
-                                                          d.get("reminders") or []}:
+            if on.startswith("timer:") and on[6:] not in {r["name"] for r in reminders}:
                 self.problem("unknown_reminder", (*p, "on"), f"未定义的提醒 '{on[6:]}' / unknown "
                              f"reminder '{on[6:]}'",
                              value=on, hint=self.did_you_mean(on[6:], [
-                                 r["name"] for r in d.get("reminders") or []]))
+                                 r["name"] for r in reminders]))
             penalties.append(PenaltyRule(
                 x["name"], on, x.get("points"), x.get("points_per_day"),
                 x.get("day_unit", "day"), x.get("max_points"), x.get("coefficient"),
                 tuple(x.get("measures") or ()), tc or "lead_department",
                 self.expr(x.get("when"), (*p, "when")),
                 bool(x.get("exempt_if_extension_met")), x.get("cite")))
-        self.unique_names(d.get("penalties") or [], "penalties")
+        self.unique_names(raw, "penalties")
+        return tuple(penalties)
+
+    def counters(self, raw: list[Mapping[str, Any]],
+                 penalties: tuple[PenaltyRule, ...]) -> tuple[Counter, ...]:
+        """Yearly (quarterly, monthly) counters of a penalty rule or of censures."""
         counters = []
         names = {p.name for p in penalties} | {"censure"}
-        for i, x in enumerate(d.get("counters") or []):
+        for i, x in enumerate(raw):
             p = ("counters", i)
             if x["counts"] not in names:
                 self.problem("unknown_penalty", (*p, "counts"),
@@ -342,14 +404,16 @@ class _Compiler:
                                     x.get("points"), x.get("coefficient"),
                                     tuple(x.get("measures") or ()), tc or "lead_department",
                                     x.get("cite")))
+        return tuple(counters)
 
-        cal_spec = d.get("calendar") or {}
+    def calendar(self, cal_spec: Mapping[str, Any], timezone: Any, path: str) -> dict[str, Any]:
+        """The time zone and the working-day calendar (official data plus additions)."""
         try:
-            tz = ZoneInfo(d.get("timezone") or "Asia/Shanghai")
+            tz = ZoneInfo(timezone or "Asia/Shanghai")
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
-            self.problem("timezone", ("timezone",), f"未知时区 '{d.get('timezone')}' / unknown "
+            self.problem("timezone", ("timezone",), f"未知时区 '{timezone}' / unknown "
                          "time zone",
-                         value=d.get("timezone"), hint="如 Asia/Shanghai")
+                         value=timezone, hint="如 Asia/Shanghai")
             tz = ZoneInfo("Asia/Shanghai")
         settings = CalendarSettings()
         calendar = official_calendar()
@@ -365,7 +429,12 @@ class _Compiler:
         except (DubanError, ValueError, OSError) as exc:
             self.problem("calendar", ("calendar",), f"日历设置有误 / calendar: {exc}",
                          hint="见 docs/calendar.md")
-        templates = (d.get("documents") or {}).get("templates") or {}
+        return {"timezone": tz, "calendar": calendar, "roll_forward": settings.roll_forward,
+                "end_of_day": settings.end_of_day}
+
+    def documents(self, docs: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """Notice templates (checked in the sandbox now), numbering, forms, list mode."""
+        templates = docs.get("templates") or {}
         if templates:  # unsafe or misspelt notice wording is a load error, not a dead letter
             from duban.notify.templates import check_templates
 
@@ -373,46 +442,23 @@ class _Compiler:
                 self.problem("template", ("documents", "templates"),
                              f"通知模板有误 / notice template: {problem}",
                              hint="模板在沙箱中渲染，只能使用 docs/plugins.md 列出的变量与过滤器")
-        conf = d.get("confidentiality") or {}
-        numbering = (d.get("documents") or {}).get("numbering") or {}
-        subitems = d.get("subitems") or {}
-        decline = d.get("decline") or {}
-        kpis = {k: v["formula"] for k, v in ((d.get("reports") or {}).get("kpis") or {}).items()}
+        numbering = docs.get("numbering") or {}
+        return {"numbering": numbering.get("format"),
+                "numbering_on": numbering.get("assign_on", "create"),
+                "forms": tuple(docs.get("forms") or ()), "list_mode": docs.get("list_mode")}
 
-        if self.problems:
-            return None
-        return Policy(
-            id=d["id"], name=d["name"], version=str(d.get("version", "")),
-            content_hash=content_hash, path=path, raw=d, origins=origins, timezone=tz,
-            calendar=calendar, roll_forward=settings.roll_forward,
-            end_of_day=settings.end_of_day,
-            roles=self.role_objs | {c: Role(c, c) for c in CANONICAL_ROLES
-                                    if c not in self.role_objs},
-            role_words=role_words, departments=tuple(org.get("departments") or ()),
-            people=dict(org.get("people") or {}), categories=categories, states=self.states,
-            initial=str(initial), actions=actions, transitions=transitions,
-            chains=self.chains, approvals=approvals, extensions=extensions, handling=handling,
-            rework=self.duration(rework.get("default"), ("time_limits", "rework", "default")),
-            rework_cite=rework.get("cite"),
-            per_department=self.duration(per_dep.get("limit"),
-                                         ("time_limits", "per_department", "limit")),
-            step_limits=tuple(step_limits),
-            decline_within=self.duration(decline.get("within"), ("decline", "within")),
-            decline_cite=decline.get("cite"),
-            sequential_handoff=bool((d.get("handoff") or {}).get("sequential_when_no_lead")),
-            subitems_allowed=bool(subitems.get("allowed", True)),
-            parent_waits_for_children=bool(subitems.get(
-                "parent_report_requires_children_closed", True)),
-            reminders=tuple(reminders), progress=progress, penalties=tuple(penalties),
-            counters=tuple(counters), kpis=kpis,
-            numbering=numbering.get("format"), numbering_on=numbering.get("assign_on", "create"),
-            forms=tuple((d.get("documents") or {}).get("forms") or ()),
-            list_mode=(d.get("documents") or {}).get("list_mode"),
-            confidential_visible_to=frozenset(self.roles(conf.get("visible_to"),
-                                                         ("confidentiality", "visible_to"))),
-            notes=tuple(d.get("notes") or ()),
-            conditions=dict(self.conditions or {}),
-        )
+    def confidentiality(self, conf: Mapping[str, Any]) -> dict[str, Any]:
+        return {"confidential_visible_to": frozenset(self.roles(
+            conf.get("visible_to"), ("confidentiality", "visible_to")))}
+
+    def subitems(self, subitems: Mapping[str, Any]) -> dict[str, Any]:
+        return {"subitems_allowed": bool(subitems.get("allowed", True)),
+                "parent_waits_for_children": bool(subitems.get(
+                    "parent_report_requires_children_closed", True))}
+
+    def decline(self, decline: Mapping[str, Any]) -> dict[str, Any]:
+        return {"decline_within": self.duration(decline.get("within"), ("decline", "within")),
+                "decline_cite": decline.get("cite")}
 
     def approvals(self, spec: Mapping[str, Any], p: tuple[Any, ...], base: Approvals) -> Approvals:
         return Approvals(
