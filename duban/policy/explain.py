@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from duban import vocabulary
 from duban.calendar.duration import Duration
-from duban.policy.model import Chain, Policy
+from duban.policy.model import Category, Chain, PenaltyRule, Policy, Reminder
 
 INHERITED = "〔标准生命周期；制度未规定〕"
 
@@ -44,26 +44,55 @@ def written_by_base(policy: Policy, path: tuple[str, ...]) -> bool:
 
 def explain_policy(policy: Policy) -> str:
     """The policy as numbered Chinese sentences with citations."""
-    p = policy
-    out: list[str] = [f"《{p.name}》（{p.id}，策略版本 {p.content_hash}）", ""]
-    n = 0
+    return _Reading(policy).text()
 
-    def say(text: str, cite: str | None, path: tuple[str, ...] | None = None) -> None:
-        nonlocal n
-        n += 1
-        inherited = path is not None and written_by_base(p, path)
-        out.append(f"{n}. {text}{INHERITED if inherited else _c(cite)}")
 
-    out.append("一、组织与角色")
-    words: dict[str, list[str]] = {}
-    for r in p.roles.values():
-        if r.word != r.canonical:
-            words.setdefault(r.canonical, []).append(r.word)
-    for canonical, ws in words.items():
-        cite = next((p.roles[w].cite for w in ws if p.roles[w].cite), None)
-        say(f"{'、'.join(ws)}：{canonical}", cite)
-    out += ["", "二、督办事项分类"]
-    for cat in p.categories.values():
+class _Reading:
+    """One reading of a policy: numbered sentences, section by section (one method per
+    part of the policy), each ending with its citation."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.p = policy
+        self.out: list[str] = [f"《{policy.name}》（{policy.id}，策略版本 {policy.content_hash}）",
+                               ""]
+        self.n = 0
+
+    def say(self, text: str, cite: str | None, path: tuple[str, ...] | None = None) -> None:
+        self.n += 1
+        inherited = path is not None and written_by_base(self.p, path)
+        self.out.append(f"{self.n}. {text}{INHERITED if inherited else _c(cite)}")
+
+    def text(self) -> str:
+        self.out.append("一、组织与角色")
+        self.organisation()
+        self.out += ["", "二、督办事项分类"]
+        for cat in self.p.categories.values():
+            self.category(cat)
+        self.out += ["", "三、办理时限"]
+        self.time_limits()
+        self.out += ["", "四、催办与提醒"]
+        self.reminders()
+        self.out += ["", "五、考核与处理"]
+        self.penalties()
+        self.out += ["", "六、通报与文书"]
+        self.reports()
+        self.documents()
+        if self.p.notes:
+            self.out += ["", "编码说明"] + [f"- {x}" for x in self.p.notes]
+        return "\n".join(self.out)
+
+    def organisation(self) -> None:
+        p = self.p
+        words: dict[str, list[str]] = {}
+        for r in p.roles.values():
+            if r.word != r.canonical:
+                words.setdefault(r.canonical, []).append(r.word)
+        for canonical, ws in words.items():
+            cite = next((p.roles[w].cite for w in ws if p.roles[w].cite), None)
+            self.say(f"{'、'.join(ws)}：{canonical}", cite)
+
+    def category(self, cat: Category) -> None:
+        p, say = self.p, self.say
         src = f"，来源：{'；'.join(cat.sources)}" if cat.sources else ""
         kinds = f"覆盖 {', '.join(cat.kinds)}" if cat.kinds else "（无对应规范事项类型）"
         say(f"“{cat.name}”{kinds}{src}", cat.cite)
@@ -73,119 +102,141 @@ def explain_policy(policy: Policy) -> str:
         chain_rev = p.chains.get(cat.approvals.review or "")
         say(f"“{cat.name}”办结审核：{_chain(p, chain_rev)}；审核不通过即退办",
             chain_rev.cite if chain_rev else None)
-        ext = cat.extensions
-        if ext.max == 0:
-            say(f"“{cat.name}”事项不得延期", ext.cite)
-        else:
-            approvers = "；".join(f"第{i}次{'及以后' if ext.max is None and i == len(ext.approvers) else ''}"
-                                  f"由 {_chain(p, p.chains.get(a))} 审批"
-                                  for i, a in enumerate(ext.approvers[:ext.max], 1))
-            extra = []
-            extra.append("须在期限届满前申请" if ext.before_due else "期限届满后仍可申请")
-            if ext.lead_time:
-                extra.append(f"至迟提前{_d(ext.lead_time)}")
-            if ext.longest:
-                extra.append(f"单次最长{_d(ext.longest)}")
-            if ext.unit == "hour":
-                extra.append("按小时延期")
-            count = "延期不限次数" if ext.max is None else f"最多延期 {ext.max} 次"
-            say(f"“{cat.name}”{count}：{approvers}"
-                + (f"；{'，'.join(extra)}" if extra else ""), ext.cite)
+        self.extensions(cat)
         if cat.time_limit:
             say(f"“{cat.name}”领导未明确时限的，{_d(cat.time_limit)}内办结", cat.cite)
         if cat.due_required:
             say(f"“{cat.name}”立项时须明确办理期限", cat.cite)
         if cat.confidential:
             say(f"“{cat.name}”事项默认保密", cat.cite)
-    out += ["", "三、办理时限"]
-    h = p.handling
-    start = vocabulary.DEADLINE_ANCHORS[h.counts_from]
-    say(f"领导未明确时限的，自{start}之日起 {_d(h.default)}内办结（不计当日；节假日"
-        f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite, ("time_limits", "handling", "default"))
-    for urgency, d in h.by_urgency.items():
-        say(f"{urgency}事项 {_d(d)}内办结", h.cite)
-    for kind, d in h.by_kind.items():
-        say(f"{kind} 类事项 {_d(d)}内办结", h.cite)
-    if h.longest:
-        say(f"办理时限一般不超过{_d(h.longest)}", h.cite)
-    if p.per_department:
-        say(f"多部门依次办理的，每个部门 {_d(p.per_department)}",
-            ((p.raw.get("time_limits") or {}).get("per_department") or {}).get("cite"))
-    for s in p.step_limits:
-        say(f"“{s.name}”：在“{s.state}”环节不超过 {_d(s.limit)}，超时提示"
-            + "、".join(p.word(r) for r in s.to), s.cite)
-    if p.decline_within:
-        say(f"非本部门职责的，须在交办后 {_d(p.decline_within)}内退回", p.decline_cite)
-    if p.rework:
-        say(f"退办后未另定期限的，{_d(p.rework)}内重新办结", p.rework_cite)
-    if p.end_of_day:
-        say(f"期限截止于当日 {p.end_of_day:%H:%M}", None)
-    out += ["", "四、催办与提醒"]
-    for rem in p.reminders:
-        if rem.after_assigned is not None:
-            when = "交办即" if rem.after_assigned.amount == 0 else \
-                f"交办后 {_d(rem.after_assigned)}"
-        elif rem.before_due is not None:
-            when = "到期当日" if rem.before_due.amount == 0 else f"期限前 {_d(rem.before_due)}"
-        else:
-            when = "期限届满即" if rem.after_due is None or rem.after_due.amount == 0 else \
-                f"期限后 {_d(rem.after_due)}"
-        rep = f"，此后每 {_d(rem.repeat_every)}重复" + (f"（至多 {rem.repeat_times} 次）"
-                                                      if rem.repeat_times else "") \
-            if rem.repeat_every else ""
-        to = "、".join(p.word(x) for x in rem.to) or p.word("lead_department")
-        cond = f"（条件：{rem.when.source}）" if rem.when else ""
-        say(f"{when}向{to}发出“{rem.name}”{rep}{cond}", rem.cite)
-    if p.progress:
-        say(f"定时反馈：每 {_d(p.progress.every)}反馈一次办理进展", p.progress.cite)
-    out += ["", "五、考核与处理"]
-    for x in p.penalties:
-        parts = []
-        if x.points_per_day:
-            parts.append(f"每逾期一{'个工作日' if x.day_unit == 'working_day' else '日'}"
-                         f"扣 {abs(x.points_per_day):g} 分")
-        if x.points:
-            parts.append(f"{'扣' if x.points < 0 else '加'} {abs(x.points):g} 分")
-        if x.coefficient:
-            parts.append(f"绩效系数 {x.coefficient:+g}")
-        if x.measures:
-            parts.append("、".join(x.measures))
-        trig = trigger_words(x.on)
-        cond = f"（条件：{x.when.source}）" if x.when else ""
-        say(f"{trig}{cond}：对{p.word(x.target)}{'，'.join(parts) or '记录在案'}"
-            + ("；经批准延期并按期完成的不扣分" if x.exempt_if_extension_met else ""), x.cite)
-    for c in p.counters:
-        per = {"year": "全年", "quarter": "一季度内", "month": "一月内"}[c.per]
-        what = vocabulary.ACTIONS["censure"] if c.counts == "censure" else f"“{c.counts}”"
-        say(f"{per}被{what}达 {c.threshold} 次的：{'、'.join(c.measures) or '另行处理'}", c.cite)
-    if not p.penalties and not p.counters:
-        out.append("（制度未规定扣分）")
-    out += ["", "六、通报与文书"]
-    reports = p.raw.get("reports") or {}
-    periods = {"week": "每周", "month": "每月", "quarter": "每季度", "year": "每年",
-               "adhoc": "随时"}
-    if reports.get("periods"):
-        say("督查通报：" + "、".join(periods[x] for x in reports["periods"]), reports.get("cite"))
-    if reports.get("name_departments"):
-        say("通报须点名部门，不得使用“有的单位”等含糊词语", reports.get("cite"))
-    for name, formula in p.kpis.items():
-        say(f"{name} = {formula.replace('closed_on_time', '按时办结数').replace('total', '督办总数')}"
-            " × 100%", (p.raw.get("reports") or {}).get("kpis", {}).get(name, {}).get("cite"))
-    if p.numbering:
-        say(f"通知单文号如 {p.numbering.format(year=2026, seq=7)}：按年编号，序号不重复使用",
-            ((p.raw.get("documents") or {}).get("numbering") or {}).get("cite"))
-    if p.list_mode:
-        mode = {"single": "一单一事", "multiple": "一单多事", "either": "可一单一事，也可一单多事"}
-        say(f"督办通知单{mode[p.list_mode]}", (p.raw.get("documents") or {}).get("cite"))
-    if p.forms:
-        say("使用表单：" + "、".join(p.forms), (p.raw.get("documents") or {}).get("cite"))
-    if p.confidential_visible_to:
-        say("保密事项仅承办部门及 " + "、".join(p.word(r) for r in sorted(p.confidential_visible_to))
-            + " 可见", (p.raw.get("confidentiality") or {}).get("cite"))
-    if p.notes:
-        out += ["", "编码说明"] + [f"- {x}" for x in p.notes]
-    return "\n".join(out)
 
+    def extensions(self, cat: Category) -> None:
+        p, ext = self.p, cat.extensions
+        if ext.max == 0:
+            self.say(f"“{cat.name}”事项不得延期", ext.cite)
+            return
+        approvers = "；".join(f"第{i}次{'及以后' if ext.max is None and i == len(ext.approvers) else ''}"
+                              f"由 {_chain(p, p.chains.get(a))} 审批"
+                              for i, a in enumerate(ext.approvers[:ext.max], 1))
+        extra = []
+        extra.append("须在期限届满前申请" if ext.before_due else "期限届满后仍可申请")
+        if ext.lead_time:
+            extra.append(f"至迟提前{_d(ext.lead_time)}")
+        if ext.longest:
+            extra.append(f"单次最长{_d(ext.longest)}")
+        if ext.unit == "hour":
+            extra.append("按小时延期")
+        count = "延期不限次数" if ext.max is None else f"最多延期 {ext.max} 次"
+        self.say(f"“{cat.name}”{count}：{approvers}"
+                 + (f"；{'，'.join(extra)}" if extra else ""), ext.cite)
+
+    def time_limits(self) -> None:
+        p, say = self.p, self.say
+        h = p.handling
+        start = vocabulary.DEADLINE_ANCHORS[h.counts_from]
+        say(f"领导未明确时限的，自{start}之日起 {_d(h.default)}内办结（不计当日；节假日"
+            f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite, ("time_limits", "handling", "default"))
+        for urgency, d in h.by_urgency.items():
+            say(f"{urgency}事项 {_d(d)}内办结", h.cite)
+        for kind, d in h.by_kind.items():
+            say(f"{kind} 类事项 {_d(d)}内办结", h.cite)
+        if h.longest:
+            say(f"办理时限一般不超过{_d(h.longest)}", h.cite)
+        if p.per_department:
+            say(f"多部门依次办理的，每个部门 {_d(p.per_department)}",
+                ((p.raw.get("time_limits") or {}).get("per_department") or {}).get("cite"))
+        for s in p.step_limits:
+            say(f"“{s.name}”：在“{s.state}”环节不超过 {_d(s.limit)}，超时提示"
+                + "、".join(p.word(r) for r in s.to), s.cite)
+        if p.decline_within:
+            say(f"非本部门职责的，须在交办后 {_d(p.decline_within)}内退回", p.decline_cite)
+        if p.rework:
+            say(f"退办后未另定期限的，{_d(p.rework)}内重新办结", p.rework_cite)
+        if p.end_of_day:
+            say(f"期限截止于当日 {p.end_of_day:%H:%M}", None)
+
+    def reminders(self) -> None:
+        p = self.p
+        for rem in p.reminders:
+            rep = f"，此后每 {_d(rem.repeat_every)}重复" + (f"（至多 {rem.repeat_times} 次）"
+                                                          if rem.repeat_times else "") \
+                if rem.repeat_every else ""
+            to = "、".join(p.word(x) for x in rem.to) or p.word("lead_department")
+            cond = f"（条件：{rem.when.source}）" if rem.when else ""
+            self.say(f"{_when(rem)}向{to}发出“{rem.name}”{rep}{cond}", rem.cite)
+        if p.progress:
+            self.say(f"定时反馈：每 {_d(p.progress.every)}反馈一次办理进展", p.progress.cite)
+
+    def penalties(self) -> None:
+        p = self.p
+        for x in p.penalties:
+            trig = trigger_words(x.on)
+            cond = f"（条件：{x.when.source}）" if x.when else ""
+            self.say(f"{trig}{cond}：对{p.word(x.target)}{'，'.join(_amounts(x)) or '记录在案'}"
+                     + ("；经批准延期并按期完成的不扣分" if x.exempt_if_extension_met else ""),
+                     x.cite)
+        for c in p.counters:
+            per = {"year": "全年", "quarter": "一季度内", "month": "一月内"}[c.per]
+            what = vocabulary.ACTIONS["censure"] if c.counts == "censure" else f"“{c.counts}”"
+            self.say(f"{per}被{what}达 {c.threshold} 次的：{'、'.join(c.measures) or '另行处理'}",
+                     c.cite)
+        if not p.penalties and not p.counters:
+            self.out.append("（制度未规定扣分）")
+
+    def reports(self) -> None:
+        p = self.p
+        reports = p.raw.get("reports") or {}
+        periods = {"week": "每周", "month": "每月", "quarter": "每季度", "year": "每年",
+                   "adhoc": "随时"}
+        if reports.get("periods"):
+            self.say("督查通报：" + "、".join(periods[x] for x in reports["periods"]),
+                     reports.get("cite"))
+        if reports.get("name_departments"):
+            self.say("通报须点名部门，不得使用“有的单位”等含糊词语", reports.get("cite"))
+        for name, formula in p.kpis.items():
+            self.say(f"{name} = {formula.replace('closed_on_time', '按时办结数').replace('total', '督办总数')}"
+                     " × 100%", (p.raw.get("reports") or {}).get("kpis", {}).get(name, {}).get("cite"))
+
+    def documents(self) -> None:
+        p = self.p
+        docs = p.raw.get("documents") or {}
+        if p.numbering:
+            self.say(f"通知单文号如 {p.numbering.format(year=2026, seq=7)}：按年编号，序号不重复使用",
+                     (docs.get("numbering") or {}).get("cite"))
+        if p.list_mode:
+            mode = {"single": "一单一事", "multiple": "一单多事", "either": "可一单一事，也可一单多事"}
+            self.say(f"督办通知单{mode[p.list_mode]}", docs.get("cite"))
+        if p.forms:
+            self.say("使用表单：" + "、".join(p.forms), docs.get("cite"))
+        if p.confidential_visible_to:
+            self.say("保密事项仅承办部门及 " + "、".join(p.word(r) for r in
+                                                sorted(p.confidential_visible_to))
+                     + " 可见", (p.raw.get("confidentiality") or {}).get("cite"))
+
+
+def _when(rem: Reminder) -> str:
+    """When a reminder goes out, relative to the hand-over or the deadline."""
+    if rem.after_assigned is not None:
+        return "交办即" if rem.after_assigned.amount == 0 else f"交办后 {_d(rem.after_assigned)}"
+    if rem.before_due is not None:
+        return "到期当日" if rem.before_due.amount == 0 else f"期限前 {_d(rem.before_due)}"
+    return "期限届满即" if rem.after_due is None or rem.after_due.amount == 0 else \
+        f"期限后 {_d(rem.after_due)}"
+
+
+def _amounts(x: PenaltyRule) -> list[str]:
+    """What a penalty rule takes or gives: points per day, points, coefficient, measures."""
+    parts = []
+    if x.points_per_day:
+        parts.append(f"每逾期一{'个工作日' if x.day_unit == 'working_day' else '日'}"
+                     f"扣 {abs(x.points_per_day):g} 分")
+    if x.points:
+        parts.append(f"{'扣' if x.points < 0 else '加'} {abs(x.points):g} 分")
+    if x.coefficient:
+        parts.append(f"绩效系数 {x.coefficient:+g}")
+    if x.measures:
+        parts.append("、".join(x.measures))
+    return parts
 
 
 def trigger_words(on: str) -> str:
