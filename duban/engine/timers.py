@@ -27,7 +27,7 @@ from duban.calendar.deadline import add_months, compute_deadline, workdays_befor
 from duban.calendar.duration import Duration
 from duban.engine.model import OPEN_STATES, ItemState
 from duban.policy.cel import Expression
-from duban.policy.model import Policy
+from duban.policy.model import Policy, Reminder
 
 ONE_SECOND = dt.timedelta(seconds=1)
 MAX_REPEATS = 100  # a repeating reminder without `times` stops after this many
@@ -73,84 +73,140 @@ def _step_deadline(policy: Policy, since: dt.datetime, limit: Duration) -> dt.da
 
 
 def schedule(policy: Policy, item: ItemState) -> list[Timer]:
-    """Every timer not yet fired for the item, in firing order."""
+    """Every timer not yet fired for the item, in firing order.
+
+    Timers due at the same instant fire in the policy's order: reminders, step limits,
+    the per-department share, the pending approval step, then 定时反馈.
+    """
     fired = {f.key for f in item.fired}
+    state = policy.states[item.state]
+    running = not state.clock_stopped
+    is_open = state.canonical in OPEN_STATES and running
     out: list[Timer] = []
-    canonical = policy.states[item.state].canonical
-    stopped = policy.states[item.state].clock_stopped
     order = 0
-    if canonical in OPEN_STATES and not stopped:
-        # a reminder whose time passed before the item was handed over is not sent late
-        start = item.assigned_at or item.created_at or item.due
-        for r in policy.reminders:
-            order += 1
-            if r.after_assigned is not None:  # 到达提醒: anchored at the hand-over
-                if item.assigned_at is None:
-                    continue
-                key_anchor, first = f"assigned:{item.assigned_at.isoformat()}", \
-                    _shift(policy, item.assigned_at, r.after_assigned, 1) \
-                    if r.after_assigned.amount else item.assigned_at
-            elif item.due is not None:
-                key_anchor = item.due.isoformat()
-                first = _shift(policy, item.due, r.before_due, -1) if r.before_due else \
-                    _shift(policy, item.due, r.after_due, 1) if r.after_due else item.due
-            else:
-                continue
-            if r.when is not None and not _holds(r.when, policy, item, r.name):
-                continue
-            times = 1 + (r.repeat_times if r.repeat_times is not None else
-                         (MAX_REPEATS if r.repeat_every else 0))
-            at = first
-            for n in range(times):
-                key = f"{r.name}#{n}@{key_anchor}"
-                if key not in fired and start is not None and at >= start:
-                    out.append(Timer(at, order, r.name, r.event, key, r.to))
-                    break  # only the next occurrence of each reminder is scheduled
-                if r.repeat_every is None:
-                    break
-                at = _next_repeat(policy, at, r.repeat_every)
-                if r.before_due and item.due is not None and at > item.due:
-                    break
-    if item.state_since is not None and not stopped:
-        for s in policy.step_limits:
-            order += 1
-            if s.state == item.state:
-                key = f"{s.name}@{item.state_since.isoformat()}"
-                if key not in fired:
-                    out.append(Timer(_step_deadline(policy, item.state_since, s.limit), order,
-                                     s.name, "step_overdue", key, s.to))
+    if is_open:
+        out += _reminders(policy, item, fired)
+    order += len(policy.reminders) if is_open else 0
+    if item.state_since is not None and running:
+        out += _step_limits(policy, item, fired, order)
+        order += len(policy.step_limits)
     if item.handoff and policy.per_department is not None and item.state_since is not None \
-            and canonical in OPEN_STATES and not stopped:
+            and is_open:
         order += 1
-        key = f"分部门时限#{item.handoff_index}@{item.state_since.isoformat()}"
-        if key not in fired:
-            out.append(Timer(_step_deadline(policy, item.state_since, policy.per_department),
-                             order, "分部门时限", "step_overdue", key, ("lead_department",)))
+        out += _department_share(policy, item, fired, order)
     if item.pending is not None:
         order += 1
-        chain = policy.chains.get(item.pending.chain)
-        if chain and item.pending.step < len(chain.steps):
-            step = chain.steps[item.pending.step]
-            limit = step.limit or (policy.extensions.review_limit
-                                   if item.pending.purpose == "extension" else None)
-            if limit is not None:
-                key = f"{step.name}#{item.pending.step}@{item.pending.since.isoformat()}"
-                if key not in fired:
-                    out.append(Timer(_step_deadline(policy, item.pending.since, limit), order,
-                                     step.name, "step_overdue", key, (step.role,)))
-    pr = policy.progress
-    if pr is not None and canonical in OPEN_STATES and not stopped and item.assigned_at:
-        order += 1
-        if pr.when is None or _holds(pr.when, policy, item, "定时反馈"):
-            anchor = item.last_progress_at or item.assigned_at
-            at = _next_repeat(policy, anchor, pr.every)
-            if pr.grace is not None:
-                at = _next_repeat(policy, at, pr.grace)
-            key = f"定时反馈@{anchor.isoformat()}"
-            if key not in fired and (item.due is None or at <= item.due):
-                out.append(Timer(at, order, "定时反馈", "step_overdue", key, pr.to))
+        out += _approval_step(policy, item, fired, order)
+    if policy.progress is not None and is_open and item.assigned_at:
+        out += _progress_report(policy, item, fired, order + 1)
     out.sort()
     return out
+
+
+def _reminders(policy: Policy, item: ItemState, fired: set[str]) -> list[Timer]:
+    """The next occurrence of each reminder, anchored at the deadline or the hand-over."""
+    # a reminder whose time passed before the item was handed over is not sent late
+    start = item.assigned_at or item.created_at or item.due
+    out = []
+    for order, r in enumerate(policy.reminders, 1):
+        if r.after_assigned is not None:  # 到达提醒: anchored at the hand-over
+            if item.assigned_at is None:
+                continue
+            key_anchor, first = f"assigned:{item.assigned_at.isoformat()}", \
+                _shift(policy, item.assigned_at, r.after_assigned, 1) \
+                if r.after_assigned.amount else item.assigned_at
+        elif item.due is not None:
+            key_anchor = item.due.isoformat()
+            first = _shift(policy, item.due, r.before_due, -1) if r.before_due else \
+                _shift(policy, item.due, r.after_due, 1) if r.after_due else item.due
+        else:
+            continue
+        if r.when is not None and not _holds(r.when, policy, item, r.name):
+            continue
+        timer = _next_occurrence(policy, item, r, first, (key_anchor, order), fired, start)
+        if timer is not None:
+            out.append(timer)
+    return out
+
+
+def _next_occurrence(policy: Policy, item: ItemState, r: Reminder, first: dt.datetime,
+                     anchor: tuple[str, int], fired: set[str], start: dt.datetime | None
+                     ) -> Timer | None:
+    """The first occurrence of a (repeating) reminder not fired yet and not before
+    ``start``; only the next one is scheduled. ``anchor``: the key's anchor, the order."""
+    key_anchor, order = anchor
+    times = 1 + (r.repeat_times if r.repeat_times is not None else
+                 (MAX_REPEATS if r.repeat_every else 0))
+    at = first
+    for n in range(times):
+        key = f"{r.name}#{n}@{key_anchor}"
+        if key not in fired and start is not None and at >= start:
+            return Timer(at, order, r.name, r.event, key, r.to)
+        if r.repeat_every is None:
+            return None
+        at = _next_repeat(policy, at, r.repeat_every)
+        if r.before_due and item.due is not None and at > item.due:
+            return None
+    return None
+
+
+def _step_limits(policy: Policy, item: ItemState, fired: set[str], order: int) -> list[Timer]:
+    """The limit on time spent in the current state (环节时限), if the policy sets one."""
+    assert item.state_since is not None
+    out = []
+    for n, s in enumerate(policy.step_limits, order + 1):
+        if s.state == item.state:
+            key = f"{s.name}@{item.state_since.isoformat()}"
+            if key not in fired:
+                out.append(Timer(_step_deadline(policy, item.state_since, s.limit), n,
+                                 s.name, "step_overdue", key, s.to))
+    return out
+
+
+def _department_share(policy: Policy, item: ItemState, fired: set[str],
+                      order: int) -> list[Timer]:
+    """One department's share of the limit when departments take the item in turn."""
+    assert item.state_since is not None and policy.per_department is not None
+    key = f"分部门时限#{item.handoff_index}@{item.state_since.isoformat()}"
+    if key in fired:
+        return []
+    return [Timer(_step_deadline(policy, item.state_since, policy.per_department), order,
+                  "分部门时限", "step_overdue", key, ("lead_department",))]
+
+
+def _approval_step(policy: Policy, item: ItemState, fired: set[str], order: int) -> list[Timer]:
+    """The limit of the pending approval step (an extension's review limit by default)."""
+    pending = item.pending
+    assert pending is not None
+    chain = policy.chains.get(pending.chain)
+    if not chain or pending.step >= len(chain.steps):
+        return []
+    step = chain.steps[pending.step]
+    limit = step.limit or (policy.extensions.review_limit
+                           if pending.purpose == "extension" else None)
+    if limit is None:
+        return []
+    key = f"{step.name}#{pending.step}@{pending.since.isoformat()}"
+    if key in fired:
+        return []
+    return [Timer(_step_deadline(policy, pending.since, limit), order, step.name,
+                  "step_overdue", key, (step.role,))]
+
+
+def _progress_report(policy: Policy, item: ItemState, fired: set[str], order: int) -> list[Timer]:
+    """定时反馈: one period after the last progress report (or the hand-over), plus grace."""
+    pr = policy.progress
+    assert pr is not None and item.assigned_at is not None
+    if pr.when is not None and not _holds(pr.when, policy, item, "定时反馈"):
+        return []
+    anchor = item.last_progress_at or item.assigned_at
+    at = _next_repeat(policy, anchor, pr.every)
+    if pr.grace is not None:
+        at = _next_repeat(policy, at, pr.grace)
+    key = f"定时反馈@{anchor.isoformat()}"
+    if key in fired or (item.due is not None and at > item.due):
+        return []
+    return [Timer(at, order, "定时反馈", "step_overdue", key, pr.to)]
 
 
 def _next_repeat(policy: Policy, at: dt.datetime, every: Duration) -> dt.datetime:
