@@ -21,6 +21,7 @@ import pluggy
 if TYPE_CHECKING:
     from duban.calendar.data import CalendarAdditions
     from duban.engine.model import Effect, Event, ItemState
+    from duban.web.auth import AuthRequest
 
 hookspec = pluggy.HookspecMarker("duban")
 hookimpl = pluggy.HookimplMarker("duban")
@@ -102,4 +103,25 @@ def duban_event_applied(item: ItemState, events: Sequence[Event],
 
     Called after commit, so an observer never sees a write that might roll back. The
     return value is ignored; an exception in an observer is logged, not raised.
+    """
+
+
+# ----------------------------------------------------------------------------------------
+# The service (``duban serve``): called per request.
+# ----------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def duban_authenticate(request: AuthRequest) -> str | None:
+    """Recognise the caller of an HTTP request that duban's own methods did not (no
+    valid ``dbn_`` token, session cookie or trusted proxy header): an OIDC/OAuth provider
+    (DingTalk, WeCom, Feishu, Keycloak …) as a plugin.
+
+    ``request`` is a :class:`duban.web.auth.AuthRequest` (method, path, query, headers
+    with lower-case names, client address). Called for every such request, and by the
+    provider callback route ``GET /auth/sso/{provider}`` (where a successful answer starts
+    a browser session). Return the name of a user in duban's store — duban then checks
+    the user exists and is not disabled — or None when this plugin does not recognise the
+    request. Never guess: a plugin that cannot verify the credential returns None, and
+    the caller gets 401. The first non-None result wins.
     """

@@ -127,5 +127,15 @@ class Hooks:
             except Exception:  # an observer never undoes a committed write
                 log.exception("observer %s failed", self.pm.get_name(impl.plugin))
 
+    def authenticate(self, request: Any) -> str | None:
+        """The user name a plugin recognises in an HTTP request, or None. A plugin that
+        fails is logged and counts as "not recognised": the caller gets 401, not 500."""
+        try:
+            name = self.pm.hook.duban_authenticate(request=request)
+        except Exception:
+            log.exception("authentication plugin failed")
+            return None
+        return str(name) if name else None
+
     def plugin_names(self) -> list[str]:
         return sorted(n for n, _ in self.pm.list_name_plugin())

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "duban.cli.test_cmds",
     "duban.cli.report_cmds",
     "duban.cli.migrate_cmds",
+    "duban.cli.web_cmds",
 )
 
 

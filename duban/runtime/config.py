@@ -19,6 +19,7 @@ timezone: Asia/Shanghai              # the zone of every time written without an
 calendar:                            # one calendar for every policy (docs/calendar.md)
   files: [calendar/2027.yaml]        # written by `duban calendar import`, relative to this file
   beyond_known_data: weekends_only   # optional: keep working past the data (provisional)
+web: {public_url: https://duban.example.com}   # duban serve (duban.web.settings)
 ```
 """
 
@@ -47,11 +48,12 @@ class Config:
     require_viewer: bool = False
     zone: dt.tzinfo = DEFAULT_ZONE
     calendar: DeploymentCalendar = field(default_factory=DeploymentCalendar)
+    web: dict[str, Any] = field(default_factory=dict)  # the service's settings (duban.web)
     source: str | None = None
 
 
 KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer", "timezone",
-        "calendar")
+        "calendar", "web")
 
 
 def resolve_secrets(value: Any, where: str = "") -> Any:
@@ -105,6 +107,7 @@ def load_config(path: str | None = None, *, store: str | None = None) -> Config:
                 cfg.zone = zone_named(str(data["timezone"]))
             except ValueError as exc:
                 raise DubanError(f"{path}: timezone：{exc}", "validation_error") from None
+        cfg.web = dict(data.get("web") or {})
         cfg.source = path
     cfg.store = store or os.environ.get("DUBAN_STORE") or cfg.store
     return cfg

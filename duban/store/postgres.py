@@ -43,6 +43,7 @@ from duban.store.base import (
     Request,
     StoreError,
 )
+from duban.store.identity import POSTGRES_MIGRATIONS as IDENTITY_MIGRATIONS
 
 T = TypeVar("T")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -94,6 +95,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             SELECT idem_key, item_id, action, NULL, NULL, at FROM events
             WHERE idem_key IS NOT NULL AND action <> 'timer'
     """),
+    *IDENTITY_MIGRATIONS,
 )
 
 _RETRYABLE = (pgerr.SerializationFailure, pgerr.DeadlockDetected, pgerr.LockNotAvailable)

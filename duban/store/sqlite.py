@@ -26,6 +26,7 @@ from duban.store.base import (
     Request,
     StoreError,
 )
+from duban.store.identity import SQLITE_MIGRATIONS as IDENTITY_MIGRATIONS
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", """
@@ -65,6 +66,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             SELECT idem_key, item_id, action, NULL, NULL, at FROM events
             WHERE idem_key IS NOT NULL AND action <> 'timer';
     """),
+    *IDENTITY_MIGRATIONS,
 )
 
 

@@ -1,0 +1,180 @@
+"""``duban serve`` and ``duban user …``: the HTTP service and the people who use it.
+
+``duban user add NAME --dept D --role R`` prints the new user's API token alone on its
+last line (shown once; only its digest is kept), so a script can take it with ``tail -1``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from duban.cli import main
+from duban.errors import DubanError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _identity(func: F) -> F:
+    """Opens the store's identity tables (and the policies, to check role words)."""
+    @click.option("--store", default=None, help="存储 URL，默认 sqlite:///duban.db")
+    @click.option("--config", default=None, help="配置文件（默认 ./duban.yaml）")
+    @wraps(func)
+    def wrapper(*args: Any, store: str | None, config: str | None, **kwargs: Any) -> Any:
+        from duban.runtime.app import open_service
+        from duban.runtime.config import load_config
+        from duban.store.identity import identity_for
+
+        try:
+            service = open_service(load_config(config, store=store))
+        except DubanError as err:
+            click.echo(str(err), err=True)
+            sys.exit(2)
+        try:
+            return func(service, identity_for(service.store), *args, **kwargs)
+        except DubanError as err:
+            click.echo(f"错误 [{err.code}]：{err}", err=True)
+            sys.exit(2)
+        finally:
+            service.store.close()
+    return wrapper  # type: ignore[return-value]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@main.group()
+def user() -> None:
+    """服务的用户：部门、角色（本单位用语）、代录权限、令牌 (users of duban serve)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--dept", "departments", multiple=True, help="所属部门（可多次）")
+@click.option("--role", "roles", multiple=True, help="角色，用本单位策略中的用语（可多次）")
+@click.option("--proxy-for", "proxy_roles", multiple=True,
+              help="可代录其决定的角色（如 总经理），可多次")
+@click.option("--password", "ask_password", is_flag=True,
+              help="同时设置登录密码（从终端或标准输入读取）")
+@click.option("--admin", is_flag=True, help="可在网页与 API 中管理用户")
+@_identity
+def user_add(service: Any, identity: Any, name: str, departments: tuple[str, ...],
+             roles: tuple[str, ...], proxy_roles: tuple[str, ...], ask_password: bool,
+             admin: bool) -> None:
+    """新增用户，并打印其 API 令牌（仅此一次显示，最后一行）。"""
+    from duban.web.identity import NewUser, add_user
+
+    password = _read_password() if ask_password else None
+    token = add_user(identity, NewUser(name, list(departments), list(roles),
+                                       list(proxy_roles), password, admin),
+                     service.policies, _now())
+    click.echo(f"已新增用户 {name}（部门：{'、'.join(departments) or '—'}；角色："
+               f"{'、'.join(roles) or '—'}）。API 令牌只显示这一次：")
+    click.echo(token)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("密码：")
+        if getpass.getpass("再输一次：") != first:
+            raise DubanError("两次输入的密码不一致 / passwords differ", "validation_error")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+@user.command("list")
+@_identity
+def user_list(service: Any, identity: Any) -> None:
+    """列出用户（不显示密码与令牌）。"""
+    for u in identity.users():
+        live = sum(1 for t in identity.tokens(u.name) if t.revoked_at is None)
+        click.echo(f"{u.name}  部门 {'、'.join(u.departments) or '—'}  角色 "
+                   f"{'、'.join(u.roles) or '—'}"
+                   + (f"  代录 {'、'.join(u.proxy_roles)}" if u.proxy_roles else "")
+                   + f"  令牌 {live}" + ("  密码" if u.password_hash else "")
+                   + ("  管理员" if u.admin else "") + ("  〔已停用〕" if u.disabled else ""))
+
+
+@user.command("disable")
+@click.argument("name")
+@_identity
+def user_disable(service: Any, identity: Any, name: str) -> None:
+    """停用用户：其令牌与登录会话立即失效。"""
+    if not identity.set_disabled(name, True):
+        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+    click.echo(f"已停用 {name}")
+
+
+@user.command("enable")
+@click.argument("name")
+@_identity
+def user_enable(service: Any, identity: Any, name: str) -> None:
+    """重新启用用户。"""
+    if not identity.set_disabled(name, False):
+        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+    click.echo(f"已启用 {name}")
+
+
+@user.command("token")
+@click.argument("name")
+@click.option("--label", default="", help="令牌用途，如 OA 对接")
+@click.option("--revoke", "revoke_id", default=None, help="吊销此 id 的令牌，而不是新建")
+@_identity
+def user_token(service: Any, identity: Any, name: str, label: str,
+               revoke_id: str | None) -> None:
+    """为用户新建 API 令牌（最后一行，仅显示一次），或用 --revoke ID 吊销一个。"""
+    from duban.web.identity import issue_token
+
+    if identity.user(name) is None:
+        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+    if revoke_id:
+        record = identity.token(revoke_id)
+        if record is None or record.user_name != name:
+            raise DubanError(f"用户 {name} 没有令牌 {revoke_id} / unknown token",
+                             "validation_error")
+        identity.revoke_token(revoke_id, _now())
+        click.echo(f"已吊销令牌 {revoke_id}")
+        return
+    click.echo(f"用户 {name} 的新 API 令牌（只显示这一次）：")
+    click.echo(issue_token(identity, name, label, _now()))
+
+
+@user.command("passwd")
+@click.argument("name")
+@_identity
+def user_passwd(service: Any, identity: Any, name: str) -> None:
+    """设置或更换登录密码（从终端或标准输入读取）。"""
+    from duban.web.identity import hash_password
+
+    if not identity.set_password(name, hash_password(_read_password())):
+        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+    click.echo(f"已设置 {name} 的密码")
+
+
+@main.command()
+@click.option("--store", default=None, help="存储 URL（默认 duban.yaml 或 sqlite:///duban.db）")
+@click.option("--config", default=None, help="配置文件（默认 ./duban.yaml）")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="服务进程数（多于 1 个时请用 PostgreSQL）")
+@click.option("--tick", is_flag=True, help="在本进程内同时触发定时提醒并投递通知")
+@click.option("--tick-interval", default=30.0, show_default=True, help="--tick 的间隔（秒）")
+def serve(store: str | None, config: str | None, host: str, port: int, workers: int,
+          tick: bool, tick_interval: float) -> None:
+    """启动 HTTP 服务：JSON API（/api/v1，OpenAPI 在 /api/openapi.json）与网页。"""
+    from duban.web.serve import serve as run
+
+    try:
+        run(host=host, port=port, workers=workers, tick=tick, tick_interval=tick_interval,
+            config=config, store=store)
+    except DubanError as err:
+        click.echo(f"错误 [{err.code}]：{err}", err=True)
+        sys.exit(2)

@@ -1,0 +1,148 @@
+"""Signing in and out, who am I, API tokens, and user administration.
+
+``POST /auth/login`` takes a JSON body or a form (the HTML login page posts one) and
+answers with the session cookie and the CSRF token for later forms; ``GET
+/auth/sso/{provider}`` is where an OAuth provider sends the browser back (a plugin's
+``duban_authenticate`` reads the ``code``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from duban.errors import DubanError
+from duban.web.api.models import PROBLEMS, LoginBody, NewUserBody, TokenBody
+from duban.web.auth import (
+    auth_request,
+    csrf_token,
+    deployment,
+    end_session,
+    lease,
+    now,
+    password_login,
+    require_user,
+    start_session,
+)
+from duban.web.deployment import Lease
+from duban.web.identity import NewUser, User, add_user, issue_token
+from duban.web.problems import Problem
+
+router = APIRouter(tags=["account"])
+Caller = Annotated[User, Depends(require_user)]
+Store = Annotated[Lease, Depends(lease)]
+
+
+async def _login_body(request: Request) -> LoginBody:
+    kind = request.headers.get("content-type", "")
+    try:
+        if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            return LoginBody(name=str(form.get("name") or ""),
+                             password=str(form.get("password") or ""))
+        return LoginBody.model_validate_json(await request.body())
+    except ValidationError:
+        raise DubanError("请提供用户名与密码（name、password）/ name and password are "
+                         "required", "validation_error") from None
+
+
+@router.post("/auth/login", responses={**PROBLEMS, 429: PROBLEMS[401]},
+             openapi_extra={"requestBody": {"content": {"application/json": {
+                 "schema": LoginBody.model_json_schema()}}, "required": True}})
+def login(request: Request, response: Response, borrowed: Store,
+          body: Annotated[LoginBody, Depends(_login_body)]) -> dict[str, Any]:
+    """Password login for browsers: sets the session cookie; returns the CSRF token that
+    forms and scripts send back with every change (``X-CSRF-Token``)."""
+    dep = deployment(request)
+    user = password_login(request, borrowed, dep, body.name, body.password)
+    csrf = start_session(response, borrowed, dep, user.name)
+    return {"user": user.to_json(), "csrf_token": csrf}
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, borrowed: Store) -> Response:
+    response = Response(status_code=204)
+    end_session(request, response, borrowed)
+    return response
+
+
+@router.get("/auth/sso/{provider}", include_in_schema=False)
+def sso_callback(provider: str, request: Request, borrowed: Store) -> Response:
+    """Where an OAuth/OIDC provider returns the browser; a plugin recognises the user."""
+    dep = deployment(request)
+    name = dep.hooks.authenticate(auth_request(request, dep))
+    record = borrowed.identity.user(name) if name else None
+    if record is None or record.disabled:
+        raise Problem(f"单点登录（{provider[:40]}）未能确认身份 / the provider did not "
+                      "identify an enabled user", "unauthenticated")
+    target = request.query_params.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # never an open redirect
+    response = RedirectResponse(target, status_code=303)
+    start_session(response, borrowed, dep, record.name)
+    return response
+
+
+@router.get("/api/v1/me", tags=["account"], responses=PROBLEMS)
+def me(request: Request, user: Caller) -> dict[str, Any]:
+    """The caller, and (for a browser session) the CSRF token."""
+    return {**user.to_json(), "csrf_token": csrf_token(request) or None}
+
+
+@router.post("/api/v1/tokens", status_code=201, responses=PROBLEMS)
+def new_token(request: Request, body: TokenBody, user: Caller, borrowed: Store) -> dict[str, str]:
+    """A new API token for the caller; ``token`` is shown this once and never again."""
+    return {"token": issue_token(borrowed.identity, user.name, body.label, now(request))}
+
+
+@router.get("/api/v1/tokens", responses=PROBLEMS)
+def list_tokens(user: Caller, borrowed: Store) -> list[dict[str, Any]]:
+    return [{"id": t.id, "label": t.label, "created_at": t.created_at,
+             "revoked_at": t.revoked_at, "last_used": t.last_used}
+            for t in borrowed.identity.tokens(user.name)]
+
+
+@router.delete("/api/v1/tokens/{token_id}", status_code=204, responses=PROBLEMS)
+def revoke_token(request: Request, token_id: str, user: Caller, borrowed: Store) -> Response:
+    """Revoke one of the caller's tokens (an administrator may revoke anyone's); it stops
+    working on every server process at once."""
+    record = borrowed.identity.token(token_id[:40])
+    if record is None or (record.user_name != user.name and not user.admin):
+        raise Problem(f"没有令牌 {token_id[:40]} / unknown token", "not_found")
+    borrowed.identity.revoke_token(record.id, now(request))
+    return Response(status_code=204)
+
+
+def _admin(user: User) -> None:
+    if not user.admin:
+        raise Problem("只有管理员可以管理用户 / administrators only", "permission_denied")
+
+
+@router.get("/api/v1/users", responses=PROBLEMS)
+def list_users(user: Caller, borrowed: Store) -> list[dict[str, Any]]:
+    _admin(user)
+    return [{"name": u.name, "departments": list(u.departments), "roles": list(u.roles),
+             "proxy_roles": list(u.proxy_roles), "admin": u.admin, "disabled": u.disabled,
+             "password": bool(u.password_hash), "created_at": u.created_at}
+            for u in borrowed.identity.users()]
+
+
+@router.post("/api/v1/users", status_code=201, responses=PROBLEMS)
+def create_user(request: Request, body: NewUserBody, user: Caller, borrowed: Store) -> dict[str, str]:
+    """Add a user (administrators); the answer carries their first API token, once."""
+    _admin(user)
+    token = add_user(borrowed.identity, NewUser(**body.model_dump()),
+                     borrowed.service.policies, now(request))
+    return {"name": body.name, "token": token}
+
+
+@router.post("/api/v1/users/{name}/disable", status_code=204, responses=PROBLEMS)
+def disable_user(name: str, user: Caller, borrowed: Store) -> Response:
+    """Disable a user: their tokens and sessions stop working at once."""
+    _admin(user)
+    if not borrowed.identity.set_disabled(name[:100], True):
+        raise Problem(f"没有用户 '{name[:100]}' / unknown user", "not_found")
+    return Response(status_code=204)

@@ -1,0 +1,181 @@
+"""``/api/v1/items``: list, create, read one, act on one.
+
+Every handler is a thin translation: find the item the caller may see (else 404, the
+same answer as for an item that does not exist), build the caller's actor, hand the
+command to the service the CLI uses, and render what comes back. The engine decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+
+from duban.engine.model import Actor, ItemState
+from duban.errors import DubanError
+from duban.policy.model import Policy
+from duban.runtime.offers import offers
+from duban.runtime.service import UnknownItem
+from duban.web import items_view as view
+from duban.web.api.models import (
+    ACT_PROBLEMS,
+    PROBLEMS,
+    ActionBody,
+    CreateItem,
+    ItemDetail,
+    ItemPage,
+    OnBehalfOf,
+)
+from duban.web.auth import deployment, lease, now, require_user
+from duban.web.deployment import Lease
+from duban.web.identity import User
+from duban.web.problems import Problem
+
+router = APIRouter(prefix="/api/v1", tags=["items"])
+Caller = Annotated[User, Depends(require_user)]
+Store = Annotated[Lease, Depends(lease)]
+ItemId = Annotated[str, Path(min_length=1, max_length=64)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                              description="重试同一请求不会重复执行")]
+
+
+def visible_item(borrowed: Lease, user: User, item_id: str) -> tuple[Policy, ItemState]:
+    """The item and its policy, if the caller may see it; otherwise "unknown item" —
+    the same answer as for an item that does not exist, so nothing leaks."""
+    item = borrowed.service.store.load(item_id)
+    if item is None:
+        raise UnknownItem(item_id)
+    policy = borrowed.service.policy_for(item)
+    if not view.can_see(user, policy, item):
+        raise UnknownItem(item_id)
+    return policy, item
+
+
+def acting_as(user: User, policy: Policy, item: ItemState | None, department: str | None,
+              behalf: OnBehalfOf | None) -> tuple[Actor, dict[str, Any]]:
+    """The actor the engine judges, and the data that records who entered it (代录)."""
+    if behalf is None:
+        return user.actor(policy, item, department), {}
+    if behalf.role not in user.proxy_roles:
+        raise Problem(f"用户 {user.name} 没有为“{behalf.role}”代录的权限 / no right to record "
+                      "decisions for this role", "permission_denied")
+    canonical = policy.canonical_role(behalf.role)
+    if canonical is None:
+        raise DubanError(f"策略 {policy.id} 没有角色“{behalf.role}” / unknown role",
+                         "validation_error")
+    decider = Actor(behalf.person or behalf.role, behalf.department, frozenset({canonical}))
+    operator = f"{user.name}（{'、'.join(user.departments)}）" if user.departments else user.name
+    return decider, {"entered_by": operator}
+
+
+def scoped_key(user: User, key: str | None) -> str | None:
+    """Idempotency keys belong to their caller: two OA clients cannot collide."""
+    return f"{user.name}\x1f{key}" if key else None
+
+
+def full(borrowed: Lease, user: User, policy: Policy, item: ItemState, at: dt.datetime,
+         *, history: bool = True) -> dict[str, Any]:
+    out = view.detail(policy, item, at)
+    actor = user.actor(policy, item)
+    out["actions"] = [o.to_json() for o in offers(policy, item, actor,
+                                                  at.astimezone(policy.timezone),
+                                                  include_refused=True)]
+    out["history"] = [view.event_json(n, e) for n, e in enumerate(
+        borrowed.service.store.events(item.id), 1)] if history else []
+    out["attachments"] = [a.to_json() for a in borrowed.identity.attachments(item.id)]
+    if item.confidential:
+        borrowed.identity.audit_read(user.name, item.id, "detail", at)
+    return out
+
+
+@router.get("/items", response_model=ItemPage, responses=PROBLEMS)
+def list_items(request: Request, user: Caller, borrowed: Store,
+               policy: Annotated[str | None, Query(max_length=100)] = None,
+               state: Annotated[str | None, Query(max_length=100)] = None,
+               department: Annotated[str | None, Query(max_length=100)] = None,
+               category: Annotated[str | None, Query(max_length=100)] = None,
+               overdue: bool | None = None,
+               q: Annotated[str | None, Query(max_length=200)] = None,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+    """Items the caller may see, filtered, in id order; ``total`` counts all matches."""
+    service = borrowed.service
+    if policy is not None and policy not in service.policies:
+        raise DubanError(f"没有策略 '{policy}' / unknown policy", "validation_error")
+    limit = min(limit, deployment(request).settings.page_limit)
+    at = now(request)
+    rows: list[dict[str, Any]] = []
+    total = 0
+    for item in service.store.items(policy_id=policy):
+        p = service.policy_for(item)
+        if not view.can_see(user, p, item):
+            continue
+        row = view.summary(p, item, at)
+        if not _matches(row, item, state, department, category, overdue, q):
+            continue
+        total += 1
+        if offset < total <= offset + limit:
+            rows.append(row)
+    return {"items": rows, "total": total, "limit": limit, "offset": offset}
+
+
+def _matches(row: dict[str, Any], item: ItemState, state: str | None, department: str | None,
+             category: str | None, overdue: bool | None, q: str | None) -> bool:
+    if state is not None and state not in (row["state"], row["canonical_state"]):
+        return False
+    if department is not None and department not in (item.department, *item.assist,
+                                                     *item.handoff):
+        return False
+    if category is not None and category != item.category:
+        return False
+    if overdue is not None and overdue != row["overdue"]:
+        return False
+    return q is None or q in item.title or q == item.id or q == (item.number or "")
+
+
+@router.post("/items", status_code=201, response_model=ItemDetail, responses=ACT_PROBLEMS)
+def create_item(request: Request, body: CreateItem, user: Caller, borrowed: Store,
+                idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    """立项: open an item under a policy, as the caller (or 代录 for someone else)."""
+    service = borrowed.service
+    policy = service.policies.get(body.policy)
+    if policy is None:
+        raise DubanError(f"没有策略 '{body.policy}'，已加载：{'、'.join(service.policies)} / "
+                         "unknown policy", "validation_error")
+    if body.parent is not None:
+        visible_item(borrowed, user, body.parent)
+    actor, entered = acting_as(user, policy, None, body.department, body.on_behalf_of)
+    at = now(request).astimezone(policy.timezone)
+    item = service.create(body.id, policy.id, {**body.data(), **entered}, actor, at,
+                          scoped_key(user, idempotency_key))
+    return full(borrowed, user, policy, item, at)
+
+
+@router.get("/items/{item_id}", response_model=ItemDetail, responses=PROBLEMS)
+def read_item(request: Request, item_id: ItemId, user: Caller, borrowed: Store
+              ) -> dict[str, Any]:
+    """One item: facts, deadline and why, pending approval, history, attachments, and the
+    actions this caller may take (with the fields each reads) or why not."""
+    policy, item = visible_item(borrowed, user, item_id)
+    return full(borrowed, user, policy, item, now(request))
+
+
+@router.post("/items/{item_id}/actions/{action}", response_model=ItemDetail,
+             responses=ACT_PROBLEMS)
+def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_length=1, max_length=100)],
+        body: ActionBody, user: Caller, borrowed: Store,
+        idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+    """Act on an item (approve, confirm, report, request_extension …, or the policy's own
+    words). A refusal is the engine's: its code, message and cite."""
+    policy, item = visible_item(borrowed, user, item_id)
+    actor, entered = acting_as(user, policy, item, body.department, body.on_behalf_of)
+    known = {a.id for a in borrowed.identity.attachments(item_id)}
+    missing = [a for a in body.attachments if a not in known]
+    if missing:
+        raise DubanError(f"附件 {'、'.join(missing)} 不属于事项 {item_id} / unknown attachment",
+                         "validation_error")
+    at = now(request).astimezone(policy.timezone)
+    new = borrowed.service.act(item_id, action, actor, {**body.data(), **entered}, at,
+                               scoped_key(user, idempotency_key))
+    return full(borrowed, user, borrowed.service.policy_for(new), new, at, history=False)

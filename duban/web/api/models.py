@@ -1,0 +1,161 @@
+"""Request and response bodies of the JSON API (they generate the OpenAPI document).
+
+Field limits here bound what one request can make the server allocate; the meaning of
+every field is the engine's (the same keys a scenario step carries).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Text = Field(default=None, max_length=2000)
+Word = Field(default=None, max_length=100)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OnBehalfOf(Strict):
+    """代录: the caller records a decision taken by someone else (a leader's signature on
+    paper). The caller must hold 代录 rights for ``role``."""
+
+    role: str = Field(max_length=100, description="被代录者的角色（本单位用语），如 总经理")
+    person: str | None = Field(default=None, max_length=100, description="被代录者姓名")
+    department: str | None = Field(default=None, max_length=100)
+
+
+class ActionBody(Strict):
+    """Data of an action; which fields an action reads is listed in the item's ``actions``."""
+
+    until: str | None = Field(default=None, max_length=40, description="延期至（日期或时间）")
+    reason: str | None = Text
+    due: str | None = Field(default=None, max_length=40, description="期限（日期或时间）")
+    lead: str | None = Word
+    assist: list[str] | None = Field(default=None, max_length=50)
+    defect: str | None = Word
+    department: str | None = Field(default=None, max_length=100,
+                                   description="以所属的哪个部门办理（默认：事项的主办部门）")
+    attachments: list[str] = Field(default_factory=list, max_length=20,
+                                   description="已上传附件的 id（办结报告、佐证材料）")
+    on_behalf_of: OnBehalfOf | None = None
+
+    def data(self) -> dict[str, Any]:
+        keys = ("until", "reason", "due", "lead", "assist", "defect")
+        out = {k: getattr(self, k) for k in keys if getattr(self, k) not in (None, "")}
+        if self.attachments:
+            out["attachments"] = list(self.attachments)
+        return out
+
+
+class CreateItem(Strict):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[^\s/?#\\\x00-\x1f]+$",
+                    description="事项编号（不含空白与 / ? #）")
+    policy: str = Field(min_length=1, max_length=100)
+    title: str = Field(default="", max_length=500)
+    kind: str = Field(default="other", max_length=50)
+    category: str | None = Word
+    lead: str | None = Word
+    assist: list[str] = Field(default_factory=list, max_length=50)
+    departments: list[str] = Field(default_factory=list, max_length=50,
+                                   description="未指定主办部门时依次办理的部门")
+    due: str | None = Field(default=None, max_length=40)
+    urgency: str | None = Field(default=None, max_length=20)
+    confidential: bool | None = None
+    parent: str | None = Field(default=None, max_length=64)
+    department: str | None = Field(default=None, max_length=100)
+    on_behalf_of: OnBehalfOf | None = None
+
+    def data(self) -> dict[str, Any]:
+        keys = ("kind", "title", "category", "lead", "due", "urgency", "parent",
+                "confidential")
+        out: dict[str, Any] = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+        if self.assist:
+            out["assist"] = list(self.assist)
+        if self.departments:
+            out["departments"] = list(self.departments)
+        return out
+
+
+class ItemSummary(BaseModel):
+    id: str
+    policy: str
+    title: str
+    kind: str
+    category: str
+    state: str
+    canonical_state: str
+    lead: str | None
+    assist: list[str]
+    urgency: str | None
+    confidential: bool
+    number: str | None
+    due: str | None
+    overdue: bool
+    created_at: str | None
+    parent: str | None
+
+
+class ItemPage(BaseModel):
+    items: list[ItemSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class ItemDetail(ItemSummary):
+    model_config = ConfigDict(extra="allow")
+
+    policy_name: str
+    deadline: dict[str, Any]
+    pending: dict[str, Any] | None
+    actions: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+
+
+class ProblemBody(BaseModel):
+    """``application/problem+json``: ``code`` is the engine's error code."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+    instance: str | None = None
+    cite: str | None = None
+    rule: str | None = None
+
+
+class LoginBody(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class NewUserBody(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    departments: list[str] = Field(default_factory=list, max_length=20)
+    roles: list[str] = Field(default_factory=list, max_length=20)
+    proxy_roles: list[str] = Field(default_factory=list, max_length=20)
+    password: str | None = Field(default=None, min_length=8, max_length=1000)
+    admin: bool = False
+
+
+class TokenBody(Strict):
+    label: str = Field(default="", max_length=200)
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ProblemBody, "description": "未登录 / unauthenticated"},
+    404: {"model": ProblemBody, "description": "未找到（或无权查看）/ not found"},
+    422: {"model": ProblemBody, "description": "输入有误 / invalid input"},
+}
+ACT_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    **PROBLEMS,
+    403: {"model": ProblemBody, "description": "无权执行 / permission denied"},
+    409: {"model": ProblemBody, "description": "当前状态不允许、超过延期次数、幂等键冲突等"},
+}

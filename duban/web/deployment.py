@@ -1,0 +1,122 @@
+"""What one server process shares between requests: settings, plugins, policies, and a
+pool of services (one store connection each).
+
+Why a pool: a store connection is used by one request at a time (a SQLite or psycopg
+connection in the middle of a transaction must not serve a second request), while the
+policies, the plugin manager and the compiled engines are immutable and shared. A request
+borrows a :class:`~duban.runtime.service.Service` for its duration and gives it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from duban.plugins import Hooks, make_plugin_manager
+from duban.runtime.app import open_service
+from duban.runtime.config import Config
+from duban.runtime.service import Service
+from duban.store.base import StoreError
+from duban.store.identity import IdentityStore, identity_for
+from duban.web.settings import WebSettings
+
+
+@dataclass
+class Lease:
+    """A borrowed service and the identity tables of the same connection."""
+
+    service: Service
+    identity: IdentityStore
+
+
+@dataclass
+class ServicePool:
+    """At most ``size`` open services; a request waits ``timeout`` seconds for one."""
+
+    config: Config
+    hooks: Hooks
+    size: int = 8
+    timeout: float = 30.0
+    _free: queue.LifoQueue[Lease] = field(default_factory=queue.LifoQueue)
+    _opened: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _first: Service | None = None
+
+    def _open(self) -> Lease:
+        if self._first is None:  # loads policies and notifiers, migrates the store
+            service = open_service(self.config, hooks=self.hooks)
+            self._first = service
+        else:
+            first = self._first
+            scheme = self.config.store.split(":", 1)[0] if "://" in self.config.store \
+                else "sqlite"
+            store = self.hooks.stores.get(scheme)(self.config.store)
+            service = Service(store, first.policies, self.hooks, first.channels,
+                              first.notifiers, first.delivery)
+        return Lease(service, identity_for(service.store))
+
+    @contextmanager
+    def lease(self) -> Iterator[Lease]:
+        try:
+            lease = self._free.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                grow = self._opened < self.size
+                if grow:
+                    self._opened += 1
+            if grow:
+                try:
+                    lease = self._open()
+                except BaseException:
+                    with self._lock:
+                        self._opened -= 1
+                    raise
+            else:
+                try:
+                    lease = self._free.get(timeout=self.timeout)
+                except queue.Empty:
+                    raise StoreError("服务繁忙，请稍后重试 / all store connections are busy, "
+                                     "retry later") from None
+        try:
+            yield lease
+        finally:
+            self._free.put(lease)
+
+    def policies(self) -> Service:
+        """A service whose ``policies`` are loaded (opening the first connection)."""
+        with self.lease() as lease:
+            return lease.service
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._free.get_nowait().service.store.close()
+            except queue.Empty:
+                return
+
+
+@dataclass
+class Deployment:
+    """Everything a request handler may need besides the request itself."""
+
+    config: Config
+    settings: WebSettings
+    hooks: Hooks
+    pool: ServicePool
+    #: The only clock the service reads (tests and rehearsals pass their own).
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+
+    @classmethod
+    def open(cls, config: Config, settings: WebSettings, hooks: Hooks | None = None,
+             clock: Callable[[], dt.datetime] | None = None) -> Deployment:
+        hooks = hooks or Hooks(make_plugin_manager(folder=config.plugins))
+        pool = ServicePool(config, hooks, size=settings.pool_size)
+        pool.policies()  # fail at start-up (bad policy, unreachable store), not later
+        dep = cls(config, settings, hooks, pool)
+        if clock is not None:
+            dep.clock = clock
+        return dep

@@ -1,0 +1,126 @@
+"""A real duban service on 127.0.0.1 for each test: uvicorn serving the app over a real
+socket, on an SQLite file or on a fresh schema of the real PostgreSQL server that the
+test session starts (tests/pg_fixture.py). Clients speak HTTP to it with httpx.
+
+``server.user(name, dept, role…)`` adds a user straight into the store (as ``duban user
+add`` does) and returns an httpx client that sends their token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from duban.runtime.config import Config
+from duban.web.app import create_app
+from duban.web.deployment import Deployment
+from duban.web.identity import NewUser, add_user
+from duban.web.settings import WebSettings
+from tests.pg_fixture import pg_schema_url, pg_url
+
+__all__ = ["pg_schema_url", "pg_url"]
+
+
+@dataclass
+class Clock:
+    """The service's clock in tests: a set instant that a test may move on."""
+
+    at: dt.datetime = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+    def __call__(self) -> dt.datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += dt.timedelta(**delta)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    deployment: Deployment
+    server: uvicorn.Server
+    thread: threading.Thread
+    clock: Clock
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    def client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        c = httpx.Client(base_url=self.url, headers=headers, timeout=30, **kwargs)
+        self.clients.append(c)
+        return c
+
+    def user(self, name: str, dept: str | list[str] | None = None, *roles: str,
+             proxy_roles: tuple[str, ...] = (), password: str | None = None,
+             admin: bool = False) -> httpx.Client:
+        depts = [dept] if isinstance(dept, str) else list(dept or [])
+        with self.deployment.pool.lease() as lease:
+            token = add_user(lease.identity, NewUser(name, depts, list(roles),
+                                                     list(proxy_roles), password, admin),
+                             lease.service.policies, self.clock())
+        client = self.client(token)
+        client.token = token  # type: ignore[attr-defined]
+        return client
+
+    def stop(self) -> None:
+        for c in self.clients:
+            c.close()
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+
+
+def start_server(store_url: str, tmp_path: Path, **settings: Any) -> LiveServer:
+    cfg = Config(store=store_url, policies=[], plugins=None, notifiers={"console": {}})
+    ws = WebSettings(attachment_dir=str(tmp_path / "attachments"), **settings)
+    clock = Clock()
+    app = create_app(cfg, ws, Deployment.open(cfg, ws, clock=clock))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    return LiveServer(f"http://127.0.0.1:{port}", app.state.deployment, server, thread, clock)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'duban.db'}"
+    url: str = request.getfixturevalue("pg_schema_url")
+    return url
+
+
+@pytest.fixture
+def server(backend_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    live = start_server(backend_url, tmp_path)
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
+    live = start_server(f"sqlite:///{tmp_path / 'duban.db'}", tmp_path)
+    yield live
+    live.stop()
+
+
+#: A 督办 item under gansu_huizhan (总经理督办 needs the 总经理's 批示), led by 财务部.
+ITEM = {"policy": "gansu_huizhan", "category": "总经理督办", "kind": "meeting_decision",
+        "title": "预算调整", "lead": "财务部", "assist": ["人力资源部"]}
