@@ -20,6 +20,7 @@ The HTML pages use the same functions: :func:`require_user` as a dependency,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import ipaddress
@@ -128,10 +129,8 @@ def authenticate(request: Request, lease: Lease, dep: Deployment) -> User | None
 def header_text(value: str) -> str:
     """A user name from a header: UTF-8 bytes (read as Latin-1 by the server) or
     percent-encoded UTF-8 (``%E7%8E%8B%E4%BA%94``), as proxies send non-ASCII names."""
-    try:
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     return unquote(value).strip()
 
 

@@ -78,11 +78,12 @@ class LiveServer:
         self.thread.join(timeout=20)
 
 
-def start_server(store_url: str, tmp_path: Path, **settings: Any) -> LiveServer:
+def start_server(store_url: str, tmp_path: Path, hooks: Any = None,
+                 **settings: Any) -> LiveServer:
     cfg = Config(store=store_url, policies=[], plugins=None, notifiers={"console": {}})
     ws = WebSettings(attachment_dir=str(tmp_path / "attachments"), **settings)
     clock = Clock()
-    app = create_app(cfg, ws, Deployment.open(cfg, ws, clock=clock))
+    app = create_app(cfg, ws, Deployment.open(cfg, ws, hooks, clock=clock))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -158,3 +158,31 @@ def test_user_add_prints_the_token_alone_on_its_last_line(tmp_path: Path) -> Non
                          headers={"Authorization": f"Bearer {token}"}).status_code == 401
     finally:
         live.stop()
+
+
+def test_an_authentication_plugin_vouches_only_for_enabled_store_users(tmp_path: Path) -> None:
+    """``duban_authenticate``: a provider plugin names the user; duban checks the store."""
+    from duban.hookspecs import hookimpl
+    from duban.plugins import Hooks, make_plugin_manager
+
+    class Provider:
+        @hookimpl
+        def duban_authenticate(self, request: object) -> str | None:
+            headers = getattr(request, "headers", {})
+            return {"good": "王五", "stranger": "不存在"}.get(headers.get("x-test-sso", ""))
+
+    hooks = Hooks(make_plugin_manager(entry_points=False, extra=[Provider()]))
+    live = start_server(f"sqlite:///{tmp_path / 'duban.db'}", tmp_path, hooks=hooks)
+    try:
+        live.user("王五", "总经理工作部", "总经理工作部")
+        c = live.client()
+        r = c.get("/api/v1/me", headers={"X-Test-SSO": "good"})
+        assert r.status_code == 200 and r.json()["via"] == "plugin"
+        assert c.get("/api/v1/me", headers={"X-Test-SSO": "stranger"}).status_code == 401
+        assert c.get("/api/v1/me").status_code == 401
+        r = c.get("/auth/sso/test", headers={"X-Test-SSO": "good"},
+                  params={"next": "//evil.example"})
+        assert r.status_code == 303 and r.headers["location"] == "/"
+        assert c.get("/api/v1/me").json()["via"] == "session"  # the SSO started a session
+    finally:
+        live.stop()
