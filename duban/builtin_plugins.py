@@ -47,3 +47,14 @@ def duban_register_notifiers(register: Register) -> None:
     register("dingtalk", _notifier("duban.notify.webhook", "DingTalkNotifier"))
     register("wecom", _notifier("duban.notify.webhook", "WeComNotifier"))
     register("feishu", _notifier("duban.notify.webhook", "FeishuNotifier"))
+
+
+def _disk_attachments(settings: Any) -> Any:
+    from duban.web.attachments import DiskStorage
+
+    return DiskStorage(settings)
+
+
+@hookimpl
+def duban_register_attachment_stores(register: Register) -> None:
+    register("disk", _disk_attachments)

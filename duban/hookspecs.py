@@ -70,6 +70,17 @@ def duban_register_conditions(register: Register) -> None:
 
 
 @hookspec
+def duban_register_attachment_stores(register: Register) -> None:
+    """Register attachment storages for ``duban serve``: ``register("disk", factory)``.
+
+    ``factory(settings: duban.web.settings.WebSettings) -> storage``; a storage has
+    ``put(key: str, data: bytes) -> None`` and ``get(key: str) -> bytes`` (raising
+    :class:`duban.errors.DubanError` when the file is gone). ``web.attachment_storage``
+    names the one a deployment uses (``disk``, built in, by default).
+    """
+
+
+@hookspec
 def duban_register_commands(cli: click.Group) -> None:
     """Add CLI commands to the ``duban`` group (``cli.add_command(cmd)``)."""
 

@@ -101,6 +101,8 @@ class Hooks:
         self.notifiers = self._collect("通知渠道 notifier", pm.hook.duban_register_notifiers)
         self.renderers = self._collect("文书格式 renderer", pm.hook.duban_register_renderers)
         self.conditions = self._collect("条件函数 condition", pm.hook.duban_register_conditions)
+        self.attachment_stores = self._collect("附件存储 attachment storage",
+                                               pm.hook.duban_register_attachment_stores)
 
     def _collect(self, kind: str, hook: Any) -> Registry:
         reg = Registry(kind)

@@ -367,6 +367,7 @@ def plugins(config: str | None) -> None:
     cfg = load_config(config)
     hooks = Hooks(make_plugin_manager(folder=cfg.plugins))
     click.echo("插件 plugins: " + ", ".join(hooks.plugin_names()))
-    for reg in (hooks.stores, hooks.notifiers, hooks.renderers, hooks.conditions):
+    for reg in (hooks.stores, hooks.notifiers, hooks.renderers, hooks.conditions,
+                hooks.attachment_stores):
         click.echo(f"{reg.kind}: " + (", ".join(f"{n}（{hooks_owner}）" for n, hooks_owner in
                                                 reg.owners.items()) or "—"))

@@ -60,5 +60,6 @@ def create_app(config: Config, settings: WebSettings | None = None,
                 raise
             continue
         app.include_router(module.router)
-    app.add_middleware(ObserveMiddleware, hsts=settings.secure_cookies)
+    app.add_middleware(ObserveMiddleware, hsts=settings.secure_cookies,
+                       max_body=settings.attachment_max_bytes + 1024 * 1024)
     return app

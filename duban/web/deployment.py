@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from duban.plugins import Hooks, make_plugin_manager
 from duban.runtime.app import open_service
@@ -109,6 +110,7 @@ class Deployment:
     pool: ServicePool
     #: The only clock the service reads (tests and rehearsals pass their own).
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    attachment_storage: Any = None  # built on first use (duban.web.attachments)
 
     @classmethod
     def open(cls, config: Config, settings: WebSettings, hooks: Hooks | None = None,

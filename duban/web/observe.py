@@ -30,6 +30,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access = logging.getLogger("duban.web.access")
@@ -57,12 +58,23 @@ _DOCS_CSP = (b"default-src 'self'; img-src 'self' data: https:; style-src 'self'
              b"frame-ancestors 'none'")
 
 
-class ObserveMiddleware:
-    """Security headers, one access-log line and the request metrics, per request."""
+class BodyTooLarge(HTTPException):
+    """The request body passed the limit; answered 413 before it is all read. (An HTTP
+    exception, so that the framework's body parsing passes it on as it is.)"""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"请求体超过 {limit} 字节的上限 / request body over {limit} bytes")
+
+
+class ObserveMiddleware:
+    """Security headers, one access-log line, the request metrics and a limit on the
+    request body, per request. The limit holds while the body streams in, so a huge
+    upload is cut off instead of being spooled to disk first."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False, max_body: int = 0) -> None:
         self.app = app
         self.hsts = hsts
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,9 +82,20 @@ class ObserveMiddleware:
             return
         start = time.perf_counter()
         status = [500]
+        received = [0]
+        started = [False]
+
+        async def receive_limited() -> Message:
+            message = await receive()
+            if message["type"] == "http.request" and self.max_body:
+                received[0] += len(message.get("body", b""))
+                if received[0] > self.max_body:
+                    raise BodyTooLarge(self.max_body)
+            return message
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
+                started[0] = True
                 status[0] = message["status"]
                 headers = list(message.get("headers", []))
                 names = {h[0].lower() for h in headers}
@@ -91,7 +114,11 @@ class ObserveMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, receive_limited, send_wrapper)
+        except BodyTooLarge:
+            if started[0]:
+                raise
+            await _too_large(send_wrapper, self.max_body)
         finally:
             elapsed = time.perf_counter() - start
             route = getattr(scope.get("route"), "path", None) or "(unmatched)"
@@ -103,6 +130,18 @@ class ObserveMiddleware:
                     "method": scope["method"], "route": route, "status": status[0],
                     "ms": round(elapsed * 1000, 2), "user": user,
                     "client": (scope.get("client") or ("", 0))[0]}, ensure_ascii=False))
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = json.dumps({"type": "urn:duban:error:payload_too_large", "status": 413,
+                       "title": "请求过大 / payload too large", "code": "payload_too_large",
+                       "detail": f"请求体超过 {limit} 字节的上限 / request body over {limit} "
+                                 "bytes"}, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/problem+json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 class StoreGauges(Collector):

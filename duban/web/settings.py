@@ -48,6 +48,7 @@ class WebSettings:
     login_max_failures: int = 5
     login_window_seconds: int = 900
     login_lockout_seconds: int = 900
+    attachment_storage: str = "disk"
     attachment_dir: str = "attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024
     attachment_types: tuple[str, ...] = DEFAULT_TYPES
@@ -73,7 +74,7 @@ class WebSettings:
 _SECTIONS = {"login": {"max_failures": "login_max_failures",
                        "window_seconds": "login_window_seconds",
                        "lockout_seconds": "login_lockout_seconds"},
-             "attachments": {"dir": "attachment_dir", "max_bytes": "attachment_max_bytes",
+             "attachments": {"storage": "attachment_storage", "dir": "attachment_dir", "max_bytes": "attachment_max_bytes",
                              "types": "attachment_types"}}
 
 
