@@ -25,7 +25,7 @@ import datetime as dt
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import unquote
@@ -59,10 +59,16 @@ def deployment(request: Request) -> Deployment:
     return dep
 
 
-def lease(request: Request) -> Iterator[Lease]:
-    """A store connection (with its service) for the duration of the request."""
-    with deployment(request).pool.lease() as borrowed:
-        yield borrowed
+async def lease(request: Request) -> AsyncIterator[Lease]:
+    """A store connection (with its service) for the duration of the request.
+
+    Requests queue for a connection in the event loop (a semaphore), never in a worker
+    thread: a thread blocked waiting for a connection would be one the connection's
+    holder may need to finish — with every thread waiting, nothing would move."""
+    pool = deployment(request).pool
+    async with pool.slots():
+        with pool.lease() as borrowed:
+            yield borrowed
 
 
 def now(request: Request) -> dt.datetime:

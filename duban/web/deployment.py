@@ -9,6 +9,7 @@ borrows a :class:`~duban.runtime.service.Service` for its duration and gives it 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import queue
 import threading
@@ -46,6 +47,14 @@ class ServicePool:
     _opened: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _first: Service | None = None
+    _slots: asyncio.Semaphore | None = None
+
+    def slots(self) -> asyncio.Semaphore:
+        """At most ``size`` requests hold a connection; the others wait in the event loop
+        (so :meth:`lease` then never waits)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.size)
+        return self._slots
 
     def _open(self) -> Lease:
         if self._first is None:  # loads policies and notifiers, migrates the store

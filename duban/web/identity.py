@@ -131,13 +131,14 @@ def check_token(identity: IdentityStore, text: str) -> UserRecord | None:
     parts = split_token(text)
     if parts is None:
         return None
-    record = identity.token(parts[0])
-    if record is None or record.revoked_at is not None:
+    found = identity.token_user(parts[0])
+    if found is None:
         return None
-    if not hmac.compare_digest(record.digest, digest(parts[1])):
+    record, user = found
+    if record.revoked_at is not None or not hmac.compare_digest(record.digest,
+                                                                digest(parts[1])):
         return None
-    user = identity.user(record.user_name)
-    return user if user is not None and not user.disabled else None
+    return None if user.disabled else user
 
 
 # -- users -----------------------------------------------------------------------------------

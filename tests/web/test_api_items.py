@@ -141,7 +141,12 @@ def test_openapi_and_operations_endpoints(server: LiveServer) -> None:
     assert "/api/v1/items/{item_id}/actions/{action}" in spec["paths"]
     assert anon.get("/healthz").json() == {"status": "ok"}
     ready = anon.get("/readyz")
-    assert ready.json()["checks"]["store"]["ok"] is True
+    assert ready.status_code == 200 and ready.json()["status"] == "ok", ready.text
+    server.clock.advance(days=300)  # 2026-12-27: the calendar data ends in days
+    ready = anon.get("/readyz").json()
+    assert ready["status"] == "degraded" and ready["checks"]["calendar"]["expiring"]
+    server.clock.advance(days=10)  # 2027: no data at all
+    assert anon.get("/readyz").status_code == 503
     metrics = anon.get("/metrics").text
     assert "duban_http_requests_total" in metrics and "duban_outbox_pending" in metrics
     r = anon.get("/healthz")

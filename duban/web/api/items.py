@@ -75,12 +75,12 @@ def scoped_key(user: User, key: str | None) -> str | None:
 
 
 def full(borrowed: Lease, user: User, policy: Policy, item: ItemState, at: dt.datetime,
-         *, history: bool = True) -> dict[str, Any]:
+         *, history: bool = True, actions: bool = True) -> dict[str, Any]:
     out = view.detail(policy, item, at)
     actor = user.actor(policy, item)
     out["actions"] = [o.to_json() for o in offers(policy, item, actor,
                                                   at.astimezone(policy.timezone),
-                                                  include_refused=True)]
+                                                  include_refused=True)] if actions else []
     out["history"] = [view.event_json(n, e) for n, e in enumerate(
         borrowed.service.store.events(item.id), 1)] if history else []
     out["attachments"] = [a.to_json() for a in borrowed.identity.attachments(item.id)]
@@ -165,9 +165,13 @@ def read_item(request: Request, item_id: ItemId, user: Caller, borrowed: Store
              responses=ACT_PROBLEMS)
 def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_length=1, max_length=100)],
         body: ActionBody, user: Caller, borrowed: Store,
-        idempotency_key: IdempotencyKey = None) -> dict[str, Any]:
+        idempotency_key: IdempotencyKey = None,
+        actions: Annotated[bool, Query(description="也列出此后可办理的动作")] = False,
+        ) -> dict[str, Any]:
     """Act on an item (approve, confirm, report, request_extension …, or the policy's own
-    words). A refusal is the engine's: its code, message and cite."""
+    words). A refusal is the engine's: its code, message and cite. The answer is the item
+    as it now stands (without its history; with ``?actions=true`` also what the caller
+    may do next)."""
     policy, item = visible_item(borrowed, user, item_id)
     actor, entered = acting_as(user, policy, item, body.department, body.on_behalf_of)
     known = {a.id for a in borrowed.identity.attachments(item_id)}
@@ -178,4 +182,5 @@ def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_lengt
     at = now(request).astimezone(policy.timezone)
     new = borrowed.service.act(item_id, action, actor, {**body.data(), **entered}, at,
                                scoped_key(user, idempotency_key))
-    return full(borrowed, user, borrowed.service.policy_for(new), new, at, history=False)
+    return full(borrowed, user, borrowed.service.policy_for(new), new, at, history=False,
+                actions=actions)

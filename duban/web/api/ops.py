@@ -2,9 +2,9 @@
 load balancers, no login (they reveal no item).
 
 * ``/healthz`` — the process answers (liveness);
-* ``/readyz`` — the store answers a query, the calendar data of every loaded policy
-  reaches at least ``web.calendar_warn_days`` ahead, and no notice sits in the
-  dead-letter list; 503 with the failing checks otherwise (readiness);
+* ``/readyz`` — readiness: 503 when the store does not answer or a policy's calendar
+  data has run out; ``"status": "degraded"`` (200) when the data ends within
+  ``web.calendar_warn_days`` or notices sit in the dead-letter list;
 * ``/metrics`` — Prometheus text.
 """
 
@@ -51,6 +51,11 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "not ready; the failing checks"}})
 def readyz(request: Request, borrowed: Store) -> JSONResponse:
+    """Ready (200) while the store answers and every policy's calendar still has data for
+    today. A calendar within ``web.calendar_warn_days`` of its end, or notices in the
+    dead-letter list, make the answer ``"status": "degraded"`` (still 200: the service
+    works, an operator must act) — so a load balancer never drops every server at once
+    for what only needs attention."""
     service = borrowed.service
     checks: dict[str, Any] = {}
     try:
@@ -58,23 +63,26 @@ def readyz(request: Request, borrowed: Store) -> JSONResponse:
         checks["store"] = {"ok": True, "store": service.store.name}
     except Exception as exc:  # any failure of the store means not ready
         checks["store"] = {"ok": False, "error": str(exc)[:300]}
-        return JSONResponse({"ready": False, "checks": checks}, status_code=503)
-    warn = deployment(request).settings.calendar_warn_days
-    cal = calendar_status(service, dt.datetime.now(dt.UTC).date())
+        return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503)
+    dep = deployment(request)
+    warn = dep.settings.calendar_warn_days
+    cal = calendar_status(service, dep.clock().date())
     short = [c for c in cal if c["days_left"] < warn]
     checks["calendar"] = {"ok": not short, "warn_days": warn,
                           "expiring": [{"policy": c["policy"], "last": c["last"],
                                         "days_left": c["days_left"]} for c in short]}
     dead = len(service.store.outbox("dead"))
     checks["dead_letters"] = {"ok": dead == 0, "count": dead}
-    ready = all(c["ok"] for c in checks.values())
-    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+    if any(c["days_left"] < 0 for c in cal):
+        return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503)
+    status = "ok" if all(c["ok"] for c in checks.values()) else "degraded"
+    return JSONResponse({"status": status, "checks": checks})
 
 
 @router.get("/metrics", response_class=Response)
-def metrics(borrowed: Store) -> Response:
+def metrics(request: Request, borrowed: Store) -> Response:
     service = borrowed.service
-    now = dt.datetime.now(dt.UTC)
+    now = deployment(request).clock()
     values = {"duban_timer_lag_seconds": timer_lag(service, now),
               "duban_outbox_pending": float(len(service.store.outbox("pending"))),
               "duban_outbox_dead": float(len(service.store.outbox("dead"))),
@@ -85,6 +93,6 @@ def metrics(borrowed: Store) -> Response:
 
 
 @router.get("/api/v1/calendar", tags=["calendar"])
-def calendar(borrowed: Store) -> dict[str, Any]:
+def calendar(request: Request, borrowed: Store) -> dict[str, Any]:
     """The calendar data each loaded policy uses: known range and days left."""
-    return {"policies": calendar_status(borrowed.service, dt.datetime.now(dt.UTC).date())}
+    return {"policies": calendar_status(borrowed.service, deployment(request).clock().date())}
