@@ -14,7 +14,7 @@ import datetime as dt
 import os
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from duban.engine.model import Event
 from duban.runtime.config import load_config
@@ -31,7 +31,7 @@ def app_from_env() -> FastAPI:
     app = FastAPI()
 
     @app.post("/floor/{item_id}")
-    def act(item_id: str, request: Request) -> dict[str, Any]:
+    def act(item_id: str) -> dict[str, Any]:
         with pool.lease() as lease:
             store = lease.service.store
             item = store.load(item_id)

@@ -10,6 +10,7 @@ import datetime as dt
 import getpass
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -37,13 +38,22 @@ def _identity(func: F) -> F:
             click.echo(str(err), err=True)
             sys.exit(2)
         try:
-            return func(service, identity_for(service.store), *args, **kwargs)
+            return func(Admin(service, identity_for(service.store)), *args, **kwargs)
         except DubanError as err:
             click.echo(f"错误 [{err.code}]：{err}", err=True)
             sys.exit(2)
         finally:
             service.store.close()
     return wrapper  # type: ignore[return-value]
+
+
+@dataclass
+class Admin:
+    """What a ``duban user`` command works with: the policies (to check role words) and
+    the store's identity tables."""
+
+    service: Any
+    identity: Any
 
 
 def _now() -> dt.datetime:
@@ -63,18 +73,18 @@ def user() -> None:
               help="可代录其决定的角色（如 总经理），可多次")
 @click.option("--password", "ask_password", is_flag=True,
               help="同时设置登录密码（从终端或标准输入读取）")
-@click.option("--admin", is_flag=True, help="可在网页与 API 中管理用户")
+@click.option("--admin", "is_admin", is_flag=True, help="可在网页与 API 中管理用户")
 @_identity
-def user_add(service: Any, identity: Any, name: str, departments: tuple[str, ...],
+def user_add(admin: Admin, name: str, departments: tuple[str, ...],
              roles: tuple[str, ...], proxy_roles: tuple[str, ...], ask_password: bool,
-             admin: bool) -> None:
+             is_admin: bool) -> None:
     """新增用户，并打印其 API 令牌（仅此一次显示，最后一行）。"""
     from duban.web.identity import NewUser, add_user
 
     password = _read_password() if ask_password else None
-    token = add_user(identity, NewUser(name, list(departments), list(roles),
-                                       list(proxy_roles), password, admin),
-                     service.policies, _now())
+    token = add_user(admin.identity, NewUser(name, list(departments), list(roles),
+                                       list(proxy_roles), password, is_admin),
+                     admin.service.policies, _now())
     click.echo(f"已新增用户 {name}（部门：{'、'.join(departments) or '—'}；角色："
                f"{'、'.join(roles) or '—'}）。API 令牌只显示这一次：")
     click.echo(token)
@@ -91,10 +101,10 @@ def _read_password() -> str:
 
 @user.command("list")
 @_identity
-def user_list(service: Any, identity: Any) -> None:
+def user_list(admin: Admin) -> None:
     """列出用户（不显示密码与令牌）。"""
-    for u in identity.users():
-        live = sum(1 for t in identity.tokens(u.name) if t.revoked_at is None)
+    for u in admin.identity.users():
+        live = sum(1 for t in admin.identity.tokens(u.name) if t.revoked_at is None)
         click.echo(f"{u.name}  部门 {'、'.join(u.departments) or '—'}  角色 "
                    f"{'、'.join(u.roles) or '—'}"
                    + (f"  代录 {'、'.join(u.proxy_roles)}" if u.proxy_roles else "")
@@ -105,9 +115,9 @@ def user_list(service: Any, identity: Any) -> None:
 @user.command("disable")
 @click.argument("name")
 @_identity
-def user_disable(service: Any, identity: Any, name: str) -> None:
+def user_disable(admin: Admin, name: str) -> None:
     """停用用户：其令牌与登录会话立即失效。"""
-    if not identity.set_disabled(name, True):
+    if not admin.identity.set_disabled(name, True):
         raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
     click.echo(f"已停用 {name}")
 
@@ -115,9 +125,9 @@ def user_disable(service: Any, identity: Any, name: str) -> None:
 @user.command("enable")
 @click.argument("name")
 @_identity
-def user_enable(service: Any, identity: Any, name: str) -> None:
+def user_enable(admin: Admin, name: str) -> None:
     """重新启用用户。"""
-    if not identity.set_disabled(name, False):
+    if not admin.identity.set_disabled(name, False):
         raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
     click.echo(f"已启用 {name}")
 
@@ -127,33 +137,33 @@ def user_enable(service: Any, identity: Any, name: str) -> None:
 @click.option("--label", default="", help="令牌用途，如 OA 对接")
 @click.option("--revoke", "revoke_id", default=None, help="吊销此 id 的令牌，而不是新建")
 @_identity
-def user_token(service: Any, identity: Any, name: str, label: str,
+def user_token(admin: Admin, name: str, label: str,
                revoke_id: str | None) -> None:
     """为用户新建 API 令牌（最后一行，仅显示一次），或用 --revoke ID 吊销一个。"""
     from duban.web.identity import issue_token
 
-    if identity.user(name) is None:
+    if admin.identity.user(name) is None:
         raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
     if revoke_id:
-        record = identity.token(revoke_id)
+        record = admin.identity.token(revoke_id)
         if record is None or record.user_name != name:
             raise DubanError(f"用户 {name} 没有令牌 {revoke_id} / unknown token",
                              "validation_error")
-        identity.revoke_token(revoke_id, _now())
+        admin.identity.revoke_token(revoke_id, _now())
         click.echo(f"已吊销令牌 {revoke_id}")
         return
     click.echo(f"用户 {name} 的新 API 令牌（只显示这一次）：")
-    click.echo(issue_token(identity, name, label, _now()))
+    click.echo(issue_token(admin.identity, name, label, _now()))
 
 
 @user.command("passwd")
 @click.argument("name")
 @_identity
-def user_passwd(service: Any, identity: Any, name: str) -> None:
+def user_passwd(admin: Admin, name: str) -> None:
     """设置或更换登录密码（从终端或标准输入读取）。"""
     from duban.web.identity import hash_password
 
-    if not identity.set_password(name, hash_password(_read_password())):
+    if not admin.identity.set_password(name, hash_password(_read_password())):
         raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
     click.echo(f"已设置 {name} 的密码")
 

@@ -40,7 +40,7 @@ def create_app(config: Config, settings: WebSettings | None = None,
     dep = deployment or Deployment.open(config, settings)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         dep.pool.close()
 

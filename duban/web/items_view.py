@@ -1,7 +1,7 @@
 """How an item reads over HTTP: facts, the deadline with its reasons, history, and what
 this caller may do. Shared by the JSON API and the HTML pages.
 
-Who may see an item is the runtime's rule (``visible_to``: a confidential item only for
+Who may see an item is the engine's rule (``visible_to``: a confidential item only for
 its departments, the supervising office and the leaders the policy names); for a user
 with several departments, any of them entitles them.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from duban.engine.access import visible_to
 from duban.engine.model import Actor, Event, ItemState
 from duban.policy.model import Policy
-from duban.runtime.service import visible_to
 from duban.web.identity import User
 
 

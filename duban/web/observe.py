@@ -165,7 +165,7 @@ def render_metrics(store_values: dict[str, float]) -> bytes:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         registry.register(_Default())
     registry.register(StoreGauges(store_values))

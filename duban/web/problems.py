@@ -85,7 +85,7 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
                    headers=getattr(exc, "headers", None))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, _exc: Exception) -> JSONResponse:
     """A bug: logged with its traceback for the operator, never shown to the client."""
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "internal_error", "服务器内部错误，已记录 / internal error, logged",

@@ -17,10 +17,9 @@ from duban.policy.model import Policy
 from duban.web.api.models import PROBLEMS
 from duban.web.auth import lease, require_user
 from duban.web.deployment import Lease
-from duban.web.identity import User
 
-router = APIRouter(prefix="/api/v1/policies", tags=["policies"])
-Caller = Annotated[User, Depends(require_user)]
+router = APIRouter(prefix="/api/v1/policies", tags=["policies"],
+                   dependencies=[Depends(require_user)])
 Store = Annotated[Lease, Depends(lease)]
 PolicyId = Annotated[str, Path(min_length=1, max_length=100)]
 
@@ -41,13 +40,13 @@ def _brief(p: Policy) -> dict[str, Any]:
 
 
 @router.get("", responses=PROBLEMS)
-def list_policies(user: Caller, borrowed: Store) -> list[dict[str, Any]]:
+def list_policies(borrowed: Store) -> list[dict[str, Any]]:
     """Every loaded policy (current versions): id, name, version and content hash."""
     return [_brief(p) for p in borrowed.service.policies.values()]
 
 
 @router.get("/diff", responses=PROBLEMS)
-def diff(user: Caller, borrowed: Store, old: Annotated[str, Query(max_length=100)],
+def diff(borrowed: Store, old: Annotated[str, Query(max_length=100)],
          new: Annotated[str, Query(max_length=100)],
          format: Literal["json", "md", "text"] = "json") -> Response:
     """How ``new`` differs from ``old``, rule by rule, with citations."""
@@ -66,7 +65,7 @@ def diff(user: Caller, borrowed: Store, old: Annotated[str, Query(max_length=100
 
 
 @router.get("/{policy_id}", responses=PROBLEMS)
-def explain(policy_id: PolicyId, user: Caller, borrowed: Store) -> dict[str, Any]:
+def explain(policy_id: PolicyId, borrowed: Store) -> dict[str, Any]:
     """One policy, with its rules read back as regulation text (``explain``)."""
     from duban.policy.explain import explain_policy
 
@@ -75,7 +74,7 @@ def explain(policy_id: PolicyId, user: Caller, borrowed: Store) -> dict[str, Any
 
 
 @router.get("/{policy_id}/graph", response_class=Response, responses=PROBLEMS)
-def graph(policy_id: PolicyId, user: Caller, borrowed: Store,
+def graph(policy_id: PolicyId, borrowed: Store,
           format: Literal["mermaid", "svg"] = "svg") -> Response:
     """The workflow: states and transitions with the roles that fire them."""
     from duban.graph import to_mermaid, to_svg

@@ -52,7 +52,7 @@ class UserViewer(Viewer):
         assert self.user is not None
         return self.user.actor(policy)
 
-    def check(self, policies: object) -> None:
+    def check(self, _policies: object) -> None:
         return None  # the user's role words were checked when the user was added
 
     @property
