@@ -3,7 +3,11 @@
 What is measured, in one run, each for ``DUBAN_BENCH_WEB_SECONDS`` (default 10 s) after
 a 2 s warm-up:
 
-* duban on SQLite, one server process (``duban serve``);
+* duban on SQLite, one server process (``duban serve``): closed loop (each client sends
+  its next action when the last is answered: the most the server gives), and at an
+  offered load of 200 actions/s (4 per client per second, latency counted from the
+  scheduled send) — with 50 closed-loop clients the mean latency is 50 / throughput by
+  Little's law, so the p99 goal is read at the offered rate;
 * duban on PostgreSQL, one process and four (``duban serve --workers 4``);
 * the floor — a bare FastAPI endpoint doing the same store read and write transaction
   (:mod:`bench.web_floor`) — on SQLite (one process) and PostgreSQL (four).
@@ -64,14 +68,21 @@ class Result:
 
 # -- the load generator -----------------------------------------------------------------------
 async def _client(port: int, path: str, headers: bytes, stop_at: float, warm_until: float,
-                  out: list[float], errors: list[int]) -> None:
+                  out: list[float], errors: list[int], period: float = 0.0) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     body = b'{"reason": "bench"}'
     request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\n").encode() + headers + b"\r\n" + body
+    due = time.perf_counter()
     try:
         while time.perf_counter() < stop_at:
-            start = time.perf_counter()
+            if period:  # paced: send on schedule; latency counts from the scheduled time,
+                # so a server that falls behind is charged for the wait (no coordinated
+                # omission)
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                start, due = due, due + period
+            else:
+                start = time.perf_counter()
             writer.write(request)
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
@@ -89,14 +100,17 @@ async def _client(port: int, path: str, headers: bytes, stop_at: float, warm_unt
         writer.close()
 
 
-async def _load(port: int, paths: list[str], headers: bytes
+async def _load(port: int, paths: list[str], headers: bytes, rate: float = 0.0
                 ) -> tuple[list[float], list[int], float]:
+    """Closed loop (each client sends its next request when the last is answered), or
+    with ``rate`` an offered load of ``rate`` requests/s spread over the clients."""
     now = time.perf_counter()
     warm_until, stop_at = now + WARMUP, now + WARMUP + SECONDS
     latencies: list[float] = []
     errors: list[int] = []
-    await asyncio.gather(*(_client(port, p, headers, stop_at, warm_until, latencies, errors)
-                           for p in paths))
+    period = len(paths) / rate if rate else 0.0
+    await asyncio.gather(*(_client(port, p, headers, stop_at, warm_until, latencies, errors,
+                                   period) for p in paths))
     return latencies, errors, SECONDS
 
 
@@ -182,8 +196,8 @@ def _seed(store_url: str, prefix: str) -> tuple[list[str], str]:
         service.store.close()
 
 
-def _measure(name: str, kind: str, store: str, workers: int, cwd: Path, prefix: str
-             ) -> Result:
+def _measure(name: str, kind: str, store: str, workers: int, cwd: Path, prefix: str,
+             rate: float = 0.0) -> Result:
     ids, token = _seed(store, prefix)
     (cwd / "duban.yaml").write_text("policies: []\nplugins: null\nnotifiers: {console: {}}\n",
                                     "utf-8")
@@ -194,7 +208,7 @@ def _measure(name: str, kind: str, store: str, workers: int, cwd: Path, prefix: 
         else:
             paths = [f"/floor/{i}" for i in ids]
             headers = b""
-        latencies, errors, seconds = asyncio.run(_load(port, paths, headers))
+        latencies, errors, seconds = asyncio.run(_load(port, paths, headers, rate))
     codes = ", ".join(f"{c}×{errors.count(c)}" for c in sorted(set(errors)))
     return Result(name, len(latencies), seconds, latencies, len(errors), codes)
 
@@ -218,10 +232,12 @@ def run() -> list[Result]:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)
-        for name, kind in (("duban, SQLite, 1 process", "duban"),
-                           ("floor, SQLite, 1 process", "floor")):
-            db = cwd / f"{kind}.db"
-            results.append(_measure(name, kind, f"sqlite:///{db}", 1, cwd, kind[0]))
+        for name, kind, rate in (("duban, SQLite, 1 process", "duban", 0.0),
+                                 ("duban, SQLite, 1 process, offered 200/s", "duban", 200.0),
+                                 ("floor, SQLite, 1 process", "floor", 0.0)):
+            db = cwd / f"{kind}{int(rate)}.db"
+            results.append(_measure(name, kind, f"sqlite:///{db}", 1, cwd, f"{kind[0]}{int(rate)}-",
+                                    rate))
         server = None
         url = os.environ.get("DUBAN_BENCH_PG")
         try:
@@ -266,9 +282,10 @@ def format_table(results: list[Result]) -> str:
                f"{ratio('duban, PostgreSQL, 4 processes', 'duban, PostgreSQL, 1 process')}"
                " (goal ≥ 2.5×)")
     sqlite = by.get("duban, SQLite, 1 process")
-    if sqlite:
-        met = sqlite.rate >= 200 and sqlite.pct(0.99) < 100
-        out.append(f"  SQLite goal ≥ 200 actions/s with p99 < 100 ms: "
+    paced = by.get("duban, SQLite, 1 process, offered 200/s")
+    if sqlite and paced:
+        met = sqlite.rate >= 200 and paced.rate >= 195 and paced.pct(0.99) < 100
+        out.append(f"  SQLite goal ≥ 200 actions/s, p99 < 100 ms at 200/s offered: "
                    f"{'met' if met else 'NOT met'}")
     return "\n".join(out)
 

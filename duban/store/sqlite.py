@@ -70,17 +70,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-_WRITERS: dict[str, threading.Lock] = {}
-_WRITERS_GUARD = threading.Lock()
-
-
-def _writer_lock(path: str) -> threading.Lock:
-    """One lock per database file in this process (an in-memory database is its own)."""
-    key = path if path == ":memory:" else str(Path(path).resolve())
-    with _WRITERS_GUARD:
-        return _WRITERS.setdefault(key, threading.Lock())
-
-
 def epoch(at: dt.datetime | None) -> int | None:
     return None if at is None else int(at.timestamp())
 
@@ -127,15 +116,10 @@ class SqliteStore:
         self._transaction(lambda c: c.execute(sql, params))
 
     def _transaction(self, body: object) -> None:
-        """Run ``body(cursor)`` inside BEGIN IMMEDIATE … COMMIT, retrying on a busy file.
-
-        Writers of one process (the threads of ``duban serve``) take turns on a lock of
-        the file first: handing the turn over is immediate, where SQLite's busy handler
-        would have them poll the file lock with sleeps of up to 100 ms. Writers of other
-        processes still meet at the file lock."""
+        """Run ``body(cursor)`` inside BEGIN IMMEDIATE … COMMIT, retrying on a busy file."""
         delay = 0.05
         for attempt in range(8):
-            with self.lock, _writer_lock(self.path):
+            with self.lock:
                 try:
                     self.conn.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
@@ -146,3 +146,12 @@ def disable_user(name: str, user: Caller, borrowed: Store) -> Response:
     if not borrowed.identity.set_disabled(name[:100], True):
         raise Problem(f"没有用户 '{name[:100]}' / unknown user", "not_found")
     return Response(status_code=204)
+
+
+@router.get("/api/v1/audit/reads", responses=PROBLEMS)
+def read_audit(user: Caller, borrowed: Store,
+               item: Annotated[str | None, Query(max_length=64)] = None
+               ) -> list[dict[str, str]]:
+    """Who read which confidential item, when, and what (administrators only)."""
+    _admin(user)
+    return borrowed.identity.read_audit(item)

@@ -174,7 +174,8 @@ def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_lengt
     may do next)."""
     policy, item = visible_item(borrowed, user, item_id)
     actor, entered = acting_as(user, policy, item, body.department, body.on_behalf_of)
-    known = {a.id for a in borrowed.identity.attachments(item_id)}
+    known = {a.id for a in borrowed.identity.attachments(item_id)} if body.attachments \
+        else set()
     missing = [a for a in body.attachments if a not in known]
     if missing:
         raise DubanError(f"附件 {'、'.join(missing)} 不属于事项 {item_id} / unknown attachment",

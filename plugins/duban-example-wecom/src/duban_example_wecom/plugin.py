@@ -1,6 +1,8 @@
 """The hook implementations duban loads through the ``duban`` entry point.
 
-Two hooks: ``duban_register_notifiers`` adds the ``example_wecom`` channel, and
+Three hooks: ``duban_authenticate`` signs WeCom users in to ``duban serve`` (see
+:mod:`duban_example_wecom.sso`), ``duban_register_notifiers`` adds the ``example_wecom``
+channel, and
 ``duban_directory_lookup`` answers "who is this person?" from the CSV named by the
 environment variable ``DUBAN_DIRECTORY_CSV`` (re-read when the file changes), so
 ``duban item act … --actor 张三`` knows 张三's department and roles. A name that is not
@@ -17,6 +19,7 @@ from typing import Any
 from duban.hookspecs import Register, hookimpl
 from duban_example_wecom.directory import CsvDirectory
 from duban_example_wecom.notifier import ExampleWeComNotifier
+from duban_example_wecom.sso import wecom_user
 
 _cache: dict[tuple[str, float], CsvDirectory] = {}
 
@@ -43,3 +46,8 @@ def duban_directory_lookup(person: str) -> dict[str, Any] | None:
     directory = current_directory()
     found = directory.lookup(person) if directory else None
     return found.entry() if found else None
+
+
+@hookimpl
+def duban_authenticate(request: Any) -> str | None:
+    return wecom_user(request)
