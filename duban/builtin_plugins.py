@@ -50,7 +50,7 @@ def duban_register_notifiers(register: Register) -> None:
 
 
 def _disk_attachments(settings: Any) -> Any:
-    from duban.web.attachments import DiskStorage
+    from duban.store.files import DiskStorage
 
     return DiskStorage(settings)
 
