@@ -10,12 +10,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duban_example_wecom.plugin as plugin
 import httpx
 import pytest
 import uvicorn
 from wecom_standin import SECRET, WeComStandIn
 
-import duban_example_wecom.plugin as plugin
 from duban.plugins import Hooks, make_plugin_manager
 from duban.runtime.config import Config
 from duban.web.app import create_app
