@@ -37,7 +37,7 @@ def app_from_env() -> FastAPI:
 
 def _tick_loop(interval: float, stop: threading.Event) -> None:
     from duban.runtime.app import open_service
-    from duban.store.claims import TickWorker
+    from duban.runtime.workers import TickWorker
 
     service = open_service(load_config(os.environ.get("DUBAN_CONFIG") or None))
     worker = TickWorker(service, None)
