@@ -45,8 +45,7 @@ test-latest:
 	$(PYTHON) -m venv "$$d/venv" && \
 	"$$d/venv/bin/python" -m pip -qq --disable-pip-version-check install -e '.[dev,bench]' && \
 	echo "    与锁定版本不同 / differing from $(LOCK):" && \
-	{ "$$d/venv/bin/python" -m pip list --format=freeze | tr A-Z_. a-z-- | \
-	  grep -vxFf <(sed -n 's/^\([a-z0-9-]*==[^ ]*\).*/\1/p' $(LOCK)) | sed 's/^/      /' || true; } && \
+	"$$d/venv/bin/python" scripts/lock_drift.py $(LOCK) && \
 	echo "==> pytest" && "$$d/venv/bin/python" -m pytest -q -p no:cacheprovider
 
 # Re-resolve the lock from pyproject (existing pins kept where they still fit;
