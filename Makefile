@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 # pip speaks only when something fails: a first run prints one line per phase.
 PIP    := $(PY) -m pip -qq --disable-pip-version-check
-UV_LOCK := pyproject.toml --extra dev --extra bench --generate-hashes --universal \
+UV_LOCK := pyproject.toml --extra dev --extra bench --extra fuzz --generate-hashes --universal \
            --python-version 3.11 --custom-compile-command "make lock"
 
 .PHONY: demo test test-fast test-latest lint bench soak lock clean
@@ -18,7 +18,6 @@ $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PIP) install --require-hashes -r $(LOCK)
 	@$(PIP) install --no-deps --no-build-isolation -e .
-	@$(PIP) install atheris 2>/dev/null || echo "    (atheris 在此无法安装，模糊测试将跳过 / atheris does not install here; its fuzz test will skip)"
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -43,7 +42,7 @@ test-latest:
 	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
 	echo "==> 最新版本的依赖 / newest allowed dependencies in $$d" && \
 	$(PYTHON) -m venv "$$d/venv" && \
-	"$$d/venv/bin/python" -m pip -qq --disable-pip-version-check install -e '.[dev,bench]' && \
+	"$$d/venv/bin/python" -m pip -qq --disable-pip-version-check install -e '.[dev,bench,fuzz]' && \
 	echo "    与锁定版本不同 / differing from $(LOCK):" && \
 	"$$d/venv/bin/python" scripts/lock_drift.py $(LOCK) && \
 	echo "==> pytest" && "$$d/venv/bin/python" -m pytest -q -p no:cacheprovider
