@@ -132,6 +132,8 @@ ERROR_CODES: Final = _table(
     validation_error="输入有误",
     unknown_item="没有该事项",
     calendar_unknown_date="日期超出日历数据",
+    policy_error="策略条件无法求值",
+    idempotency_conflict="幂等键已用于另一请求",
 )
 
 #: Where the default time limit counts from (``time_limits.handling.counts_from``).

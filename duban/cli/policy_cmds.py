@@ -11,7 +11,7 @@ import click
 
 from duban.cli import main
 from duban.errors import PolicyError
-from duban.policy.loader import load_policy, validate_paths
+from duban.policy.loader import check_paths, load_policy
 from duban.policy.schema_check import schema_path
 from duban.policy.shipped import resolve_policy
 
@@ -31,20 +31,25 @@ def validate(paths: tuple[str, ...], fmt: str, today_text: str | None) -> None:
             click.echo(f"找不到策略 '{p}'：不是文件，也不是已发布策略的 id / no such policy", err=True)
             sys.exit(2)
         files.append(str(resolved) if not Path(p).exists() else p)
-    results = validate_paths(files, _plugin_conditions())
+    results = check_paths(files, _plugin_conditions())
     if fmt == "json":
-        click.echo(json.dumps({f: {"valid": not probs, "problems": [x.to_dict() for x in probs]}
-                               for f, probs in results.items()}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({f: {"valid": not probs, "problems": [x.to_dict() for x in probs],
+                                   "warnings": [x.to_dict() for x in warns]}
+                               for f, (probs, warns) in results.items()},
+                              ensure_ascii=False, indent=2))
     else:
-        for f, probs in results.items():
+        for f, (probs, warns) in results.items():
+            for w in warns:
+                click.echo(w.format().replace("错误[", "警告[", 1))
             if probs:
                 for x in probs:
                     click.echo(x.format())
                 click.echo(f"✗ {f}: {len(probs)} 处错误 ({len(probs)} problem(s))\n")
             else:
-                click.echo(f"✓ {f}: 有效 (valid)")
-    _warn_calendar([f for f, probs in results.items() if not probs], today_text)
-    sys.exit(1 if any(results.values()) else 0)
+                tail = f"，{len(warns)} 处警告 ({len(warns)} warning(s))" if warns else ""
+                click.echo(f"✓ {f}: 有效 (valid){tail}")
+    _warn_calendar([f for f, (probs, _) in results.items() if not probs], today_text)
+    sys.exit(1 if any(probs for probs, _ in results.values()) else 0)
 
 
 def _warn_calendar(valid: list[str], today_text: str | None) -> None:

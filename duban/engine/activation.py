@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from duban.engine.model import Actor, Event, ItemState
-from duban.errors import DubanError
 from duban.policy.cel import CelEvaluationError, Expression
 from duban.policy.model import Policy
 
@@ -56,10 +55,14 @@ def activation(policy: Policy, item: ItemState, event: Event | None,
     }
 
 
-def holds(expr: Expression, act: Mapping[str, Any], where: str) -> bool:
-    """Evaluate a policy condition; a run-time failure is a clear error, not a traceback."""
+def holds(expr: Expression, act: Mapping[str, Any], where: str, cite: str | None = None) -> bool:
+    """Evaluate a policy condition. A run-time failure (a division by zero …) is the
+    policy's fault, not the user's: the action is refused with ``policy_error``, the rule
+    and its cite, and nothing changes — never a traceback, never a silent pass."""
     try:
         return bool(expr.evaluate(act))
     except CelEvaluationError as err:
-        raise DubanError(f"{where} 的条件 `{expr.source}` 无法求值：{err} / condition failed",
-                         "validation_error") from None
+        from duban.engine.core import ActionRefused  # the engine's refusal (same layer)
+
+        raise ActionRefused("policy_error", f"条件 `{expr.source}` 无法求值（{err}），请联系策略维护人员修正 "
+                            "/ the policy's condition failed", rule=where, cite=cite) from None

@@ -217,7 +217,7 @@ class Engine:
         for t in allowed:
             if t.when is not None:
                 act = act or activation(p, subject, event, actor, event.at)
-                if not holds(t.when, act, t.name):
+                if not holds(t.when, act, t.name, t.cite):
                     continue
             chosen = t
             break
@@ -483,7 +483,7 @@ class Engine:
                 "to": [nxt.word or p.word(nxt.role)]}))
             return
         t = next((o for o in outs if o.when is None or holds(
-            o.when, activation(p, item, event, actor, event.at), o.name)), None)
+            o.when, activation(p, item, event, actor, event.at), o.name, o.cite)), None)
         if t is None:
             raise ActionRefused("invalid_transition", f"条件不满足：{outs[0].when.source if outs[0].when else ''}",
                                 item=item.id, action=event.action, rule=outs[0].name,

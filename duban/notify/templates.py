@@ -1,14 +1,10 @@
 """Notice texts: Chinese defaults, overridable per policy, per deployment or by a plugin.
 
-Why a sandbox *and* a static check: a policy's ``documents.templates`` are written by
-whoever authors the YAML, so they are untrusted code. Every template is rendered by
-jinja2's :class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``, and
-before that it is parsed and refused outright if it reaches for anything a notice does
-not need: attributes that start with ``_`` (``''.__class__.__mro__``,
-``self._TemplateReference__context``, ``cycler.__init__.__globals__`` — the known
-injection payloads), names that are not notice variables, method calls, imports and
-includes, macros, loops, filters outside a short list. The runtime sandbox stays as
-the second wall; size limits keep a template from building a gigabyte string.
+A policy's ``documents.templates`` are written by whoever authors the YAML, so they are
+untrusted code: every notice template is checked when its layer is added and rendered in
+the one sandbox of :mod:`duban.templating` (static checks first — no attributes that start
+with ``_``, no names that are not notice variables, no calls, imports, macros or loops, a
+short list of filters — then jinja2's sandbox under :data:`~duban.templating.NOTICE_LIMITS`).
 
 Names a template set may define (``documents.templates`` in a policy, ``templates`` in a
 notifier's configuration, or a plugin's :class:`NoticeTemplates`):
@@ -24,54 +20,31 @@ to the form renderers.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from jinja2 import StrictUndefined, meta, nodes
-from jinja2 import TemplateError as JinjaTemplateError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import (
-    UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
-    UNSAFE_COROUTINE_ATTRIBUTES,
-    UNSAFE_FUNCTION_ATTRIBUTES,
-    UNSAFE_GENERATOR_ATTRIBUTES,
-    UNSAFE_METHOD_ATTRIBUTES,
-    SandboxedEnvironment,
-)
 
 from duban import vocabulary
 from duban.errors import DubanError
 from duban.notify.base import withheld
 from duban.outbox import OutboxMessage
+from duban.templating import (
+    GENERIC,
+    NOTICE_LIMITS,
+    NOTICE_NAMES,
+    NOTICE_VARIABLES,
+    TemplateError,
+    check_templates,
+    cn_date,
+    cn_datetime,
+    compile_notice,
+    render,
+)
 
 #: Notice kinds and their Chinese names (the engine's timer events plus approvals, hand-off).
 KIND_LABELS: Mapping[str, str] = vocabulary.NOTICE_KINDS
-GENERIC = "notice"
-TEMPLATE_NAMES: frozenset[str] = frozenset(
-    {*KIND_LABELS, GENERIC, "subject", *(f"{k}.subject" for k in (*KIND_LABELS, GENERIC))})
-
-#: Every variable a notice template sees (always present; ``None`` when not known).
-VARIABLES: dict[str, str] = {
-    "recipient": "收件部门或角色，如 财务部",
-    "item": "事项编号",
-    "title": "事项标题（保密事项为空）",
-    "what": "事项的称呼：“标题”（编号），保密事项只写编号",
-    "confidential": "是否保密事项",
-    "kind": "通知种类，如 overdue_notice",
-    "label": "通知种类的中文名，如 催办通知",
-    "name": "规则或审批环节的名称",
-    "subject": "系统拟定的标题",
-    "due": "办理期限（中文写法）",
-    "due_iso": "办理期限（ISO 8601）",
-    "at": "触发时间（中文写法）",
-    "at_iso": "触发时间（ISO 8601）",
-    "number": "督办文号",
-    "message": "附加说明",
-    "dedupe_key": "通知编号（去重键）",
-    "channel": "通知渠道",
-}
+TEMPLATE_NAMES = NOTICE_NAMES
+VARIABLES = NOTICE_VARIABLES
 
 _SUBJECT = "{{ subject }}{% if title %}：{{ title }}{% endif %}"
 _TAIL = "{% if number %}\n督办文号：{{ number }}{% endif %}{% if message %}\n说明：{{ message }}{% endif %}"
@@ -99,33 +72,8 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     GENERIC: "{{ recipient }}：\n{{ what }}：{{ label }}{% if name %}（{{ name }}）{% endif %}。" + _TAIL,
 }
 
-MAX_SOURCE = 8_000      # characters of one template
-MAX_OUTPUT = 16_000     # characters of one rendered notice
-MAX_REPEAT = 4_000      # length of a string or list built with *
-SAFE_FILTERS = frozenset({
-    "abs", "capitalize", "cn_date", "cn_datetime", "count", "d", "default", "e", "escape",
-    "first", "float", "int", "join", "last", "length", "list", "lower", "max", "min",
-    "reverse", "round", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
-    "unique", "upper", "wordcount",
-})
-_UNSAFE_ATTRS = (UNSAFE_FUNCTION_ATTRIBUTES | UNSAFE_METHOD_ATTRIBUTES |
-                 UNSAFE_GENERATOR_ATTRIBUTES | UNSAFE_COROUTINE_ATTRIBUTES |
-                 UNSAFE_ASYNC_GENERATOR_ATTRIBUTES | {"mro", "format", "format_map"})
-_REFUSED_NODES: dict[type[nodes.Node], str] = {
-    nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
-    nodes.Extends: "extends", nodes.Macro: "macro", nodes.CallBlock: "call", nodes.For: "for",
-}
-
-
 #: Finds a policy's ``documents.templates`` by the policy's content hash (or id).
 PolicyTemplates = Callable[[str], Mapping[str, str] | None]
-
-
-class TemplateError(DubanError):
-    """A notice template is malformed or unsafe; says which one, where it came from, why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, "validation_error")
 
 
 @dataclass(frozen=True)
@@ -141,139 +89,6 @@ class Notice:
         return f"#### {self.subject}\n\n" + "\n\n".join(lines)
 
 
-def cn_datetime(value: Any) -> str | None:
-    """``2026-03-31T23:59:59+08:00`` → ``2026年3月31日 23:59`` (the date alone at end of day)."""
-    if value in (None, ""):
-        return None
-    try:
-        t = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    day = f"{t.year}年{t.month}月{t.day}日"
-    return day if (t.hour, t.minute) in ((23, 59), (0, 0)) else f"{day} {t:%H:%M}"
-
-
-def cn_date(value: Any) -> str | None:
-    text = cn_datetime(value)
-    return text.split(" ")[0] if text else text
-
-
-class _Sandbox(SandboxedEnvironment):
-    """jinja2's sandbox with no globals and with size checks on ``*``, ``**`` and ``%``."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "%" and isinstance(left, str):
-            raise _unsafe("“%” 字符串格式化", "用 ~ 连接文字，如 {{ '期限：' ~ due }}")
-        if operator == "**" and (not isinstance(right, int | float) or abs(right) > 64 or
-                                 not isinstance(left, int | float) or abs(left) > 10**6):
-            raise _unsafe("过大的乘方 **", "去掉乘方")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int) and \
-                        len(seq) * n > MAX_REPEAT:
-                    raise _unsafe(f"重复生成超过 {MAX_REPEAT} 个字符的内容", "缩短重复次数")
-        return super().call_binop(context, operator, left, right)
-
-
-@dataclass(frozen=True)
-class _Refused:
-    """One reason to refuse a template; ``rank`` 0 marks an injection attempt."""
-
-    what: str
-    hint: str
-    line: int | None = None
-    rank: int = 2
-
-
-def _unsafe(what: str, hint: str) -> Exception:
-    return SecurityError(f"{what}；{hint}")
-
-
-def _environment() -> _Sandbox:
-    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-    env.globals.clear()  # no range, cycler, joiner, namespace, lipsum, dict
-    env.filters = {k: v for k, v in env.filters.items() if k in SAFE_FILTERS}
-    env.filters["cn_datetime"] = cn_datetime
-    env.filters["cn_date"] = cn_date
-    return env
-
-
-_ENV = _environment()
-
-
-def _callee(node: nodes.Call) -> str:
-    target = node.node
-    if isinstance(target, nodes.Name):
-        return target.name
-    return target.attr if isinstance(target, nodes.Getattr) else "…"
-
-
-def _offences(ast: nodes.Template) -> list[_Refused]:
-    """Everything a notice never needs: injection attempts first, then by line."""
-    allowed = ", ".join(VARIABLES)
-    found: list[_Refused] = []
-    for node in ast.find_all(nodes.Node):
-        line = getattr(node, "lineno", None)
-        for kind, word in _REFUSED_NODES.items():
-            if isinstance(node, kind):
-                found.append(_Refused(f"不允许使用 {{% {word} %}}",
-                                      "通知模板只能写文字、变量、过滤器和 if", line, 1))
-        if isinstance(node, nodes.Getattr) and (node.attr.startswith("_") or
-                                                node.attr in _UNSAFE_ATTRS):
-            found.append(_Refused(f"不允许访问属性 “{node.attr}”（模板注入的常见手法）",
-                                  f"只能使用这些变量：{allowed}", line, 0))
-        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and \
-                isinstance(node.arg.value, str) and node.arg.value.startswith("_"):
-            found.append(_Refused(f"不允许访问 “{node.arg.value}”（模板注入的常见手法）",
-                                  f"只能使用这些变量：{allowed}", line, 0))
-        if isinstance(node, nodes.Call):
-            found.append(_Refused(f"不允许在模板里调用函数或方法 {_callee(node)}()",
-                                  "改用过滤器，如 {{ title|upper }}、{{ due_iso|cn_date }}", line))
-        if isinstance(node, nodes.Filter | nodes.FilterBlock):
-            name = node.name if isinstance(node, nodes.Filter) else node.filter.name
-            if name not in SAFE_FILTERS:
-                found.append(_Refused(f"不允许使用过滤器 “{name}”",
-                                      f"可用过滤器：{', '.join(sorted(SAFE_FILTERS))}", line))
-        if isinstance(node, nodes.Name) and node.name == "self":
-            found.append(_Refused("不允许使用 self（模板注入的常见手法）",
-                                  f"只能使用这些变量：{allowed}", line, 0))
-    try:
-        unknown = sorted(meta.find_undeclared_variables(ast) - set(VARIABLES))
-    except JinjaTemplateError:  # an unknown filter or test, already reported above
-        unknown = []
-    if unknown:
-        found.append(_Refused(f"不认识的变量 {', '.join(unknown)}", f"可用变量：{allowed}",
-                              None, 3))
-    return sorted(found, key=lambda r: (r.rank, r.line or 0))
-
-
-def compile_template(name: str, source: str, origin: str) -> Any:
-    """Parse, check and compile one template; a clear TemplateError if refused."""
-    where = f"模板 {name}（{origin}）"
-    if not isinstance(source, str):
-        raise TemplateError(f"{where} 必须是文字，写的是 {type(source).__name__} / "
-                            f"template {name} must be a string")
-    if len(source) > MAX_SOURCE:
-        raise TemplateError(f"{where} 超过 {MAX_SOURCE} 个字符 / template {name} too long")
-    try:
-        ast = _ENV.parse(source)
-    except JinjaTemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        at = f"第 {line} 行" if line else ""
-        raise TemplateError(f"{where}{at}有语法错误：{exc.message} / template syntax error: "
-                            f"{exc.message}") from None
-    offences = _offences(ast)
-    if offences:
-        whats = list(dict.fromkeys(r.what for r in offences))
-        first = offences[0]
-        at = f"第 {first.line} 行" if first.line else ""
-        raise TemplateError(f"{where}{at}被拒绝：{'；'.join(whats)}。{first.hint} / template {name} "
-                            f"from {origin} refused as unsafe ({len(whats)} problem(s))")
-    return _ENV.from_string(ast)
-
-
 class NoticeTemplates:
     """A layered set of notice templates: defaults, then each override set in turn.
 
@@ -285,7 +100,7 @@ class NoticeTemplates:
 
     def __init__(self, overrides: Mapping[str, str] | None = None, *,
                  origin: str = "插件 plugin") -> None:
-        self._compiled = {n: compile_template(n, s, "默认模板 default")
+        self._compiled = {n: compile_notice(n, s, "默认模板 default")
                           for n, s in DEFAULT_TEMPLATES.items()}
         self._origins = dict.fromkeys(self._compiled, "默认模板 default")
         self._by_policy: dict[str, NoticeTemplates] = {}
@@ -300,7 +115,7 @@ class NoticeTemplates:
                         f"没有名为 “{name}” 的通知模板（{origin}）；可用：{'、'.join(sorted(TEMPLATE_NAMES))} "
                         f"/ unknown notice template {name!r}")
                 continue
-            self._compiled[name] = compile_template(name, source, origin)
+            self._compiled[name] = compile_notice(name, source, origin)
             self._origins[name] = origin
 
     def layered(self, overrides: Mapping[str, str] | None, origin: str, *,
@@ -357,12 +172,12 @@ class NoticeTemplates:
 
     def _run(self, name: str, context: Mapping[str, Any]) -> str:
         try:
-            out = self._compiled[name].render(dict(context))
-        except Exception as exc:  # the sandbox, StrictUndefined, or a type error in the text
+            out = render(self._compiled[name], context)
+        except Exception as exc:  # the sandbox, its limits, StrictUndefined, a type error
             raise TemplateError(f"模板 {name}（{self._origins[name]}）渲染失败：{exc} / template "
                                 f"{name} failed to render: {type(exc).__name__}") from None
-        if len(out) > MAX_OUTPUT:
-            raise TemplateError(f"模板 {name}（{self._origins[name]}）生成了超过 {MAX_OUTPUT} 个字符 "
+        if len(out) > NOTICE_LIMITS.output:
+            raise TemplateError(f"模板 {name}（{self._origins[name]}）生成了超过 {NOTICE_LIMITS.output} 个字符 "
                                 f"/ template {name} output too long")
         return str(out)
 
@@ -389,18 +204,6 @@ def notice_context(message: OutboxMessage, *, entitled: bool = False) -> dict[st
         "number": p.get("number") or None, "message": p.get("message") or None,
         "dedupe_key": message.dedupe_key, "channel": message.channel,
     }
-
-
-def check_templates(templates: Mapping[str, str], origin: str) -> list[str]:
-    """Every problem in a set of notice templates (for ``duban validate``); [] if none."""
-    problems = []
-    for name, source in templates.items():
-        if name in TEMPLATE_NAMES:
-            try:
-                compile_template(name, source, origin)
-            except TemplateError as err:
-                problems.append(str(err))
-    return problems
 
 
 # ----------------------------------------------------------------------------------------
@@ -477,3 +280,8 @@ class NotifierConfig:
         base = base or NoticeTemplates()
         return base.layered(self.mapping("templates"), f"通知渠道 {self.channel} 的 templates")
 
+
+
+__all__ = ["GENERIC", "KIND_LABELS", "TEMPLATE_NAMES", "VARIABLES", "Notice", "NoticeTemplates",
+           "NotifierConfig", "TemplateError", "check_templates", "cn_date", "cn_datetime",
+           "notice_context"]

@@ -23,6 +23,7 @@ from duban.calendar.duration import Duration, parse_duration
 from duban.calendar.settings import CalendarSettings, settings_from_mapping
 from duban.errors import DubanError, Location, Problem
 from duban.policy import cel
+from duban.policy.division import divisions
 from duban.policy.model import (
     Approvals,
     Category,
@@ -41,6 +42,7 @@ from duban.policy.model import (
     Transition,
 )
 from duban.policy.schema_check import context_of
+from duban.templating import check_templates, template_file_problem
 from duban.vocabulary import CANONICAL_KINDS, CANONICAL_ROLES
 
 Locator = Callable[[tuple[Any, ...]], Location | None]
@@ -75,6 +77,7 @@ class _Compiler:
         self.conditions = conditions
         self.locate = locate
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # valid, but likely to fail at run time
 
     # -- reporting -------------------------------------------------------------------------
     def problem(self, code: str, path: tuple[Any, ...], message: str, *,
@@ -114,7 +117,7 @@ class _Compiler:
                                  "安装提供该条件的插件（duban plugins 可列出）/ install its plugin")
                     return None
         try:
-            return cel.compile_expression(str(source), CEL_ENV)
+            compiled = cel.compile_expression(str(source), CEL_ENV)
         except cel.CelCompileError as exc:
             loc = self.locate(path)
             if loc is not None:  # point into the expression when it sits on one line
@@ -124,6 +127,36 @@ class _Compiler:
                 loc, context_of(self.data, path), str(source), "CEL 表达式，变量见 docs/authoring.md",
                 exc.hint))
             return None
+        self.divisions(str(source), path)
+        return compiled
+
+    def divisions(self, source: str, path: tuple[Any, ...]) -> None:
+        """Division by a literal zero is an error; by anything else, a warning."""
+        for d in divisions(source):
+            if d.zero:
+                self.problem("cel_division_by_zero", path,
+                             f"条件除以 0，每次求值都会失败 / the condition divides by zero: {source}",
+                             value=source, hint="删除该除法")
+            elif not d.constant:
+                loc = self.locate(path)
+                self.warnings.append(Problem(
+                    "warning.cel_division", f"条件除以 {d.divisor}，其值为 0 时求值失败，该动作将被拒绝"
+                    f"（policy_error）/ the condition divides by {d.divisor}, which fails when it "
+                    "is 0", loc, context_of(self.data, path), source, None,
+                    f"先判断除数不为 0，如 {d.divisor} > 0 && …，或改写为乘法比较"))
+
+    def templates(self, templates: Mapping[str, Any], path: str) -> None:
+        """Unsafe or runaway wording is a load error, not a dead letter or a crash at
+        render; a ``.j2`` file must lie in the policy's folder."""
+        for problem in check_templates(templates, path):
+            self.problem("template", ("documents", "templates"), f"模板有误 / template: {problem}",
+                         hint="模板在沙箱中渲染，只能使用 docs/plugins.md 与 docs/reports.md 列出的变量与过滤器")
+        for name, text in templates.items():
+            if isinstance(text, str) and "\n" not in text and text.endswith(".j2"):
+                refused = template_file_problem(Path(path).resolve().parent, text, name, path)
+                if refused:
+                    self.problem("template", ("documents", "templates", name), refused,
+                                 value=text, hint="把 .j2 文件放在策略文件所在的文件夹内")
 
     def role(self, word: Any, path: tuple[Any, ...]) -> str | None:
         canonical = self.roles_canonical.get(str(word))
@@ -195,6 +228,7 @@ class _Compiler:
         fields["sequential_handoff"] = bool((d.get("handoff") or {}).get("sequential_when_no_lead"))
         fields["kpis"] = {k: v["formula"]
                           for k, v in ((d.get("reports") or {}).get("kpis") or {}).items()}
+        fields["warnings"] = tuple(self.warnings)
         return Policy(**fields)
 
     def organisation(self, org: Mapping[str, Any]) -> dict[str, Any]:
@@ -433,15 +467,8 @@ class _Compiler:
                 "end_of_day": settings.end_of_day}
 
     def documents(self, docs: Mapping[str, Any], path: str) -> dict[str, Any]:
-        """Notice templates (checked in the sandbox now), numbering, forms, list mode."""
-        templates = docs.get("templates") or {}
-        if templates:  # unsafe or misspelt notice wording is a load error, not a dead letter
-            from duban.notify.templates import check_templates
-
-            for problem in check_templates(templates, path):
-                self.problem("template", ("documents", "templates"),
-                             f"通知模板有误 / notice template: {problem}",
-                             hint="模板在沙箱中渲染，只能使用 docs/plugins.md 列出的变量与过滤器")
+        """Templates (checked in the sandbox now), numbering, forms, list mode."""
+        self.templates(docs.get("templates") or {}, path)
         numbering = docs.get("numbering") or {}
         return {"numbering": numbering.get("format"),
                 "numbering_on": numbering.get("assign_on", "create"),

@@ -7,6 +7,7 @@ collected problems into one :class:`~duban.errors.PolicyError`. Nothing here pri
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -26,10 +27,44 @@ def builtin_path(name: str) -> Path:
     return Path(str(resources.files("duban") / "policies" / f"{name}.yaml"))
 
 
+#: The largest policy file read (bytes): the largest shipped policy is ~16 KB.
+MAX_POLICY_BYTES = 1024 * 1024
+
+
 def _resolve_base(name: str, referrer: Path) -> Path:
     if name == STANDARD or ("/" not in name and not name.endswith((".yaml", ".yml"))):
         return builtin_path(name)
     return (referrer.parent / name).resolve()
+
+
+def _base_refused(base: str, target: Path, folder: Path) -> str | None:
+    """Why ``extends: base`` (resolved to ``target``) may not be read: it must be a regular
+    file inside the folder of the policy being loaded, or a shipped base. Judged by the
+    path alone, so nothing of a file outside is ever read, let alone echoed."""
+    shipped = builtin_path(STANDARD).parent.resolve()
+    if not (target.is_relative_to(folder) or target.is_relative_to(shipped)):
+        return (f"extends 只能指向本策略所在文件夹（{folder}）内的文件或内置基础策略，"
+                f"'{base}' 不在其中 / `extends` must name a file in the policy's folder or a "
+                "shipped base")
+    if target.exists() and not target.is_file():
+        return f"extends 指向的 '{base}' 不是普通文件 / `extends` must name a regular file"
+    return None
+
+
+def _oversized(path: Path, display: str) -> Problem | None:
+    """A file that is not a regular file, or larger than :data:`MAX_POLICY_BYTES`."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # reported by the read, with the reason
+    if not stat.S_ISREG(st.st_mode):
+        return Problem("yaml.io", f"不是普通文件 / not a regular file: {display}", None,
+                       hint="策略须是 .yaml 文件 / a policy is a .yaml file")
+    if st.st_size > MAX_POLICY_BYTES:
+        return Problem("yaml.too_large", f"策略文件过大（{st.st_size} 字节，上限 {MAX_POLICY_BYTES}）"
+                       f" / policy file too large: {display}", None,
+                       hint="策略文件应在 1 MB 以内；把说明移到 docs/ 中 / keep it under 1 MB")
+    return None
 
 
 _CACHE: dict[tuple[str, int, int, str], tuple[Source | None, list[Problem]]] = {}
@@ -52,8 +87,16 @@ def _load_one(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
 
 
 def _read_one(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
+    refused = _oversized(path, display)
+    if refused is not None:
+        return None, [refused]
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as fh:  # bounded: the file may grow after the check
+            raw = fh.read(MAX_POLICY_BYTES + 1)
+        if len(raw) > MAX_POLICY_BYTES:
+            return None, [Problem("yaml.too_large", f"策略文件过大 / policy file too large: "
+                                  f"{display}", None, hint="策略文件应在 1 MB 以内")]
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         return None, [Problem("yaml.io", f"找不到文件 / no such file: {display}", None,
                               hint="检查路径 / check the path")]
@@ -79,6 +122,7 @@ def _chain(path: Path, display: str) -> tuple[list[Source], list[Problem]]:
     chain: list[Source] = []
     seen: list[Path] = []
     current, shown = path.resolve(), display
+    folder = current.parent
     while True:
         src, problems = _load_one(current, shown)
         if problems or src is None:
@@ -89,6 +133,12 @@ def _chain(path: Path, display: str) -> tuple[list[Source], list[Problem]]:
         if base is None:
             break
         nxt = _resolve_base(str(base), current)
+        refused = _base_refused(str(base), nxt, folder)
+        if refused is not None:
+            return chain, [Problem("semantic.extends_outside", refused, src.locate(("extends",)),
+                                   "At extends", str(base),
+                                   "`standard`，或本策略文件夹内的 .yaml 文件",
+                                   "把基础策略复制到本策略所在的文件夹")]
         if nxt in seen:
             names = " → ".join([*(p.name for p in seen), nxt.name])
             return chain, [Problem("semantic.extends_cycle",
@@ -159,13 +209,20 @@ def load_policy(path: str | os.PathLike[str], *,
 def validate_paths(paths: list[str], conditions: Mapping[str, Callable[[Any], bool]] | None = None
                    ) -> dict[str, list[Problem]]:
     """Problems per file (an empty list for a valid one); for ``duban validate``."""
-    out: dict[str, list[Problem]] = {}
+    return {path: problems for path, (problems, _) in check_paths(paths, conditions).items()}
+
+
+def check_paths(paths: list[str], conditions: Mapping[str, Callable[[Any], bool]] | None = None
+                ) -> dict[str, tuple[list[Problem], list[Problem]]]:
+    """(problems, warnings) per file: a file with problems does not load; warnings name
+    what loads but is likely to fail at run time."""
+    out: dict[str, tuple[list[Problem], list[Problem]]] = {}
     for path in paths:
         try:
-            load_policy(path, conditions=conditions)
-            out[path] = []
+            policy = load_policy(path, conditions=conditions)
+            out[path] = ([], list(policy.warnings))
         except PolicyError as err:
-            out[path] = list(err.problems)
+            out[path] = (list(err.problems), [])
     return out
 
 

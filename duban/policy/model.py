@@ -228,6 +228,9 @@ class Policy:
     notes: tuple[str, ...]
     #: Named conditions from plugins (``duban_register_conditions``): ``cond.<name>`` in CEL.
     conditions: Mapping[str, Callable[[Any], bool]] = field(default_factory=dict)
+    #: Problems that do not stop the policy loading but will fail at run time (shown by
+    #: ``duban validate`` as warnings), e.g. a condition dividing by a variable.
+    warnings: tuple[Any, ...] = ()
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

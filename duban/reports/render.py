@@ -10,8 +10,10 @@ Lookup, most specific first:
    ``.j2`` file next to the policy;
 3. the template shipped in ``duban/templates/``.
 
-Every template renders in Jinja2's sandbox with ``StrictUndefined`` (a misspelt field is
-an error naming it, not an empty cell). The Markdown it yields is printed as is, or read
+Every template renders in the one sandbox of :mod:`duban.templating` with
+``StrictUndefined`` (a misspelt field is an error naming it, not an empty cell) and its
+:data:`~duban.templating.DOCUMENT_LIMITS` (no template can exhaust memory or time); a
+``.j2`` file must lie in the policy's folder. The Markdown it yields is printed as is, or read
 into blocks and written as HTML (:mod:`~duban.reports.htmlout`) or Word
 (:mod:`~duban.reports.docxout`).
 """
@@ -24,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from duban.errors import DubanError
 from duban.policy.model import Policy
 from duban.reports import docxout, htmlout, mdblocks
+from duban.templating import DOCUMENT_LIMITS, LimitedSandbox, template_file
+from duban.templating import render as render_limited
 
 FORMATS = ("md", "html", "docx")
 
@@ -70,19 +73,19 @@ def _package_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
-def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(_package_dir())),
+def environment() -> LimitedSandbox:
+    env = LimitedSandbox(
+        DOCUMENT_LIMITS, loader=jinja2.FileSystemLoader(str(_package_dir())),
         undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
         lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["md"] = mdblocks.escape
+    env.filters["md"] = env._checked(mdblocks.escape)
     return env
 
 
-_ENV: SandboxedEnvironment | None = None
+_ENV: LimitedSandbox | None = None
 
 
-def env() -> SandboxedEnvironment:
+def env() -> LimitedSandbox:
     global _ENV
     if _ENV is None:
         _ENV = environment()
@@ -101,12 +104,12 @@ def template_source(kind: str, policy: Policy | None = None) -> tuple[str, str]:
             continue
         text = str(text)
         if "\n" not in text and text.endswith(".j2"):
-            path = Path(policy.path).parent / text if policy and policy.path else Path(text)
-            if not path.is_file():
-                raise DubanError(f"策略 {policy.id if policy else ''} 的 documents.templates.{key} "
-                                 f"指向的文件 {path} 不存在 / template file not found",
-                                 "validation_error")
-            return str(path), path.read_text(encoding="utf-8")
+            folder = Path(policy.path).parent if policy and policy.path else Path.cwd()
+            try:
+                return str(folder / text), template_file(folder, text)
+            except ValueError as exc:
+                raise DubanError(f"策略 {policy.id if policy else ''} 的 documents.templates.{key}："
+                                 f"{exc}", "validation_error") from None
         return f"{policy.id if policy else ''}: documents.templates.{key}", text
     path = _package_dir() / filename
     return f"duban/templates/{filename}", path.read_text(encoding="utf-8")
@@ -115,8 +118,8 @@ def template_source(kind: str, policy: Policy | None = None) -> tuple[str, str]:
 def render_markdown(kind: str, context: dict[str, Any], policy: Policy | None = None) -> str:
     where, text = template_source(kind, policy)
     try:
-        text = env().from_string(text).render(context)
-    except jinja2.TemplateError as exc:  # includes the sandbox's SecurityError
+        text = render_limited(env().from_string(text), context)
+    except jinja2.TemplateError as exc:  # includes the sandbox's SecurityError and limits
         raise TemplateError(where, exc) from None
     return tidy(text)
 

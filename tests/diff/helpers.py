@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from duban.cli import main
 
 DATA = Path(__file__).parent / "data"
-OLD = DATA / "old.yaml"
+OLD = DATA / "areas" / "old.yaml"
 UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
 
 
