@@ -107,7 +107,7 @@ def test_validate_json(run: Run) -> None:
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert list(report) == [MINIMAL, SEVERAL_SCHEMA]
-    assert report[MINIMAL] == {"valid": True, "problems": []}
+    assert report[MINIMAL] == {"valid": True, "problems": [], "warnings": []}
     bad = report[SEVERAL_SCHEMA]
     assert bad["valid"] is False and len(bad["problems"]) == 4
     for p in bad["problems"]:
@@ -121,7 +121,7 @@ def test_validate_json(run: Run) -> None:
 def test_validate_json_all_valid_exits_0(run: Run) -> None:
     result = run("validate", "--format=json", MINIMAL)
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {MINIMAL: {"valid": True, "problems": []}}
+    assert json.loads(result.stdout) == {MINIMAL: {"valid": True, "problems": [], "warnings": []}}
 
 
 def test_validate_text_format_explicit(run: Run) -> None:
