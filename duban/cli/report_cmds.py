@@ -18,13 +18,19 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from duban.calendar.instants import read_instant
 from duban.cli import main
+from duban.cli.output import (
+    building_failed,
+    force_option,
+    output_error,
+    spooling,
+    write_output,
+)
 from duban.engine.access import visible_to
 from duban.errors import DubanError, PolicyError
 from duban.reports import source as sources
@@ -135,9 +141,9 @@ def load_dataset(store: str | None, config: str | None, scenario: str | None,
     return ds, renderers
 
 
-def emit(data: bytes, fmt: str, output: str | None) -> None:
+def emit(data: bytes, fmt: str, output: str | None, force: bool = False) -> None:
     if output:
-        Path(output).write_bytes(data)
+        write_output(output, data, force=force)
         click.echo(f"已写出 {output}", err=True)
         return
     if fmt in ("md", "html", "csv"):
@@ -154,6 +160,7 @@ def emit(data: bytes, fmt: str, output: str | None) -> None:
 @click.option("--format", "fmt", default="md", show_default=True,
               help="md、html、docx（或插件提供的格式）")
 @click.option("-o", "--output", default=None, help="写入文件（docx 必须）")
+@force_option
 @click.option("--scenario", default=None, type=click.Path(),
               help="不读存储，在内存中运行此场景（须同时给 -p）")
 @click.option("-p", "--policy", "policy_id", default=None,
@@ -161,14 +168,14 @@ def emit(data: bytes, fmt: str, output: str | None) -> None:
 @source_options
 @user_errors
 def report(month: str | None, quarter: str | None, year: str | None, fmt: str,
-           output: str | None, scenario: str | None, policy_id: str | None, store: str | None,
+           output: str | None, force: bool, scenario: str | None, policy_id: str | None, store: str | None,
            config: str | None, as_of: str | None, role: str | None, dept: str | None,
            person: str | None) -> None:
     """督查通报：月度通报、季度排名、年度总结 (the 督查通报 of a period)."""
     period = parse_period(month, quarter, year)
     ds, renderers = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of, config),
                                  viewer_of(role, dept, person, config))
-    emit(render_report(ds, period, fmt, renderers=renderers).data, fmt, output)
+    emit(render_report(ds, period, fmt, renderers=renderers).data, fmt, output, force)
 
 
 @main.command()
@@ -177,9 +184,10 @@ def report(month: str | None, quarter: str | None, year: str | None, fmt: str,
 @click.option("--format", "fmt", default="md", show_default=True,
               help="md、html、docx（或插件提供的格式）")
 @click.option("-o", "--output", default=None, help="写入文件（docx 必须）")
+@force_option
 @source_options
 @user_errors
-def form(item_id: str, kind: str, fmt: str, output: str | None, store: str | None,
+def form(item_id: str, kind: str, fmt: str, output: str | None, force: bool, store: str | None,
          config: str | None, as_of: str | None, role: str | None, dept: str | None,
          person: str | None) -> None:
     """事项的表单：任务通知单（含存根）、存根、任务确认单、过程记录单、报告单、催办通知单、
@@ -213,20 +221,22 @@ def form(item_id: str, kind: str, fmt: str, output: str | None, store: str | Non
                                renderers=renderers)
     finally:
         service.store.close()
-    emit(rendered.data, fmt, output)
+    emit(rendered.data, fmt, output, force)
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
               show_default=True)
 @click.option("-o", "--output", default=None, help="写入文件（xlsx 必须；csv 默认输出到屏幕）")
+@force_option
 @click.option("--scenario", default=None, type=click.Path(),
               help="不读存储，在内存中运行此场景（须同时给 -p）")
 @click.option("-p", "--policy", "policy_id", default=None,
               help="策略 id：与 --scenario 一起为运行所用策略；否则只列该策略的事项")
 @source_options
 @user_errors
-def taizhang(fmt: str, output: str | None, scenario: str | None, policy_id: str | None,
+def taizhang(fmt: str, output: str | None, force: bool, scenario: str | None,
+             policy_id: str | None,
              store: str | None, config: str | None, as_of: str | None, role: str | None,
              dept: str | None, person: str | None) -> None:
     """督办台账：全部事项及红黄绿灯，导出 CSV 或 XLSX (the register of items)."""
@@ -235,5 +245,14 @@ def taizhang(fmt: str, output: str | None, scenario: str | None, policy_id: str 
     ds, _ = load_dataset(store, config, scenario, policy_id, parse_as_of(as_of, config),
                          viewer_of(role, dept, person, config))
     table = tz.rows(ds)
-    data = tz.to_csv(table) if fmt == "csv" else tz.to_xlsx(table, ds)
-    emit(data, fmt, output)
+    failure = None
+    with spooling():  # the XLSX writer spools through temporary files: the disk may be full
+        try:
+            data = tz.to_csv(table) if fmt == "csv" else tz.to_xlsx(table, ds)
+        except Exception as exc:
+            if not building_failed(exc):
+                raise
+            failure = output_error(exc, output or "台账")
+    if failure is not None:
+        raise failure
+    emit(data, fmt, output, force)
