@@ -332,6 +332,39 @@ def tick(service: Service, now_text: str | None, loop: bool, interval: float,
         time.sleep(interval)
 
 
+@main.command()
+@click.option("--store", default=None, help="存储 URL，默认 sqlite:///duban.db")
+@click.option("--config", default=None, help="配置文件（默认 ./duban.yaml）")
+def doctor(store: str | None, config: str | None) -> None:
+    """检查数据库：完整性检查，以及每个事项与其事件的重放是否一致 (check the store).
+
+    Exit 0 when every check passes, 1 when one fails, 2 when the store cannot be opened."""
+    from duban.plugins import Hooks, make_plugin_manager
+    from duban.runtime.app import open_store
+    from duban.runtime.doctor import Finding, examine, render
+
+    try:
+        cfg = load_config(config, store=store)
+        service = open_service(cfg)
+    except DubanError as err:  # too damaged to open as usual: check the file itself
+        try:
+            raw = open_store(cfg, Hooks(make_plugin_manager(folder=cfg.plugins)))
+            problems = raw.check(quick=False)
+            raw.close()
+        except DubanError:
+            click.echo(f"错误 [{err.code}]：{err}", err=True)
+            sys.exit(2)
+        click.echo(render([Finding("数据库完整性（integrity_check）", not problems,
+                                   problems or [str(err)])]))
+        sys.exit(1)
+    try:
+        findings = examine(service)
+    finally:
+        service.store.close()
+    click.echo(render(findings))
+    sys.exit(0 if all(f.ok for f in findings) else 1)
+
+
 @main.group()
 def outbox() -> None:
     """通知发件箱 (the notification outbox)."""

@@ -13,6 +13,7 @@ from duban.policy.model import Policy
 from duban.policy.shipped import shipped_paths
 from duban.runtime.config import Config, resolve_secrets
 from duban.runtime.service import DeliveryPolicy, Service
+from duban.store.base import Store
 
 
 def load_policies(folders: list[str], hooks: Hooks | None = None,
@@ -37,10 +38,17 @@ def load_policies(folders: list[str], hooks: Hooks | None = None,
     return out
 
 
+def open_store(cfg: Config, hooks: Hooks) -> Store:
+    """The configured store, opened but not migrated (``duban doctor`` looks at a store
+    that may be too damaged to migrate)."""
+    scheme = cfg.store.split(":", 1)[0] if "://" in cfg.store else "sqlite"
+    store: Store = hooks.stores.get(scheme)(cfg.store)
+    return store
+
+
 def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
     hooks = hooks or Hooks(make_plugin_manager(folder=cfg.plugins))
-    scheme = cfg.store.split(":", 1)[0] if "://" in cfg.store else "sqlite"
-    store = hooks.stores.get(scheme)(cfg.store)
+    store = open_store(cfg, hooks)
     store.migrate()
     notifiers = {}
     for name, conf in cfg.notifiers.items():

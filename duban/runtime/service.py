@@ -28,12 +28,14 @@ from duban.notify.base import DeliveryError, Notifier
 from duban.outbox import OutboxDraft
 from duban.plugins import Hooks
 from duban.policy.model import Policy
+from duban.runtime.intake import check_new_item
 from duban.store.base import (
     Commit,
     ConcurrencyError,
     IdempotencyConflict,
     Request,
     Store,
+    StoreError,
 )
 
 log = logging.getLogger("duban.service")
@@ -75,6 +77,7 @@ class Service:
     zone: dt.tzinfo = DEFAULT_ZONE  # the zone of times written without an offset
 
     def __post_init__(self) -> None:
+        self._sound = False  # the store passed its quick check (checked before a write)
         self._by_hash = {p.content_hash: p for p in self.policies.values()}
         for p in self.policies.values():
             self.store.save_policy(p.content_hash, p.id,
@@ -96,12 +99,27 @@ class Service:
         self._by_hash[item.policy_hash] = policy
         return policy
 
+    # -- integrity ---------------------------------------------------------------------------
+    def ensure_sound(self, *, again: bool = False) -> None:
+        """Refuse to write to a store that fails its quick check (garbage in the file, a
+        bad restore): writing would spread the damage. Checked once per service, or
+        ``again`` (each tick)."""
+        if self._sound and not again:
+            return
+        problems = self.store.check(quick=True)
+        if problems:
+            raise StoreError("数据库完整性检查未通过，本次未写入任何内容；请运行 duban doctor 查看详情，"
+                             f"并从备份恢复（{'；'.join(problems[:3])}）/ the database failed its "
+                             "integrity check; nothing was written, run duban doctor")
+        self._sound = True
+
     # -- commands ----------------------------------------------------------------------------
     def create(self, item_id: str, policy_id: str, data: Mapping[str, Any], actor: Actor,
                at: dt.datetime, key: str | None = None) -> ItemState:
         if policy_id not in self.policies:
             raise DubanError(f"没有策略 '{policy_id}'，已加载：{'、'.join(self.policies)} / "
                              "unknown policy", "validation_error")
+        check_new_item(self.policies[policy_id], item_id, data, self.store.load)
         return self.act(item_id, "create", actor, data, at, key, policy_id=policy_id)
 
     def act(self, item_id: str, action: str, actor: Actor | None, data: Mapping[str, Any],
@@ -117,6 +135,7 @@ class Service:
             raise ActionRefused("invalid_transition", f"“{action}”是系统内部事件，不能作为操作提交 "
                                 "/ an internal event cannot be sent as a command",
                                 item=item_id, action=action)
+        self.ensure_sound()
         payload = dict(data) if policy_id is None else {**data, "policy": policy_id}
         request = Request.of(key, item_id, action, actor, payload) if key is not None else None
         for _ in range(MAX_CONFLICT_RETRIES):
@@ -243,6 +262,7 @@ class Service:
     # -- timers ------------------------------------------------------------------------------
     def tick(self, now: dt.datetime, limit: int = 1000) -> int:
         """Fire every timer due at ``now`` (each at its scheduled instant); returns the count."""
+        self.ensure_sound(again=True)
         fired = 0
         while True:
             ids = self.store.due(now, limit)
@@ -276,6 +296,7 @@ class Service:
     # -- delivery ----------------------------------------------------------------------------
     def deliver(self, now: dt.datetime, limit: int = 100) -> tuple[int, int]:
         """Deliver due outbox messages; returns (sent, failed)."""
+        self.ensure_sound()
         sent = failed = 0
         for msg in self.store.outbox_due(now, limit):
             notifier = self.notifiers.get(msg.channel)

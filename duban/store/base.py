@@ -137,6 +137,12 @@ class Store(Protocol):
 
     def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]: ...
 
+    def check(self, *, quick: bool = True) -> list[str]:
+        """What is wrong with the database itself, [] if nothing: SQLite's ``quick_check``
+        (``quick``) or ``integrity_check``; on PostgreSQL the catalog checks that exist
+        (``amcheck`` on duban's indexes when installed). Run before writing (quick) and
+        by ``duban doctor`` (full)."""
+
     def item_versions(self) -> dict[str, int]:
         """Every item's id and stored sequence, without decoding any item: a reader that
         keeps items in memory (the web pages' listing index) reloads only those whose

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 import psycopg
 from psycopg import errors as pgerr
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
@@ -349,6 +350,36 @@ class PostgresStore:
                               "/ idempotency key already used, nothing written")
 
         self._tx(body, pipeline=True, translate=translate)
+
+    def check(self, *, quick: bool = True) -> list[str]:
+        """PostgreSQL checksums its pages and WAL itself; there is no cheap whole-database
+        check, so the quick check is only that the tables answer. The full check runs
+        ``amcheck``'s ``bt_index_check`` on duban's indexes when the extension is installed
+        (``CREATE EXTENSION amcheck``), and says so when it is not."""
+        self._rows("SELECT count(*) FROM migrations")
+        if quick:
+            return []
+        found = self._rows("SELECT extnamespace::regnamespace::text FROM pg_extension "
+                           "WHERE extname = 'amcheck'")
+        if not found:
+            return []
+        check = sql.SQL("SELECT {}.bt_index_check(%s::regclass, true)").format(
+            sql.Identifier(str(found[0][0]).strip('"')))
+        problems = []
+        for (index,) in self._rows(
+                "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = "
+                "i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_am a ON "
+                "a.oid = c.relam WHERE a.amname = 'btree' AND t.relname IN ('items', "
+                "'events', 'outbox', 'ledger', 'requests', 'numbers', 'policies') AND "
+                "t.relnamespace = to_regnamespace(current_schema())"):
+            try:
+                self._rows(check.as_string(self._live()), (index,))
+            except StoreError as exc:
+                problems.append(f"amcheck {index}: {exc}")
+        return problems
+
+    def amcheck_available(self) -> bool:
+        return bool(self._rows("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'"))
 
     def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]:
         sql = "SELECT body FROM items" + (" WHERE policy_id = %s" if policy_id else "") + \

@@ -220,6 +220,14 @@ class SqliteStore:
         except sqlite3.IntegrityError as exc:  # pragma: no cover - guarded above
             raise StoreError(f"写入冲突：{exc}") from None
 
+    def check(self, *, quick: bool = True) -> list[str]:
+        pragma = "quick_check" if quick else "integrity_check"
+        try:
+            rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA {pragma}(20)")]
+        except sqlite3.DatabaseError as exc:  # the file is not even readable as a database
+            return [f"{pragma}: {exc}"]
+        return [] if rows == ["ok"] else [f"{pragma}: {r}" for r in rows]
+
     def items(self, *, policy_id: str | None = None) -> Iterator[ItemState]:
         sql = "SELECT body FROM items" + (" WHERE policy_id = ?" if policy_id else "") + \
             " ORDER BY item_id"

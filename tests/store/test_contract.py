@@ -383,3 +383,25 @@ def test_unreachable_database_is_a_store_error(kind: str, tmp_path: Path) -> Non
     message = str(err.value)
     assert "secret" not in message  # never echo a password
     assert ("无法打开" if kind == "sqlite" else "无法连接 PostgreSQL") in message
+
+
+# -- integrity -------------------------------------------------------------------------------
+def test_a_sound_store_passes_its_checks_and_the_doctor(store: Store) -> None:
+    """``check`` (SQLite's quick/integrity check, PostgreSQL's amcheck where installed)
+    and the doctor's replay of every item; a projection that differs from its events is
+    found on every store."""
+    from duban.runtime.doctor import examine
+    from duban.runtime.service import Service
+
+    c = opened("A")
+    store.commit(c)
+    store.commit(opened("B"))
+    assert store.check(quick=True) == [] and store.check(quick=False) == []
+    service = Service(store, {POLICY.id: POLICY})
+    assert all(f.ok for f in examine(service))
+    stored = store.load("A")
+    assert stored is not None
+    store.commit(Commit(replace(stored, returns=3), [], stored.seq, None))  # a bad projection
+    database, replays = examine(service)
+    assert database.ok and not replays.ok
+    assert [d.split("：")[0] for d in replays.details] == ["A"]
