@@ -259,10 +259,10 @@ class PostgresStore:
                         "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             done = {r[0] for r in cur.execute("SELECT name FROM migrations").fetchall()}
             applied = []
-            for name, sql in MIGRATIONS:
+            for name, script in MIGRATIONS:
                 if name in done:
                     continue
-                for stmt in (s.strip() for s in sql.split(";")):
+                for stmt in (s.strip() for s in script.split(";")):
                     if stmt:
                         cur.execute(stmt)
                 cur.execute("INSERT INTO migrations (name) VALUES (%s)", (name,))
