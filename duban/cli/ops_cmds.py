@@ -23,6 +23,7 @@ from duban.engine.access import visible_to
 from duban.engine.core import ActionRefused
 from duban.engine.model import Actor, ItemState
 from duban.errors import DubanError
+from duban.reports.history import describe_event
 from duban.runtime.app import open_service
 from duban.runtime.config import load_config
 from duban.runtime.service import Service, UnknownItem
@@ -279,10 +280,10 @@ def item_list(service: Service, policy_id: str | None, role: str | None, dept: s
 def item_history(service: Service, item_id: str, role: str | None, dept: str | None,
                  person: str | None) -> None:
     """事项的全部事件（只追加，不改写） (the item's event log); 保密事项只对有权者显示."""
-    _visible_item(service, item_id, role, dept, person)
+    policy, _ = _visible_item(service, item_id, role, dept, person)
     events = service.store.events(item_id)
     for n, e in enumerate(events, 1):
-        who = e.actor.describe() if e.actor else "系统"
+        who = describe_event(policy, e)
         extra = "，".join(f"{k}={v}" for k, v in e.data.items() if v not in (None, "", []))
         click.echo(f"{n:>3}  {e.at.isoformat()}  {e.action}  {who}  {extra}")
 

@@ -63,7 +63,7 @@ def decode_event(text: str) -> Event:
     d = _dec(json.loads(text))
     actor = d.get("actor")
     return Event(d["action"], d["at"], _actor(actor) if actor else None,
-                 _freeze(d.get("data") or {}), d.get("key"))
+                 _freeze(d.get("data") or {}), d.get("key"), d.get("entered_by"))
 
 
 def _actor(d: Mapping[str, Any]) -> Actor:

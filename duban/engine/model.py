@@ -47,6 +47,9 @@ class Event:
     actor: Actor | None = None
     data: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     key: str | None = None  # idempotency key
+    #: Who typed it in (the configured operator or the OS user; a signed-in user), beside
+    #: the role it was entered as: a clerk recording a leader's decision is 代录.
+    entered_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

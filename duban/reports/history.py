@@ -58,6 +58,16 @@ def describe(policy: Policy, actor: Actor | None) -> str:
     return f"{who}（{actor.department}）" if actor.department else who
 
 
+def describe_event(policy: Policy, event: Event) -> str:
+    """Who decided, and who entered it when that was someone else (代录):
+    ``总经理（代录：综合部 张三）``."""
+    who = describe(policy, event.actor)
+    person = event.actor.person if event.actor is not None else None
+    if event.entered_by and event.entered_by != person and who != "系统":
+        return f"{who}（代录：{event.entered_by}）"
+    return who
+
+
 def trail(policy: Policy, item_id: str, events: Sequence[Event]) -> list[TrailStep]:
     """Every event of the item, named; state and approval step where replay can tell."""
     engine = engine_for(policy)
@@ -71,7 +81,7 @@ def trail(policy: Policy, item_id: str, events: Sequence[Event]) -> list[TrailSt
                 item, _ = engine.apply(item, e, e.at)
             except DubanError:  # e.g. history written under a migrated policy version
                 replaying = False
-        who = describe(policy, e.actor)
+        who = describe_event(policy, e)
         if e.action == "timer":
             out.append(TrailStep(n, e.at, "timer", str(e.data.get("timer") or "定时提醒"), "系统",
                                  dict(e.data), before.state, item.state if replaying else "",

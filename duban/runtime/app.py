@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from pathlib import Path
 
 from duban.calendar.deployment import DeploymentCalendar
@@ -38,6 +39,14 @@ def load_policies(folders: list[str], hooks: Hooks | None = None,
     return out
 
 
+def _os_user() -> str | None:
+    """The operating-system user running the command (who typed it), if known."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
 def open_store(cfg: Config, hooks: Hooks) -> Store:
     """The configured store, opened but not migrated (``duban doctor`` looks at a store
     that may be too damaged to migrate)."""
@@ -56,7 +65,7 @@ def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
     delivery = DeliveryPolicy(cfg.max_attempts, dt.timedelta(seconds=cfg.base_delay_seconds))
     service = Service(store, load_policies(cfg.policies, hooks, cfg.calendar), hooks,
                       tuple(notifiers), notifiers, delivery, require_viewer=cfg.require_viewer,
-                      zone=cfg.zone)
+                      zone=cfg.zone, operator=cfg.operator or _os_user())
 
     def policy_templates(ref: str) -> dict[str, str] | None:
         """A policy version's notice wording (by content hash or id)."""

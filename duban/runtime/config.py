@@ -15,6 +15,7 @@ notifiers:
          password: {$env: SMTP_PASSWORD}, recipients: {财务部: cw@example.com}}
 delivery: {max_attempts: 20, base_delay_seconds: 60}
 require_viewer: false                # true: CLI reads of items and reports must name a viewer
+operator: 综合部 张三                  # who enters commands on this machine (default: the OS user)
 timezone: Asia/Shanghai              # the zone of every time written without an offset
 calendar:                            # one calendar for every policy (docs/calendar.md)
   files: [calendar/2027.yaml]        # written by `duban calendar import`, relative to this file
@@ -46,6 +47,7 @@ class Config:
     max_attempts: int = 20
     base_delay_seconds: int = 60
     require_viewer: bool = False
+    operator: str | None = None
     zone: dt.tzinfo = DEFAULT_ZONE
     calendar: DeploymentCalendar = field(default_factory=DeploymentCalendar)
     web: dict[str, Any] = field(default_factory=dict)  # the service's settings (duban.web)
@@ -53,7 +55,7 @@ class Config:
 
 
 KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer", "timezone",
-        "calendar", "web")
+        "calendar", "web", "operator")
 
 
 def resolve_secrets(value: Any, where: str = "") -> Any:
@@ -102,6 +104,8 @@ def load_config(path: str | None = None, *, store: str | None = None) -> Config:
             raise DubanError(f"{path}: require_viewer 应是 true 或 false / require_viewer must be "
                              "a boolean", "validation_error")
         cfg.require_viewer = bool(data.get("require_viewer", False))
+        if data.get("operator") is not None:
+            cfg.operator = str(data["operator"]).strip() or None
         if "timezone" in data:
             try:
                 cfg.zone = zone_named(str(data["timezone"]))

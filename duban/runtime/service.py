@@ -74,6 +74,7 @@ class Service:
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     require_viewer: bool = False  # the CLI must be told who is looking (deployment setting)
+    operator: str | None = None  # who enters commands here (recorded on each event)
     zone: dt.tzinfo = DEFAULT_ZONE  # the zone of times written without an offset
 
     def __post_init__(self) -> None:
@@ -155,7 +156,8 @@ class Service:
             if item.children_open:
                 item = self._reconcile_children(item, at)
             try:
-                return self._apply(item, [Event(action, at, actor, dict(data), key)], request)
+                return self._apply(item, [Event(action, at, actor, dict(data), key,
+                                                self.operator)], request)
             except ConcurrencyError:
                 continue
             except IdempotencyConflict:
