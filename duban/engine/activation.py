@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from duban.engine.model import Actor, Event, ItemState
+from duban.engine.refusal import ActionRefused
 from duban.policy.cel import CelEvaluationError, Expression
 from duban.policy.model import Policy
 
@@ -62,7 +63,5 @@ def holds(expr: Expression, act: Mapping[str, Any], where: str, cite: str | None
     try:
         return bool(expr.evaluate(act))
     except CelEvaluationError as err:
-        from duban.engine.core import ActionRefused  # the engine's refusal (same layer)
-
         raise ActionRefused("policy_error", f"条件 `{expr.source}` 无法求值（{err}），请联系策略维护人员修正 "
                             "/ the policy's condition failed", rule=where, cite=cite) from None

@@ -50,6 +50,7 @@ from duban.engine.model import (
     Move,
     Pending,
 )
+from duban.engine.refusal import ActionRefused as ActionRefused  # re-exported
 from duban.engine.timers import schedule, shift_calendar
 from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Category, Policy, Transition
@@ -59,21 +60,6 @@ _FIELDS = tuple(f.name for f in fields(ItemState))
 _GET = operator.attrgetter(*_FIELDS)
 INTERNAL_ACTIONS = frozenset({"timer", "number", "subitem_added", "subitem_closed",
                               "policy_migrated", CALENDAR_HEALED})
-
-
-class ActionRefused(DubanError):
-    """An action the policy does not allow; nothing changed.
-
-    Attributes beyond ``code``/``message``: ``item`` id, ``action``, ``rule`` (the
-    transition or rule that decided) and ``cite``.
-    """
-
-    def __init__(self, code: str, message: str, *, item: str = "", action: str = "",
-                 rule: str | None = None, cite: str | None = None) -> None:
-        where = f"事项 {item}：" if item else ""
-        tail = f"（依据：{rule}" + (f"，{cite}" if cite else "") + "）" if rule else ""
-        super().__init__(f"{where}{message}{tail}", code)
-        self.item, self.action, self.rule, self.cite = item, action, rule, cite
 
 
 def to_datetime(value: Any, policy: Policy, *, end_of_day: bool = True) -> dt.datetime:
