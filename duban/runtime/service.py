@@ -116,16 +116,18 @@ class Service:
 
     # -- commands ----------------------------------------------------------------------------
     def create(self, item_id: str, policy_id: str, data: Mapping[str, Any], actor: Actor,
-               at: dt.datetime, key: str | None = None) -> ItemState:
+               at: dt.datetime, key: str | None = None, *,
+               entered_by: str | None = None) -> ItemState:
         if policy_id not in self.policies:
             raise DubanError(f"没有策略 '{policy_id}'，已加载：{'、'.join(self.policies)} / "
                              "unknown policy", "validation_error")
         check_new_item(self.policies[policy_id], item_id, data, self.store.load)
-        return self.act(item_id, "create", actor, data, at, key, policy_id=policy_id)
+        return self.act(item_id, "create", actor, data, at, key, policy_id=policy_id,
+                        entered_by=entered_by)
 
     def act(self, item_id: str, action: str, actor: Actor | None, data: Mapping[str, Any],
-            at: dt.datetime, key: str | None = None, *, policy_id: str | None = None
-            ) -> ItemState:
+            at: dt.datetime, key: str | None = None, *, policy_id: str | None = None,
+            entered_by: str | None = None) -> ItemState:
         """Apply one command; returns the new item. Refusals raise ActionRefused and write
         nothing. With a ``key``, the same request again (item, action, actor, payload)
         returns its first result and writes nothing; another request with a used key
@@ -157,7 +159,7 @@ class Service:
                 item = self._reconcile_children(item, at)
             try:
                 return self._apply(item, [Event(action, at, actor, dict(data), key,
-                                                self.operator)], request)
+                                                entered_by or self.operator)], request)
             except ConcurrencyError:
                 continue
             except IdempotencyConflict:

@@ -35,3 +35,25 @@ def test_without_a_configured_operator_the_os_user_is_recorded(open_item: Opener
     open_item("A", "资产清查")
     assert {e.entered_by for e in events_of("A") if e.actor is not None and
             "system" not in e.actor.roles} == {getpass.getuser()}
+
+
+def test_a_caller_names_who_entered_each_command(tmp_path: Path) -> None:
+    """The HTTP API's case: one service, many signed-in users; each command says who
+    typed it (``entered_by``), which wins over the service's operator."""
+    import datetime as dt
+
+    from duban.engine.model import Actor
+    from duban.runtime.app import open_service
+    from duban.runtime.config import load_config
+
+    service = open_service(load_config(store=f"sqlite:///{tmp_path / 'api.db'}"))
+    at = dt.datetime(2026, 9, 21, 9, tzinfo=service.zone)
+    office = Actor(None, None, frozenset({"supervisor_office"}))
+    service.create("A", "gansu_huizhan", {"kind": "meeting_decision", "category": "总经理督办",
+                                          "title": "资产清查", "lead": "财务部"}, office, at,
+                   entered_by="总经理工作部 王五")
+    service.act("A", "approve", Actor(None, None, frozenset({"general_manager"})), {},
+                at + dt.timedelta(hours=1), entered_by="总经理工作部 王五")
+    assert [e.entered_by for e in service.store.events("A") if e.actor is not None] == \
+        ["总经理工作部 王五", "总经理工作部 王五"]
+    service.store.close()
