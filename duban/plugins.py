@@ -104,12 +104,25 @@ class Hooks:
         self.attachment_stores = self._collect("附件存储 attachment storage",
                                                pm.hook.duban_register_attachment_stores)
 
-    def _collect(self, kind: str, hook: Any) -> Registry:
+    def _collect(self, kind: str, hook: pluggy.HookCaller) -> Registry:
         reg = Registry(kind)
-        for impl in reversed(hook.get_hookimpls()):
-            owner = self.pm.get_name(impl.plugin) or repr(impl.plugin)
-            impl.function(register=reg.register_for(owner))
+        for owner, call in reversed(self._each(hook)):
+            call(register=reg.register_for(owner))
         return reg
+
+    def _each(self, hook: pluggy.HookCaller) -> list[tuple[str, pluggy.HookCaller]]:
+        """One hook caller per plugin implementing ``hook``, in registration order.
+
+        Why: a registry names the plugin that registered each name (so a duplicate names
+        both), and an observer's failure must not keep the next one from its event. Each
+        caller is pluggy's own (``subset_hook_caller``) with the other plugins'
+        implementations left out, so wrappers, tracing and monitoring still see the call.
+        """
+        impls = hook.get_hookimpls()
+        plain = [i.plugin for i in impls if not (i.hookwrapper or i.wrapper)]
+        return [(self.pm.get_name(i.plugin) or repr(i.plugin),
+                 self.pm.subset_hook_caller(hook.name, [p for p in plain if p is not i.plugin]))
+                for i in impls if not (i.hookwrapper or i.wrapper)]
 
     def calendar_additions(self, policy_id: str) -> list[Any]:
         return [x for x in self.pm.hook.duban_calendar_additions(policy_id=policy_id)
@@ -123,11 +136,11 @@ class Hooks:
         self.pm.hook.duban_register_commands(cli=cli)
 
     def event_applied(self, item: Any, events: Sequence[Any], effects: Sequence[Any]) -> None:
-        for impl in self.pm.hook.duban_event_applied.get_hookimpls():
+        for owner, call in self._each(self.pm.hook.duban_event_applied):
             try:
-                impl.function(item=item, events=events, effects=effects)
+                call(item=item, events=events, effects=effects)
             except Exception:  # an observer never undoes a committed write
-                log.exception("observer %s failed", self.pm.get_name(impl.plugin))
+                log.exception("observer %s failed", owner)
 
     def authenticate(self, request: Any) -> str | None:
         """The user name a plugin recognises in an HTTP request, or None. A plugin that

@@ -338,3 +338,58 @@ def test_duban_register_conditions_are_listed_with_their_plugin(deployment: Path
 
 def test_pluggy_is_the_manager() -> None:
     assert isinstance(make_plugin_manager(entry_points=False), pluggy.PluginManager)
+
+
+# -- the facade calls through pluggy ------------------------------------------------------
+
+
+class _Watcher:
+    """A plugin whose new-style wrappers record every hook call they see."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    @hookimpl(wrapper=True)
+    def duban_event_applied(self, item: Any, events: Sequence[Any],
+                            effects: Sequence[Any]) -> Any:
+        self.seen.append(f"event_applied:{item}")
+        return (yield)
+
+    @hookimpl(wrapper=True)
+    def duban_register_stores(self, register: Register) -> Any:
+        self.seen.append("register_stores")
+        return (yield)
+
+    @hookimpl(wrapper=True)
+    def duban_directory_lookup(self, person: str) -> Any:
+        self.seen.append(f"directory_lookup:{person}")
+        return (yield)
+
+
+def test_a_hookwrapper_sees_the_facades_calls() -> None:
+    watcher = _Watcher()
+    audit: list[str] = []
+    hooks = Hooks(make_plugin_manager(entry_points=False, extra=[
+        watcher, plugin("acme_audit", duban_event_applied=lambda item, events, effects:
+                        audit.append(item)),
+        plugin("acme_dir", duban_directory_lookup=lambda person: {"department": "财务部"})]))
+    assert "register_stores" in watcher.seen  # the registries are collected through pluggy
+    hooks.event_applied("A", [], [])
+    assert hooks.directory_lookup("张三") == {"department": "财务部"}
+    assert "event_applied:A" in watcher.seen and audit == ["A"]
+    assert "directory_lookup:张三" in watcher.seen
+
+
+def test_tracing_and_monitoring_see_the_facades_calls() -> None:
+    pm = make_plugin_manager(entry_points=False, extra=[
+        plugin("acme_audit", duban_event_applied=lambda item, events, effects: None)])
+    calls: list[str] = []
+    undo = pm.add_hookcall_monitoring(lambda name, impls, kwargs: calls.append(name),
+                                      lambda outcome, name, impls, kwargs: None)
+    try:
+        hooks = Hooks(pm)
+        hooks.event_applied("A", [], [])
+    finally:
+        undo()
+    assert {"duban_register_stores", "duban_register_notifiers",
+            "duban_event_applied"} <= set(calls)
