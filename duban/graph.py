@@ -82,7 +82,8 @@ def _state_notes(policy: Policy, name: str) -> list[str]:
     if st.canonical == "assigned" or (st.canonical == "in_progress" and not any(
             s.canonical == "assigned" for s in policy.states.values())):
         h = policy.handling
-        notes.append(f"办理时限 默认{w.dur(h.default)}（自{w.COUNTS_FROM[h.counts_from]}起算）")
+        if h.default is not None:
+            notes.append(f"办理时限 默认{w.dur(h.default)}（自{w.COUNTS_FROM[h.counts_from]}起算）")
         notes += [f"{u}事项 {w.dur(d)}" for u, d in h.by_urgency.items()]
         notes += [f"“{c.name}” {w.dur(c.time_limit)}" for c in cats if c.time_limit]
     if policy.decline_within and any(t.action == "decline" and name in t.sources

@@ -87,6 +87,7 @@ ACTIONS: Final = _table(
     remind="催办",
     censure="通报批评",
     cancel="撤销",
+    commend="通报表扬",
 )
 
 #: Bookkeeping events the engine records besides actions (numbering, sub-items, a policy
@@ -147,12 +148,21 @@ DEADLINE_ANCHORS: Final = _table(
 #: Fixed penalty triggers (``penalties[].on``); ``timer:<name>`` and ``defect:<name>`` name
 #: the policy's own reminders and defects.
 PENALTY_TRIGGERS: Final = _table(
+    late="逾期成为事实",
     closed_late="逾期办结",
     returned="被退办",
     censure="被通报批评",
     extension_requested="申请延期",
     extension_granted="延期获批",
     extension_rejected="延期申请被驳回",
+    commend="被通报表扬",
+)
+
+#: What an action may be required to carry (``transitions[].requires``).
+REQUIRED_FIELDS: Final = _table(
+    due="完成时限",
+    reason="原因",
+    until="延至何时",
 )
 
 #: Every table, by the name docs/vocabulary.md gives its section.

@@ -43,7 +43,7 @@ def _rows(policy_id: str) -> list[ClauseRow]:
 def _summary() -> str:
     """The index page, as ``python -m duban.policy.clauses`` writes it."""
     lines = ["# 已发布策略 Shipped policies", "",
-             "| 策略 | 可检查条款 | 有规则且有测试 | 比例 |", "|---|---|---|---|"]
+             "| 策略 | 可检查条款 | 规则与原文一致且结果有测试 | 比例 |", "|---|---|---|---|"]
     for pid in POLICIES:
         _, (done, total) = page(pid)
         pct = f"{done / total * 100:.0f}%" if total else "—"

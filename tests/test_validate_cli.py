@@ -163,27 +163,49 @@ def test_schema_prints_the_schema(run: Run) -> None:
 # --------------------------------------------------------------------------- init
 
 
-def test_init_writes_a_policy_that_validates(run: Run, tmp_path: Path) -> None:
+def fill_skeleton(text: str, limit: str = "5个工作日") -> str:
+    """What an implementer does with the skeleton: every placeholder filled from the text."""
+    text = re.sub(r"default: 〔待填写[^〕]*〕", f"default: {limit}", text)
+    return re.sub(r"cite: 〔待填写[^〕]*〕", "cite: 第一条", text)
+
+
+def test_init_writes_no_number_and_leaves_located_placeholders(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "x.yaml"
     result = run("init", "demo_co", "--name", "示例公司", "-o", str(out))
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert "id: demo_co" in text and "示例公司" in text and "extends: standard" in text
+    assert "id: demo_co" in text and "extends: standard" in text
+    assert "name: 示例公司\n" in text and "督查督办管理办法" not in text  # the name as given
+    in_force = [line for line in text.splitlines()
+                if not line.lstrip().startswith("#") and "〔待填写" not in line]
+    assert not [line for line in in_force if re.search(r"\d", line.split("#")[0])
+                and not line.startswith(("duban: 1", "# yaml"))], in_force
     modeline = re.match(r"# yaml-language-server: \$schema=(\S+)\n", text)
     assert modeline, text.splitlines()[0]
     assert (out.parent / modeline.group(1)).resolve() == \
         (ROOT / "schemas" / "policy.schema.json").resolve()
+    check = run("validate", str(out))  # refused, placeholder by placeholder, until filled
+    assert check.exit_code == 1
+    assert check.stdout.count("placeholder.unfilled") == 5
+    assert f"{out}:33:14: 错误[placeholder.unfilled]: 尚未填写" in check.stdout
+
+
+def test_init_filled_validates_strictly(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "x.yaml"
+    assert run("init", "demo_co", "--name", "示例公司", "-o", str(out)).exit_code == 0
+    out.write_text(fill_skeleton(out.read_text(encoding="utf-8")), encoding="utf-8")
     policy = load_policy(out)
-    assert policy.id == "demo_co"
-    again = run("validate", str(out))
+    assert policy.id == "demo_co" and str(policy.handling.default) == "5个工作日"
+    again = run("validate", "--strict", str(out))
     assert again.exit_code == 0, again.output
 
 
-def test_init_output_passes_the_json_schema(run: Run, tmp_path: Path) -> None:
+def test_init_output_passes_the_json_schema_once_filled(run: Run, tmp_path: Path) -> None:
     from duban.policy.yamlsrc import load_yaml_file
 
     out = tmp_path / "x.yaml"
     assert run("init", "demo_co", "--name", "示例公司", "-o", str(out)).exit_code == 0
+    out.write_text(fill_skeleton(out.read_text(encoding="utf-8")), encoding="utf-8")
     schema = json.loads((ROOT / "schemas" / "policy.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft7Validator(schema).validate(load_yaml_file(out).data)
 
@@ -193,7 +215,7 @@ def test_init_default_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     result = CliRunner().invoke(main, ["init", "demo_co", "--name", "示例公司"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "policies" / "demo_co.yaml").is_file()
-    load_policy(tmp_path / "policies" / "demo_co.yaml")
+    assert "还有 5 处〔待填写〕" in result.output
 
 
 def test_init_refuses_to_overwrite(run: Run, tmp_path: Path) -> None:
@@ -237,8 +259,10 @@ def test_explain_standard_prints_the_sections(run: Run) -> None:
     assert out.startswith("《标准督办生命周期》（standard")
     headings = re.findall(r"^([一二三四五六七八九十]+)、(\S+)$", out, re.M)
     assert [h for _, h in headings] == ["组织与角色", "督办事项分类", "办理时限", "催办与提醒",
-                                        "考核与处理", "通报与文书"]
-    assert "15个工作日" in out and "催办通知" in out and "最多延期 1 次" in out
+                                        "考核与处理", "通报与文书", "流程（从哪个状态、谁、做什么、到哪个状态）"]
+    # mechanics and vocabulary only: no limit, count, reminder or penalty of its own
+    assert "制度未规定一般办理时限" in out and "延期不限次数" in out
+    assert "工作日内办结" not in out and "最多延期" not in out and "发出“催办" not in out
 
 
 def test_explain_cites_every_numbered_line(run: Run) -> None:
@@ -259,3 +283,64 @@ def test_explain_invalid_policy_exits_1(run: Run) -> None:
     result = run("explain", MISSPELT)
     assert result.exit_code == 1
     assert f"{MISSPELT}:9:5" in result.stderr
+
+
+def test_explain_prints_the_workflow_with_who_cite_and_origin(run: Run) -> None:
+    out = run("explain", str(ROOT / "policies" / "guoshuiju.yaml")).stdout
+    flow = out[out.index("七、流程"):]
+    # the policy's own line, in its role words, with its clause
+    assert "- 从“拟立项”，督办单位 登记（立项） → “已登记”〔四、（一）〕（本策略）" in flow
+    # an inherited line says where it comes from, and that the text does not give it
+    assert "- 从“已交办”，承办单位 签收（确认） → “承办中”〔制度未规定〕（继承自 standard）" in flow
+    assert "延期审批链决定 同意延期（批准） → 回到原状态" in flow
+
+
+STRICT_BASE = """\
+duban: 1
+id: strict_demo
+name: 严格检查示例
+extends: standard
+chains:
+  领导批示: {steps: [{role: 分管领导, name: 分管领导批示}], cite: 第三条}
+  延期审批: {steps: [{role: 分管领导, name: 分管领导审批}], because: 分管领导审批（制度未写审批人）}
+  办结审核: {steps: [{role: 督办部门, name: 督办部门审核}], cite: 第五条}
+reminders:
+  - {name: 催办通知, event: overdue_notice, after_due: 1个工作日, to: [主办部门]REMINDER}
+"""
+
+
+@pytest.mark.parametrize(("basis", "code"), [("", "strict.no_basis"),
+                                             (", cite: 第六条, because: 期限后一天", "strict.basis_twice")])
+def test_strict_refuses_a_rule_without_exactly_one_basis(run: Run, tmp_path: Path, basis: str,
+                                                        code: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(STRICT_BASE.replace("REMINDER", basis), encoding="utf-8")
+    assert run("validate", str(path)).exit_code == 0  # a valid policy …
+    result = run("validate", "--strict", str(path))  # … that claims more than it cites
+    assert result.exit_code == 1
+    assert f"{path}:10:5: 错误[{code}]" in result.stdout, result.stdout
+
+
+def test_strict_accepts_an_explicit_default_and_shows_it_as_such(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(STRICT_BASE.replace("REMINDER", ", because: 期限后第1个工作日发出（参照集团做法）"),
+                    encoding="utf-8")
+    assert run("validate", "--strict", str(path)).exit_code == 0
+    out = run("explain", str(path)).stdout
+    assert "〔制度未规定，本单位按期限后第1个工作日发出（参照集团做法）〕" in out
+    assert "〔制度未规定，本单位按分管领导审批（制度未写审批人）〕" in out
+
+
+def test_strict_reports_an_inherited_rule_at_the_extends_line(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("duban: 1\nid: bare\nname: 裸策略\nextends: standard\n", encoding="utf-8")
+    result = run("validate", "--strict", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:4:10: 错误[strict.no_basis]: 继承的审批链“领导批示”的审批人" in result.stdout
+    assert "（继承自 standard:" in result.stdout
+
+
+def test_shipped_policies_pass_strict(run: Run) -> None:
+    paths = sorted(str(p) for p in (ROOT / "policies").glob("*.yaml"))
+    result = run("validate", "--strict", *paths)
+    assert result.exit_code == 0, result.stdout

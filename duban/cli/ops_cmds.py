@@ -102,6 +102,7 @@ def build_actor(service: Service, policy_id: str, role: str | None, dept: str | 
                 person: str | None) -> Actor:
     policy = service.policies[policy_id]
     roles: set[str] = set()
+    words: frozenset[str] = frozenset()
     if person:
         entry = (service.hooks.directory_lookup(person) if service.hooks else None) or \
             policy.people.get(person)
@@ -109,6 +110,7 @@ def build_actor(service: Service, policy_id: str, role: str | None, dept: str | 
             raise DubanError(f"目录中没有人员 '{person}' / unknown person", "validation_error")
         dept = dept or entry.get("department")
         roles |= {c for w in entry.get("roles") or () if (c := policy.canonical_role(str(w)))}
+        words |= policy.own_words(str(w) for w in entry.get("roles") or ())
     if role:
         c = policy.canonical_role(role)
         if c is None:
@@ -116,10 +118,11 @@ def build_actor(service: Service, policy_id: str, role: str | None, dept: str | 
                              f"{'、'.join(r.word for r in policy.roles.values())}",
                              "validation_error")
         roles.add(c)
+        words |= policy.own_words((role,))
     if not roles:
         raise DubanError("请用 --as 或 --actor 说明以谁的身份操作 / who is acting?",
                          "validation_error")
-    return Actor(person, dept, frozenset(roles))
+    return Actor(person, dept, frozenset(roles), frozenset(words))
 
 
 def _summary(policy_name: str, item: ItemState) -> str:

@@ -14,6 +14,7 @@ from duban.errors import PolicyError
 from duban.policy.loader import check_paths, load_policy
 from duban.policy.schema_check import schema_path
 from duban.policy.shipped import resolve_policy
+from duban.policy.skeleton import skeleton
 
 
 @main.command()
@@ -22,7 +23,10 @@ from duban.policy.shipped import resolve_policy
               help="输出格式 / output format")
 @click.option("--today", "today_text", default=None,
               help="以此日期为今天，检查日历数据是否即将用完（默认当前日期）")
-def validate(paths: tuple[str, ...], fmt: str, today_text: str | None) -> None:
+@click.option("--strict", is_flag=True,
+              help="每条生效的时限、次数、审批人、提醒和扣分都须有出处（cite）或本单位默认（because）"
+                   " / every rule in force needs a cite or an explicit default")
+def validate(paths: tuple[str, ...], fmt: str, today_text: str | None, strict: bool) -> None:
     """检查策略文件 (validate policy files). Exit 0 valid, 1 errors, 2 usage."""
     files = []
     for p in paths:
@@ -31,7 +35,7 @@ def validate(paths: tuple[str, ...], fmt: str, today_text: str | None) -> None:
             click.echo(f"找不到策略 '{p}'：不是文件，也不是已发布策略的 id / no such policy", err=True)
             sys.exit(2)
         files.append(str(resolved) if not Path(p).exists() else p)
-    results = check_paths(files, _plugin_conditions())
+    results = check_paths(files, _plugin_conditions(), strict=strict)
     if fmt == "json":
         click.echo(json.dumps({f: {"valid": not probs, "problems": [x.to_dict() for x in probs],
                                    "warnings": [x.to_dict() for x in warns]}
@@ -96,44 +100,11 @@ def schema() -> None:
     click.echo(schema_path().read_text(encoding="utf-8"), nl=False)
 
 
-INIT_TEMPLATE = """\
-# yaml-language-server: $schema={schema}
-# {name} 督查督办策略。每条规则用 cite 写明出处（章、条、款），duban explain 会逐条读回。
-# Policy for {name}; see docs/authoring.md. Validate with: duban validate {file}
-duban: 1
-id: {id}
-name: {name}督查督办管理办法
-extends: standard            # 继承标准生命周期：未写的规则沿用标准规定
-
-organisation:
-  roles:
-    综合部: {{canonical: supervisor_office}}     # 督办归口部门
-    分管领导: {{canonical: leader_in_charge}}
-    总经理: {{canonical: general_manager}}
-    主办部门: {{canonical: lead_department}}
-    协办部门: {{canonical: assisting_department}}
-
-time_limits:
-  handling:
-    default: 5个工作日        # 领导未明确时限的，默认办理时限
-    # cite: 第X条
-
-extensions:
-  max: 1                      # 最多延期次数；0 表示不得延期
-  approvers: [延期审批]        # 第1次延期的审批链（在 chains 中定义，继承自标准策略）
-  before_due: true            # 须在期限届满前申请
-
-reminders:
-  - name: 催办预告
-    event: pre_due_reminder
-    before_due: 1个工作日
-    to: [主办部门]
-"""
 
 
 @main.command()
 @click.argument("policy_id")
-@click.option("--name", default=None, help="单位名称 / organisation name")
+@click.option("--name", default=None, help="单位名称（原样使用）/ organisation name, used as given")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="写入的文件（默认 policies/ID.yaml）")
 @click.option("--from", "source", type=click.Path(dir_okay=False), default=None,
@@ -142,7 +113,7 @@ reminders:
 @click.option("--report", is_flag=True, help="打印识别摘要（与 --from 一起用）")
 def init(policy_id: str, name: str | None, output: str | None, source: str | None,
          part: int | None, report: bool) -> None:
-    """生成一个继承标准生命周期、可直接通过检查的策略 (scaffold a policy).
+    """生成策略骨架：不写任何用户未给的数字，待填写处逐一列出 (scaffold a policy).
 
     With --from, draft one from a regulation file instead: its clause inventory, and every
     candidate rule as a commented suggestion (see docs/authoring.md)."""
@@ -162,14 +133,20 @@ def init(policy_id: str, name: str | None, output: str | None, source: str | Non
         click.echo(f"{out} 已存在，未覆盖 / already exists, not overwritten", err=True)
         sys.exit(2)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(INIT_TEMPLATE.format(id=policy_id, name=name, file=out,
-                                        schema=_schema_ref(out)), encoding="utf-8")
+    out.write_text(skeleton(policy_id, name, schema_ref=_schema_ref(out), file=str(out)),
+                   encoding="utf-8")
     try:
         load_policy(out)
-    except PolicyError as err:  # the template itself must always validate
-        click.echo(str(err), err=True)
-        sys.exit(1)
-    click.echo(f"已生成 {out}（通过检查）/ wrote {out} (valid)")
+        click.echo(f"已生成 {out}（通过检查）/ wrote {out} (valid)")
+    except PolicyError as err:  # the placeholders the user must fill, each located
+        todo = [p for p in err.problems if p.code == "placeholder.unfilled"]
+        if len(todo) != len(err.problems):  # anything else is a bug in the skeleton
+            click.echo(str(err), err=True)
+            sys.exit(1)
+        click.echo(f"已生成 {out}：还有 {len(todo)} 处〔待填写〕，按制度原文填写（或删除）后再运行 "
+                   f"duban validate {out} / wrote {out}; fill its {len(todo)} placeholder(s)")
+        for p in todo:
+            click.echo(f"  {p.location}: {p.message}")
 
 
 def _schema_ref(out: Path) -> str:

@@ -36,6 +36,9 @@ def _enc(value: Any) -> Any:
         return [_enc(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): _enc(v) for k, v in value.items()}
+    if isinstance(value, Actor):  # role words only when known: older logs stay byte-equal
+        out = {f: _enc(getattr(value, f)) for f in ("department", "person", "roles")}
+        return out | ({"words": _enc(value.words)} if value.words else {})
     if hasattr(value, "__dataclass_fields__"):
         return {f.name: _enc(getattr(value, f.name)) for f in fields(value)}
     return value
@@ -67,7 +70,8 @@ def decode_event(text: str) -> Event:
 
 
 def _actor(d: Mapping[str, Any]) -> Actor:
-    return Actor(d.get("person"), d.get("department"), frozenset(d.get("roles") or ()))
+    return Actor(d.get("person"), d.get("department"), frozenset(d.get("roles") or ()),
+                 frozenset(d.get("words") or ()))
 
 
 def _freeze(value: Any) -> Any:

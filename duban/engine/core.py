@@ -34,6 +34,7 @@ from transitions import EventData
 from duban.calendar.deadline import compute_deadline, due_from_date
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
+from duban.engine import assessment, lateness
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.healing import CALENDAR_HEALED, apply_healing
@@ -54,7 +55,7 @@ from duban.engine.refusal import ActionRefused as ActionRefused  # re-exported
 from duban.engine.timers import schedule, shift_calendar
 from duban.errors import DubanError
 from duban.policy.model import DEPARTMENT_ROLES, Category, Policy, Transition
-from duban.vocabulary import CANONICAL_ACTIONS
+from duban.vocabulary import CANONICAL_ACTIONS, REQUIRED_FIELDS
 
 _FIELDS = tuple(f.name for f in fields(ItemState))
 _GET = operator.attrgetter(*_FIELDS)
@@ -143,8 +144,9 @@ class Engine:
             chain = p.chains[pending.chain]
             if pending.step < len(chain.steps):
                 step = chain.steps[pending.step]  # a base may write the canonical role
-                word = step.word if step.word not in ("", step.role) else p.word(step.role)
-                out += [Move(a, a, (step.role,), (word,), step.cite or chain.cite)
+                roles = tuple(r for r, _ in step.options())
+                words = tuple(w if w not in ("", r) else p.word(r) for r, w in step.options())
+                out += [Move(a, a, roles, words, step.cite or chain.cite)
                         for a in ("approve", "reject")]
         for t in p.transitions:
             if item.state in t.sources and t.roles:
@@ -193,7 +195,8 @@ class Engine:
         allowed = [t for t in candidates if self.authorized(actor, t.roles, subject)]
         if not allowed:
             t = candidates[0]
-            who = "、".join(p.word(r) for r in sorted(t.roles))
+            who = "、".join(sorted(p.own_words(t.words)) or
+                            (p.word(r) for r in sorted(t.roles)))
             raise ActionRefused("permission_denied",
                                 f"{self.who(actor)} 无权执行“{t.name}”，"
                                 f"应由 {who} 执行 / permission denied", item=item.id,
@@ -231,15 +234,22 @@ class Engine:
         """The actor in the organisation's own words (for messages)."""
         if actor is None:
             return "未知身份"
-        roles = "、".join(self.policy.word(r) for r in sorted(actor.roles))
+        roles = "、".join(sorted(actor.words) or
+                          (self.policy.word(r) for r in sorted(actor.roles)))
         name = actor.person or roles
         return f"{name}（{actor.department}）" if actor.department else name
 
-    def authorized(self, actor: Actor | None, roles: Iterable[str], item: ItemState) -> bool:
-        """Role check, plus the department check for department roles."""
+    def authorized(self, actor: Actor | None, roles: Iterable[str], item: ItemState,
+                   words: Iterable[str] = ()) -> bool:
+        """Role check in the organisation's own words, plus the department check for
+        department roles. ``words`` are the roles as the policy wrote them: an actor who
+        holds role words must hold the one written (two words on one canonical role are
+        different people); an actor known only canonically stands for any of them."""
         if actor is None:
             return False
         for r in set(roles) & actor.roles:
+            if actor.words and not self._holds_word(actor, r, words):
+                continue
             if r == "assisting_department":
                 if actor.department in item.assist:
                     return True
@@ -250,22 +260,33 @@ class Engine:
                 return True
         return False
 
+    def _holds_word(self, actor: Actor, canonical: str, words: Iterable[str]) -> bool:
+        required = [w for w in words if self.policy.canonical_role(w) == canonical]
+        return not required or canonical in required or \
+            bool(self.policy.own_words(required) & actor.words)
+
     def _check(self, item: ItemState, event: Event, canonical: str, t: Transition) -> None:
         """Rules of the action itself, beyond state and role."""
         p = self.policy
+        for need in t.requires:
+            if event.data.get(need) in (None, ""):
+                raise ActionRefused("validation_error",
+                                    f"“{t.name}”须写明{REQUIRED_FIELDS[need]}（{need}）/ `{need}` "
+                                    "is required", item=item.id, action=event.action,
+                                    rule=t.name, cite=t.cite)
         if canonical == "request_extension":
             rules = self.category(item).extensions
             requested = item.extension_requests
-            cite = rules.cite
             if rules.max == 0:
                 raise ActionRefused("extension_not_allowed",
                                     f"“{item.category}”事项不得延期 / extensions are not allowed",
-                                    item=item.id, action=event.action, rule="延期次数 0", cite=cite)
+                                    item=item.id, action=event.action, rule="延期次数 0",
+                                    cite=rules.basis_for("max"))
             if rules.max is not None and requested >= rules.max:
                 raise ActionRefused("extension_limit",
                                     f"已申请延期 {requested} 次，最多 {rules.max} 次 / extension "
                                     "limit reached", item=item.id, action=event.action,
-                                    rule=f"最多延期 {rules.max} 次", cite=cite)
+                                    rule=f"最多延期 {rules.max} 次", cite=rules.basis_for("max"))
             if item.due is not None and rules.before_due:
                 latest = item.due
                 if rules.lead_time is not None:
@@ -274,7 +295,9 @@ class Engine:
                     raise ActionRefused("extension_too_late",
                                         f"延期须在 {latest.isoformat()} 前申请 / too late to ask",
                                         item=item.id, action=event.action,
-                                        rule="须在期限届满前申请延期", cite=cite)
+                                        rule="须在期限届满前申请延期",
+                                        cite=rules.basis_for("lead_time" if rules.lead_time
+                                                             else "before_due"))
             until = event.data.get("until")
             if until is None:
                 raise ActionRefused("validation_error", "申请延期须写明延至何时（until）/ "
@@ -292,7 +315,8 @@ class Engine:
                                         f"单次延期最长 {rules.longest}，最晚至 "
                                         f"{latest_until.isoformat()} / extension too long",
                                         item=item.id, action=event.action,
-                                        rule=f"单次延期不超过 {rules.longest}", cite=cite)
+                                        rule=f"单次延期不超过 {rules.longest}",
+                                        cite=rules.basis_for("longest"))
         elif canonical == "decline" and p.decline_within is not None and item.state_since:
             # counted from when this department received it (a reassignment restarts it)
             limit = compute_deadline(p.calendar, item.state_since, p.decline_within,
@@ -369,12 +393,24 @@ class Engine:
             due = to_datetime(new_due, self.policy)
             if due != work.fields["due"]:  # e.g. reopened by a leader's new instruction
                 self._set_due(work, due, "重新限期", t.cite if t else None, item.seq + 1)
-        if canonical == "censure":
-            self._penalize(item, work, "censure", event)
+        if canonical in ("report", "close"):
+            marker = lateness.late_on_finishing(self.policy, item, event.at)
+            if marker is not None:
+                work.fields["fired"] = (*work.fields["fired"], marker)
+                self._penalize(item, work, lateness.LATE, event)
+        if canonical in ("censure", "commend"):
+            self._penalize(item, work, canonical, event)
         elif canonical == "request_extension":
             self._penalize(item, work, "extension_requested", event)
         defect = event.data.get("defect")
         if defect and canonical in ("censure", "verify", "reject"):
+            try:
+                assessment.check(self.policy, f"defect:{defect}", event, event.actor,
+                                 lambda a, roles, words: any(
+                                     self.authorized(a, (r,), item, words) for r in roles))
+            except assessment.AssessmentRefused as err:
+                raise ActionRefused(err.code, str(err), item=item.id, action=event.action,
+                                    rule=err.rule, cite=err.cite) from None
             self._penalize(item, work, f"defect:{defect}", event)
 
     def _fire(self, work: Work, t: Transition, item: ItemState) -> None:
@@ -446,10 +482,11 @@ class Engine:
         assert pending is not None
         chain = p.chains[pending.chain]
         step = chain.steps[pending.step] if pending.step < len(chain.steps) else None
-        if step is not None and not self.authorized(actor, (step.role,), item):
+        if step is not None and not any(self.authorized(actor, (role,), item, (word,))
+                                        for role, word in step.options()):
             raise ActionRefused("permission_denied",
                                 f"{self.who(actor)} 无权审批，本步“{step.name}”"
-                                f"应由 {step.word or p.word(step.role)} 审批 / permission denied",
+                                f"应由 {step.words(p.word)} 审批 / permission denied",
                                 item=item.id, action=event.action, rule=chain.name,
                                 cite=step.cite or chain.cite)
         outs = [t for t in p.transitions_by_action.get(canonical, ())
@@ -459,7 +496,9 @@ class Engine:
                                 item=item.id, action=event.action)
         w = work.fields
         who = actor.describe() if actor else "系统"
-        if canonical == "approve" and step is not None and pending.step + 1 < len(chain.steps):
+        ends_here = step is not None and step.may_end and bool(event.data.get("end"))
+        if canonical == "approve" and step is not None and pending.step + 1 < len(chain.steps) \
+                and not ends_here:  # 转报: on to the next approver; 批复 (end) decides here
             w["pending"] = replace(pending, step=pending.step + 1, since=event.at,
                                    approvals=(*pending.approvals,
                                               (step.name, who, event.at.isoformat())))
@@ -515,6 +554,11 @@ class Engine:
                                 "not scheduled", item=item.id, action="timer")
         w = work.fields
         w["fired"] = (*item.fired, FiredTimer(timer.name, timer.event, timer.at, timer.key))
+        if timer.event == lateness.DEADLINE_PASSED:  # a fact, not a notice
+            work.effects.append(Effect("timer_fired", {"name": timer.name, "event": timer.event,
+                                                       "at": timer.at.isoformat()}))
+            self._penalize(item, work, lateness.LATE, event)
+            return
         to = [t for r in timer.to for t in penalty_rules.targets(self.policy, r, work.fields)] \
             or [item.department or self.policy.word("lead_department")]
         work.effects.append(Effect("timer_fired", {"name": timer.name, "event": timer.event,
@@ -554,7 +598,8 @@ class Engine:
         work.effects.append(Effect("deadline_set", {"due": due.isoformat(), "rule": rule,
                                                     "cite": cite}))
 
-    def default_limit(self, fields_: Mapping[str, Any]) -> tuple[Duration, str, str | None]:
+    def default_limit(self, fields_: Mapping[str, Any]
+                      ) -> tuple[Duration, str, str | None] | None:
         """The limit when the leader set none: category, urgency, kind, then the default."""
         p = self.policy
         h = p.handling
@@ -568,6 +613,8 @@ class Engine:
         kind = fields_.get("kind") or ""
         if kind in h.by_kind:
             return h.by_kind[kind], f"{kind} 默认办理时限 {h.by_kind[kind]}", h.cite
+        if h.default is None:
+            return None  # the text sets no limit: the item has no deadline but its own
         return h.default, f"默认办理时限 {h.default}", h.cite
 
     def _settle(self, work: Work) -> None:
@@ -583,8 +630,10 @@ class Engine:
             self.policy.handling.counts_from)
         if start is None:
             return
-        d, rule, cite = self.default_limit(w)
-        self._set_due(work, self._deadline(start, d), rule, cite, w["seq"] + 1)
+        limit = self.default_limit(w)
+        if limit is not None:
+            d, rule, cite = limit
+            self._set_due(work, self._deadline(start, d), rule, cite, w["seq"] + 1)
 
     def _penalize(self, item: ItemState, work: Work, trigger: str, event: Event) -> None:
         entries = penalty_rules.evaluate(self.policy, item, work.fields, trigger, event)

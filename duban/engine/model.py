@@ -23,11 +23,19 @@ DONE_STATES = frozenset({"closed", "archived", "cancelled"})
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who acts: a person (optional), the department they act for, their canonical roles."""
+    """Who acts: a person (optional), the department they act for, their canonical roles,
+    and the organisation's own role words they hold.
+
+    ``words`` empty means the actor is known only by canonical roles (a portable scenario,
+    a canonical ``--as``): they stand for whoever holds that canonical role. With words,
+    authorisation uses them: 公司领导 does not approve where the text names 公司主要领导,
+    though both map to general_manager.
+    """
 
     person: str | None = None
     department: str | None = None
     roles: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         who = self.person or "、".join(sorted(self.roles)) or "系统"
@@ -88,11 +96,13 @@ class PenaltyEntry:
     source_event: int = 0  # the item's event sequence that caused it
     trigger: str = ""  # the rule's `on` (closed_late, censure, timer:…), counters match it
     department: str = ""  # the item's responsible department then (counters count per it)
+    kind: str = "penalty"  # "commendation": 通报表扬/表彰, a ledger line of its own kind
 
     def to_json(self) -> dict[str, Any]:
-        return {"item": self.item, "target": self.target, "points": _num(self.points),
-                "coefficient": _num(self.coefficient), "measures": list(self.measures),
-                "rule": self.rule, "cite": self.cite or "", "at": self.at.isoformat()}
+        out = {"item": self.item, "target": self.target, "points": _num(self.points),
+               "coefficient": _num(self.coefficient), "measures": list(self.measures),
+               "rule": self.rule, "cite": self.cite or "", "at": self.at.isoformat()}
+        return out | ({"kind": self.kind} if self.kind != "penalty" else {})
 
 
 def _num(x: float) -> float | int:

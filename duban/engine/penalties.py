@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from duban.engine import assessment
 from duban.engine.activation import activation, holds
 from duban.engine.model import Event, ItemState, PenaltyEntry
 from duban.policy.model import Policy
@@ -68,6 +69,9 @@ def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str
             continue
         points = float(rule.points or 0)
         reason = ""
+        if rule.assessed is not None:  # 扣1–5分: the assessor's number, checked in bounds
+            points = assessment.points_of(event)
+            reason = str(event.data.get("reason") or "")
         if rule.points_per_day is not None and due is not None:
             n = days_late(policy, due, done, rule.day_unit)
             points += rule.points_per_day * n
@@ -78,12 +82,13 @@ def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str
         for target in targets(policy, rule.target, w):
             out.append(PenaltyEntry(item.id, target, points, float(rule.coefficient or 0),
                                     rule.measures, rule.name, rule.cite,
-                                    event.at, reason, item.seq + 1, trigger, dept))
-    if trigger == "censure" and not out:  # a 通报批评 is itself a measure on record
+                                    event.at, reason, item.seq + 1, trigger, dept, rule.kind))
+    if trigger in ("censure", "commend") and not out:  # 通报批评/通报表扬 are on record as such
+        word, kind = ("通报批评", "penalty") if trigger == "censure" else ("通报表扬", "commendation")
         for target in targets(policy, "lead_department", w):
-            out.append(PenaltyEntry(item.id, target, 0.0, 0.0, ("通报批评",), "通报批评", None,
+            out.append(PenaltyEntry(item.id, target, 0.0, 0.0, (word,), word, None,
                                     event.at, str(event.data.get("reason") or ""),
-                                    item.seq + 1, trigger, dept))
+                                    item.seq + 1, trigger, dept, kind))
     return out
 
 

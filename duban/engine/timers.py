@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from duban.calendar.deadline import add_months, compute_deadline, workdays_before
 from duban.calendar.duration import Duration
+from duban.engine import lateness
 from duban.engine.model import OPEN_STATES, ItemState
 from duban.policy.cel import Expression
 from duban.policy.model import Policy, Reminder
@@ -90,6 +91,10 @@ def schedule(policy: Policy, item: ItemState) -> list[Timer]:
     if item.state_since is not None and running:
         out += _step_limits(policy, item, fired, order)
         order += len(policy.step_limits)
+    late = lateness.pending(policy, item)
+    if late is not None:  # not a notice: the instant lateness becomes fact (on: late)
+        order += 1
+        out.append(Timer(late[0], order, lateness.NAME, lateness.DEADLINE_PASSED, late[1]))
     if item.handoff and policy.per_department is not None and item.state_since is not None \
             and is_open:
         order += 1

@@ -22,10 +22,13 @@ from duban.calendar.build import official_calendar
 from duban.calendar.duration import Duration, parse_duration
 from duban.calendar.settings import CalendarSettings, settings_from_mapping
 from duban.errors import DubanError, Location, Problem
-from duban.policy import cel
+from duban.policy import cel, window
+from duban.policy.basis import basis_of
 from duban.policy.division import divisions
 from duban.policy.model import (
+    EXTENSION_SETTINGS,
     Approvals,
+    Assessed,
     Category,
     Chain,
     ChainStep,
@@ -206,17 +209,19 @@ class _Compiler:
         fields |= self.states_and_initial(d.get("states") or {}, d.get("initial"))
         fields |= self.chains_section(d.get("chains") or {}, set(fields["role_words"]))
         approvals = self.approvals(d.get("approvals") or {}, ("approvals",), Approvals())
-        extensions = self.extensions(d.get("extensions") or {}, ("extensions",), ExtensionRules(),
-                                     top=True)
+        extensions = self.extensions(d.get("extensions") or {}, ("extensions",), ExtensionRules())
         fields |= {"approvals": approvals, "extensions": extensions}
         fields |= self.categories(d.get("categories") or {}, approvals, extensions)
         fields["actions"] = {w: a for w, a in (d.get("actions") or {}).items() if a is not None}
         fields["transitions"] = self.transitions(d.get("transitions") or [])
+        self.check_shadowing(fields["transitions"])
         self.check_graph(d.get("initial"), fields["transitions"])
         fields |= self.time_limits(d.get("time_limits") or {})
         fields["reminders"] = self.reminders(d.get("reminders") or [])
         fields["progress"] = self.progress_reports(d.get("progress_reports"))
-        fields["penalties"] = self.penalties(d.get("penalties") or [], d.get("reminders") or [])
+        fields["penalties"] = self.penalties(d.get("penalties") or [], d.get("reminders") or []) \
+            + self.penalties(d.get("commendations") or [], d.get("reminders") or [],
+                             "commendations")
         fields["counters"] = self.counters(d.get("counters") or [], fields["penalties"])
         fields |= self.calendar(d.get("calendar") or {}, d.get("timezone"), path)
         fields |= self.documents(d.get("documents") or {}, path)
@@ -235,7 +240,9 @@ class _Compiler:
         """Role words (each mapped to a canonical role), departments and people."""
         self.role_objs: dict[str, Role] = {}
         for word, spec in (org.get("roles") or {}).items():
-            self.role_objs[word] = Role(word, spec["canonical"], spec.get("cite"))
+            self.role_objs[word] = Role(word, spec["canonical"], spec.get("cite"),
+                                        spec.get("same_as"))
+        self.check_synonyms(self.role_objs)
         self.roles_canonical = {w: r.canonical for w, r in self.role_objs.items()}
         role_words: dict[str, str] = {}
         for w, r in reversed(list(self.role_objs.items())):
@@ -265,20 +272,27 @@ class _Compiler:
         for name, chain in spec.items():
             steps = []
             for i, st in enumerate(chain.get("steps") or ()):
-                p = ("chains", name, "steps", i)
-                c = self.role(st["role"], (*p, "role"))
-                if c and c not in held and c not in ("general_manager",):
-                    self.problem("role_not_held", (*p, "role"),
-                                 f"审批链中的角色 '{st['role']}' 无人担任 / no role word maps to "
-                                 f"'{c}'", value=st["role"],
-                                 hint=f"在 organisation.roles 中加入对应 {c} 的角色 / map a role "
-                                      f"word to {c}")
-                steps.append(ChainStep(c or str(st["role"]), st.get("name") or str(st["role"]),
-                                       str(st["role"]),
-                                       self.duration(st.get("limit"), (*p, "limit")),
-                                       st.get("cite")))
-            self.chains[name] = Chain(name, tuple(steps), chain.get("cite"))
+                steps.append(self.chain_step(st, ("chains", name, "steps", i), held))
+            self.chains[name] = Chain(name, tuple(steps), basis_of(chain))
         return {"chains": self.chains}
+
+    def chain_step(self, st: Mapping[str, Any], p: tuple[Any, ...], held: set[str]) -> ChainStep:
+        """One approval step: its approver (or any of several), held by some role word;
+        ``may_end`` lets that approver decide alone and end the chain."""
+        written = st["role"] if isinstance(st["role"], list) else [st["role"]]
+        options = []
+        for j, word in enumerate(written):
+            at = (*p, "role", j) if isinstance(st["role"], list) else (*p, "role")
+            c = self.role(word, at)
+            if c and c not in held and c not in ("general_manager",):
+                self.problem("role_not_held", at,
+                             f"审批链中的角色 '{word}' 无人担任 / no role word maps to '{c}'",
+                             value=word, hint=f"在 organisation.roles 中加入对应 {c} 的角色 / map "
+                                              f"a role word to {c}")
+            options.append((c or str(word), str(word)))
+        return ChainStep(options[0][0], st.get("name") or "或".join(written), options[0][1],
+                         self.duration(st.get("limit"), (*p, "limit")), basis_of(st),
+                         tuple(options[1:]), bool(st.get("may_end")))
 
     def categories(self, spec: Mapping[str, Any], approvals: Approvals,
                    extensions: ExtensionRules) -> dict[str, Any]:
@@ -294,7 +308,7 @@ class _Compiler:
                 self.approvals(cat.get("approvals") or {}, (*p, "approvals"), approvals),
                 self.extensions(cat.get("extensions") or {}, (*p, "extensions"), extensions),
                 self.duration(cat.get("time_limit"), (*p, "time_limit")),
-                bool(cat.get("confidential")), bool(cat.get("due_required")), cat.get("cite"))
+                bool(cat.get("confidential")), bool(cat.get("due_required")), basis_of(cat))
         if not categories:
             self.problem("missing", ("categories",), "至少需要一个事项类别 / at least one category",
                          hint="如 categories: {督办事项: {kinds: [other]}}")
@@ -325,17 +339,13 @@ class _Compiler:
         """The handling limit and its defaults, rework, per-department and step limits."""
         h = tl.get("handling") or {}
         hp = ("time_limits", "handling")
-        default = self.duration(h.get("default"), (*hp, "default"))
-        if default is None and "default" not in h:
-            self.problem("missing", hp, "缺少默认办理时限 / time_limits.handling.default is required",
-                         hint="如 default: 5个工作日")
-        handling = HandlingLimits(
-            default or parse_duration("15 working days"), h.get("from", "assigned"),
+        handling = HandlingLimits(  # no default: the text sets none (the item's own due)
+            self.duration(h.get("default"), (*hp, "default")), h.get("from", "assigned"),
             {k: v for k, x in (h.get("by_kind") or {}).items()
              if (v := self.duration(x, (*hp, "by_kind", k)))},
             {k: v for k, x in (h.get("by_urgency") or {}).items()
              if (v := self.duration(x, (*hp, "by_urgency", k)))},
-            self.duration(h.get("longest"), (*hp, "longest")), h.get("cite"))
+            self.duration(h.get("longest"), (*hp, "longest")), basis_of(h))
         for k in (h.get("by_kind") or {}):
             if k not in CANONICAL_KINDS:
                 self.problem("unknown_kind", (*hp, "by_kind", k), f"未知事项类型 '{k}' / unknown "
@@ -348,13 +358,13 @@ class _Compiler:
             lim = self.duration(spec["limit"], (*p, "limit"))
             if lim:
                 step_limits.append(StepLimit(name, spec["state"], lim, self.roles(spec.get("to"),
-                                       (*p, "to")), spec.get("cite")))
+                                       (*p, "to")), basis_of(spec)))
         rework = tl.get("rework") or {}
         per_dep = tl.get("per_department") or {}
         return {"handling": handling, "step_limits": tuple(step_limits),
                 "rework": self.duration(rework.get("default"),
                                         ("time_limits", "rework", "default")),
-                "rework_cite": rework.get("cite"),
+                "rework_cite": basis_of(rework),
                 "per_department": self.duration(per_dep.get("limit"),
                                                 ("time_limits", "per_department", "limit"))}
 
@@ -372,14 +382,18 @@ class _Compiler:
                              "after_assigned",
                              hint="如 before_due: 3个工作日 / e.g. before_due: 3 working days")
             rep = r.get("repeat") or {}
+            side = "before_due" if "before_due" in r else "after_due"  # a window: 1至3个工作日
+            first, other = window.split(str(r.get(side, "")), before=side == "before_due")
             reminders.append(Reminder(
                 r["name"], r["event"],
-                self.duration(r.get("before_due"), (*p, "before_due"), allow_zero=True),
-                self.duration(r.get("after_due"), (*p, "after_due"), allow_zero=True),
+                self.duration(first if side == "before_due" else None, (*p, "before_due"),
+                              allow_zero=True),
+                self.duration(first if side == "after_due" and "after_due" in r else None,
+                              (*p, "after_due"), allow_zero=True),
                 self.duration(r.get("after_assigned"), (*p, "after_assigned"), allow_zero=True),
                 self.duration(rep.get("every"), (*p, "repeat", "every")), rep.get("times"),
                 self.roles(r.get("to"), (*p, "to")), self.expr(r.get("when"), (*p, "when")),
-                r.get("cite")))
+                basis_of(r), self.duration(other, (*p, side), allow_zero=True)))
         self.unique_names(raw, "reminders")
         return tuple(reminders)
 
@@ -394,15 +408,17 @@ class _Compiler:
                                ("progress_reports", "grace")),
                                self.roles(pr.get("to"), ("progress_reports", "to")),
                                self.expr(pr.get("when"), ("progress_reports", "when")),
-                               pr.get("cite"))
+                               basis_of(pr))
 
-    def penalties(self, raw: list[Mapping[str, Any]],
-                  reminders: list[Mapping[str, Any]]) -> tuple[PenaltyRule, ...]:
-        """Penalty rules; ``timer:<name>`` must name a reminder."""
+    def penalties(self, raw: list[Mapping[str, Any]], reminders: list[Mapping[str, Any]],
+                  section: str = "penalties") -> tuple[PenaltyRule, ...]:
+        """Penalty rules (or, for ``commendations``, ledger rules of that kind);
+        ``timer:<name>`` must name a reminder."""
         penalties = []
+        kind = "commendation" if section == "commendations" else "penalty"
         for i, x in enumerate(raw):
-            p = ("penalties", i)
-            if not self.require("penalties", i, x, ("on",)):
+            p = (section, i)
+            if not self.require(section, i, x, ("on",)):
                 continue
             target = x.get("target", "lead_department")
             tc = self.role(target, (*p, "target"))
@@ -417,8 +433,9 @@ class _Compiler:
                 x.get("day_unit", "day"), x.get("max_points"), x.get("coefficient"),
                 tuple(x.get("measures") or ()), tc or "lead_department",
                 self.expr(x.get("when"), (*p, "when")),
-                bool(x.get("exempt_if_extension_met")), x.get("cite")))
-        self.unique_names(raw, "penalties")
+                bool(x.get("exempt_if_extension_met")), basis_of(x),
+                self.assessed(x.get("assessed"), (*p, "assessed")), kind))
+        self.unique_names(raw, section)
         return tuple(penalties)
 
     def counters(self, raw: list[Mapping[str, Any]],
@@ -437,7 +454,7 @@ class _Compiler:
             counters.append(Counter(x["name"], x["counts"], x["per"], x["threshold"],
                                     x.get("points"), x.get("coefficient"),
                                     tuple(x.get("measures") or ()), tc or "lead_department",
-                                    x.get("cite")))
+                                    basis_of(x)))
         return tuple(counters)
 
     def calendar(self, cal_spec: Mapping[str, Any], timezone: Any, path: str) -> dict[str, Any]:
@@ -485,7 +502,7 @@ class _Compiler:
 
     def decline(self, decline: Mapping[str, Any]) -> dict[str, Any]:
         return {"decline_within": self.duration(decline.get("within"), ("decline", "within")),
-                "decline_cite": decline.get("cite")}
+                "decline_cite": basis_of(decline)}
 
     def approvals(self, spec: Mapping[str, Any], p: tuple[Any, ...], base: Approvals) -> Approvals:
         return Approvals(
@@ -495,16 +512,38 @@ class _Compiler:
             self.chain_ref(spec["review"], (*p, "review")) if "review" in spec else base.review,
             spec.get("cite", base.cite))
 
+    def assessed(self, spec: Mapping[str, Any] | None, p: tuple[Any, ...]) -> Assessed | None:
+        """``assessed: {min, max, by}``: the bounds and who assesses (扣1–5分)."""
+        if not spec:
+            return None
+        words = tuple(str(w) for w in spec["by"])
+        return Assessed(float(spec["min"]), float(spec["max"]),
+                        frozenset(self.roles(words, (*p, "by"))), words)
+
+    def check_synonyms(self, roles: Mapping[str, Role]) -> None:
+        """``same_as`` names a principal word of the same canonical role (one level)."""
+        for word, role in roles.items():
+            other = roles.get(role.same_as or "")
+            if role.same_as is None:
+                continue
+            if other is None or other.same_as is not None or other.canonical != role.canonical:
+                self.problem("same_as", ("organisation", "roles", word, "same_as"),
+                             f"'{word}' 的 same_as '{role.same_as}' 须是同一规范角色的另一个角色词 / "
+                             "`same_as` must name another word of the same canonical role",
+                             value=role.same_as, hint=self.did_you_mean(role.same_as, [
+                                 w for w, r in roles.items() if r.canonical == role.canonical
+                                 and w != word]))
+
     def extensions(self, spec: Mapping[str, Any], p: tuple[Any, ...],
-                   base: ExtensionRules, top: bool = False) -> ExtensionRules:
+                   base: ExtensionRules) -> ExtensionRules:
         approvers = tuple(c for i, a in enumerate(spec.get("approvers") or ())
                           if (c := self.chain_ref(a, (*p, "approvers", i))))
         if "approvers" not in spec:
             approvers = base.approvers
-        raw_max = spec.get("max", base.max)
+        raw_max = spec.get("max", "unlimited" if base.max is None else base.max)
         mx = None if raw_max == "unlimited" else raw_max
         need = 1 if mx is None else mx
-        if len(approvers) < need and (spec or top):
+        if len(approvers) < need and spec:
             self.problem("extension_approvers", (*p, "max") if "max" in spec else
                          (*p, "approvers") if "approvers" in spec else p,
                          f"最多可延期 {raw_max} 次，但只给出了 {len(approvers)} 次的审批链 / "
@@ -514,11 +553,13 @@ class _Compiler:
                               "request, or lower max")
         def dur(key: str) -> Duration | None:
             return self.duration(spec[key], (*p, key)) if key in spec else getattr(base, key)
+        own = {f: b for f in EXTENSION_SETTINGS if f in spec and (b := basis_of(spec, f))}
         return ExtensionRules(
             mx, approvers, spec.get("before_due", base.before_due), dur("lead_time"),
             dur("longest"), spec.get("unit", base.unit),
             spec.get("exempt_penalties", base.exempt_penalties), dur("review_limit"),
-            spec.get("cite", base.cite))
+            basis_of(spec) if ("cite" in spec or "because" in spec) else base.cite,
+            {**base.basis, **own})
 
     def require(self, section: str, i: int, item: Mapping[str, Any],
                 keys: tuple[str, ...]) -> bool:
@@ -547,8 +588,33 @@ class _Compiler:
                 self.problem("no_roles", p, f"转换 '{t['name']}' 未写可执行角色 / no roles allowed",
                              hint="加上 roles: [...]（只有 approve/reject 可由审批链决定）")
             out.append(Transition(t["name"], t["action"], sources, t["to"], frozenset(roles),
-                                  self.expr(t.get("when"), (*p, "when")), t.get("cite")))
+                                  self.expr(t.get("when"), (*p, "when")), t.get("cite"),
+                                  tuple(t.get("requires") or ()),
+                                  frozenset(str(w) for w in t.get("roles") or ())))
         return tuple(out)
+
+    def check_shadowing(self, transitions: tuple[Transition, ...]) -> None:
+        """An inherited transition and one of the policy's own that answer the same action
+        from the same state, where the earlier one always wins (no condition, every role of
+        the later one allowed by it), is an error naming both: one of them would silently
+        never run for that action."""
+        where = {t.name: self.locate(("transitions", i)) for i, t in enumerate(transitions)}
+        for j, b in enumerate(transitions):
+            for a in transitions[:j]:
+                shared = [s for s in b.sources if s in a.sources]
+                if a.action != b.action or a.when is not None or not shared or \
+                        bool(a.roles) != bool(b.roles) or not b.roles <= a.roles:
+                    continue
+                la, lb = where[a.name], where[b.name]
+                if la is None or lb is None or la.file == lb.file:
+                    continue  # named variants within one file are chosen by name on purpose
+                self.problem("shadowed", ("transitions", j),
+                             f"转换“{b.name}”与“{a.name}”（{la.file}:{la.line}）在“{'、'.join(shared)}”"
+                             f"对同一动作 {b.action} 都适用，“{a.name}”在前且无条件，“{b.name}”永远不会被"
+                             f"选中 / '{b.name}' is shadowed by '{a.name}'", value=b.name,
+                             hint=f"删除继承的一条（{{name: {a.name}, remove: true}}），或同名覆盖它，"
+                                  "或给在前的一条加 when 条件 / remove or override one, or add a "
+                                  "condition")
 
     def unique_names(self, raw: list[Mapping[str, Any]], section: str) -> None:
         seen: dict[str, int] = {}

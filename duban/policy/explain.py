@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from duban import vocabulary
 from duban.calendar.duration import Duration
+from duban.policy.explain_workflow import workflow_lines
 from duban.policy.model import Category, Chain, PenaltyRule, Policy, Reminder
 
 INHERITED = "〔标准生命周期；制度未规定〕"
@@ -28,9 +29,11 @@ def _chain(policy: Policy, chain: Chain | None) -> str:
         return "无需审批"
     if not chain.steps:
         return "无需审批"
-    return " → ".join(f"{policy.word(s.role) if s.word == s.role else s.word}"
-                      f"{'' if s.name in (s.word, s.role) else '（' + s.name + '）'}"
-                      + (f"（{_d(s.limit)}内）" if s.limit else "") for s in chain.steps)
+    return " → ".join(f"{s.words(policy.word)}"
+                      f"{'' if s.name in (s.word, s.role, s.words(policy.word)) else '（' + s.name + '）'}"
+                      + (f"（{_d(s.limit)}内）" if s.limit else "")
+                      + ("（可直接批复，结束审批；或转报下一步）" if s.may_end else "")
+                      for s in chain.steps)
 
 
 def written_by_base(policy: Policy, path: tuple[str, ...]) -> bool:
@@ -77,6 +80,7 @@ class _Reading:
         self.out += ["", "六、通报与文书"]
         self.reports()
         self.documents()
+        self.out += ["", "七、流程（从哪个状态、谁、做什么、到哪个状态）", *workflow_lines(self.p)]
         if self.p.notes:
             self.out += ["", "编码说明"] + [f"- {x}" for x in self.p.notes]
         return "\n".join(self.out)
@@ -127,15 +131,22 @@ class _Reading:
         if ext.unit == "hour":
             extra.append("按小时延期")
         count = "延期不限次数" if ext.max is None else f"最多延期 {ext.max} 次"
+        bases = [ext.cite, *(p.chains[a].cite for a in ext.approvers if a in p.chains)]
         self.say(f"“{cat.name}”{count}：{approvers}"
-                 + (f"；{'，'.join(extra)}" if extra else ""), ext.cite)
+                 + (f"；{'，'.join(extra)}" if extra else ""),
+                 "；".join(dict.fromkeys(b for b in bases if b)) or None)
 
     def time_limits(self) -> None:
         p, say = self.p, self.say
         h = p.handling
         start = vocabulary.DEADLINE_ANCHORS[h.counts_from]
-        say(f"领导未明确时限的，自{start}之日起 {_d(h.default)}内办结（不计当日；节假日"
-            f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite, ("time_limits", "handling", "default"))
+        if h.default is not None:
+            say(f"领导未明确时限的，自{start}之日起 {_d(h.default)}内办结（不计当日；节假日"
+                f"{'顺延' if p.roll_forward else '不顺延'}）", h.cite,
+                ("time_limits", "handling", "default"))
+        else:
+            self.out.append("- 制度未规定一般办理时限：事项以立项（或确认）时写明的期限为准，"
+                            "未写期限的不计逾期")
         for urgency, d in h.by_urgency.items():
             say(f"{urgency}事项 {_d(d)}内办结", h.cite)
         for kind, d in h.by_kind.items():
@@ -218,8 +229,14 @@ def _when(rem: Reminder) -> str:
     """When a reminder goes out, relative to the hand-over or the deadline."""
     if rem.after_assigned is not None:
         return "交办即" if rem.after_assigned.amount == 0 else f"交办后 {_d(rem.after_assigned)}"
+    if rem.before_due is not None and rem.window_end is not None:  # 提前1至3个工作日
+        return f"期限前 {rem.window_end.amount}至{_d(rem.before_due)}内（自动于提前{_d(rem.before_due)}时）"
     if rem.before_due is not None:
         return "到期当日" if rem.before_due.amount == 0 else f"期限前 {_d(rem.before_due)}"
+    if rem.window_end is not None and rem.after_due is not None:  # 超期后2个工作日内
+        return (f"超期后 {_d(rem.window_end)}内（自动于"
+                + ("期限届满即" if rem.after_due.amount == 0 else f"期限后 {_d(rem.after_due)}")
+                + "）")
     return "期限届满即" if rem.after_due is None or rem.after_due.amount == 0 else \
         f"期限后 {_d(rem.after_due)}"
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from duban.errors import Location, PolicyError, Problem
-from duban.policy import merge, placeholders, schema_check
+from duban.policy import merge, placeholders, removal, schema_check
 from duban.policy.compile import compile_policy
 from duban.policy.model import Policy
+from duban.policy.strict import check as strict_check
 from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
 
 STANDARD = "standard"
@@ -167,12 +169,13 @@ def _by_place(p: Problem) -> tuple[str, int, int]:
 def load_policy(path: str | os.PathLike[str], *,
                 calendar_additions: Iterable[Any] = (),
                 conditions: Mapping[str, Callable[[Any], bool]] | None = None,
-                beyond_known_data: str | None = None) -> Policy:
+                beyond_known_data: str | None = None, strict: bool = False) -> Policy:
     """Load, validate and compile a policy file; raise :class:`PolicyError` with every problem.
 
     ``calendar_additions`` (CalendarAdditions from calendar plugins and the deployment's
     calendar files) extend the calendar; ``beyond_known_data``, when given, is the
-    deployment's choice and replaces the policy's own."""
+    deployment's choice and replaces the policy's own; ``strict`` also refuses every rule
+    in force without a cite or an explicit default."""
     p = Path(path)
     chain, problems = _chain(p, str(path))
     if problems:
@@ -188,6 +191,7 @@ def load_policy(path: str | os.PathLike[str], *,
             data, origins, found = merge.merge(data, origins, src.data, src)
             removal_problems.extend(found)
     data = {k: v for k, v in data.items() if k != "extends" and not k.startswith("x-")}
+    removal.prune(data, origins, chain)
 
     def locate(mpath: tuple[Any, ...]) -> Location | None:
         for n in range(len(mpath), -1, -1):
@@ -200,26 +204,52 @@ def load_policy(path: str | os.PathLike[str], *,
     file_of = {k: s.file for k, (s, _) in origins.items() if len(k) <= 3}
     policy, problems = compile_policy(data, locate, str(path), file_of, calendar_additions,
                                       conditions, beyond_known_data)
-    problems = removal_problems + problems
+    problems = removal_problems + _blame_own_file(problems, chain, p)
+    if strict:
+        problems += strict_check(data, locate, chain[-1])
     if problems or policy is None:
         raise PolicyError(sorted(problems, key=_by_place))
     return policy
 
 
-def validate_paths(paths: list[str], conditions: Mapping[str, Callable[[Any], bool]] | None = None
-                   ) -> dict[str, list[Problem]]:
+def _blame_own_file(problems: list[Problem], chain: list[Source], path: Path) -> list[Problem]:
+    """Problems found on inherited lines, when the base alone is valid, were caused by this
+    file (a removed state, role or chain the base still names): report them at this file's
+    ``extends:`` line, with the inherited line as context, since this is where to act."""
+    own = chain[-1]
+    inherited = [x for x in problems if x.location is not None and x.location.file != own.file]
+    if not inherited or len(chain) < 2:
+        return problems
+    try:
+        load_policy(_resolve_base(str(own.data["extends"]), path.resolve()))
+    except PolicyError:
+        return problems  # the base is broken on its own: its errors are its own
+    here = own.locate(("extends",))
+    out = []
+    for x in problems:
+        if x in inherited:
+            x = replace(x, location=here, context=f"{x.context}（继承的 {x.location}，因本策略的改动而失效）",
+                        hint=(x.hint + "；" if x.hint else "") + "在本策略中覆盖或删除这条继承项 / "
+                        "override or remove the inherited entry here")
+        out.append(x)
+    return out
+
+
+def validate_paths(paths: list[str], conditions: Mapping[str, Callable[[Any], bool]] | None = None,
+                   *, strict: bool = False) -> dict[str, list[Problem]]:
     """Problems per file (an empty list for a valid one); for ``duban validate``."""
-    return {path: problems for path, (problems, _) in check_paths(paths, conditions).items()}
+    return {path: problems for path, (problems, _) in
+            check_paths(paths, conditions, strict=strict).items()}
 
 
-def check_paths(paths: list[str], conditions: Mapping[str, Callable[[Any], bool]] | None = None
-                ) -> dict[str, tuple[list[Problem], list[Problem]]]:
+def check_paths(paths: list[str], conditions: Mapping[str, Callable[[Any], bool]] | None = None,
+                *, strict: bool = False) -> dict[str, tuple[list[Problem], list[Problem]]]:
     """(problems, warnings) per file: a file with problems does not load; warnings name
     what loads but is likely to fail at run time."""
     out: dict[str, tuple[list[Problem], list[Problem]]] = {}
     for path in paths:
         try:
-            policy = load_policy(path, conditions=conditions)
+            policy = load_policy(path, conditions=conditions, strict=strict)
             out[path] = ([], list(policy.warnings))
         except PolicyError as err:
             out[path] = (list(err.problems), [])

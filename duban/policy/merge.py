@@ -5,7 +5,9 @@ Merge rules (documented in docs/authoring.md):
 * mappings merge by key, recursively; ``key: null`` removes an inherited key;
 * lists of named things (transitions, reminders, penalties — items with a ``name``) merge
   by name: an item with a known name is merged into the inherited one in place, a new
-  name is appended, ``{name: X, remove: true}`` removes X;
+  name is appended, ``{name: X, remove: true}`` removes X; a chain's ``steps`` are a
+  sequence and are replaced whole (an approver written anew is not appended after the
+  inherited ones);
 * any other value (scalars, plain lists) replaces the inherited one.
 
 Why origins: a semantic error found after merging ("unknown role in chain") must still
@@ -120,7 +122,7 @@ def _merge(base: Any, bo: Origins, bpath: Path, over: Any, src: Source, opath: P
         ordered = {k: result[k] for k in base if k in result}
         ordered.update({k: result[k] for k in result if k not in ordered})
         return ordered
-    if _named_list(base) and isinstance(over, list) and all(
+    if _named_list(base) and isinstance(over, list) and mpath[-1:] != ("steps",) and all(
             isinstance(x, dict) and "name" in x for x in over):
         out[mpath] = (src, opath)
         index = {x["name"]: i for i, x in enumerate(base)}

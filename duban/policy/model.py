@@ -8,7 +8,7 @@ compiled, chains chosen per category). Everything here is frozen so one compiled
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from functools import cached_property
@@ -32,6 +32,7 @@ class Role:
     word: str
     canonical: str
     cite: str | None = None
+    same_as: str | None = None  # another written word for the same body or person
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,18 @@ class ChainStep:
     word: str = ""  # the policy's own word for the role, as written
     limit: Duration | None = None
     cite: str | None = None
+    #: further approvers any one of whom may sign this step instead: (canonical, word)
+    alternatives: tuple[tuple[str, str], ...] = ()
+    #: this step's approver may decide alone and end the chain (批复，或转报)
+    may_end: bool = False
+
+    def options(self) -> tuple[tuple[str, str], ...]:
+        """Every (canonical role, word) that may sign this step."""
+        return ((self.role, self.word), *self.alternatives)
+
+    def words(self, policy_word: Callable[[str], str]) -> str:
+        """The approvers in the organisation's words: ``行政管理部或分管领导``."""
+        return "或".join(w if w not in ("", r) else policy_word(r) for r, w in self.options())
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +72,30 @@ class Approvals:
     cite: str | None = None
 
 
+#: Extension settings that are rules in force, each with its own basis (cite or default).
+EXTENSION_SETTINGS = ("max", "approvers", "before_due", "lead_time", "longest", "review_limit")
+
+
 @dataclass(frozen=True, slots=True)
 class ExtensionRules:
-    max: int | None = 0  # None: unlimited
+    """Extension rules. Where the text is silent nothing is limited: no maximum count
+    (``max`` None), no obligation to ask before the deadline."""
+
+    max: int | None = None  # None: unlimited
     approvers: tuple[str, ...] = ()
-    before_due: bool = True
+    before_due: bool = False
     lead_time: Duration | None = None
     longest: Duration | None = None
     unit: str = "day"
     exempt_penalties: bool = True
     review_limit: Duration | None = None
     cite: str | None = None
+    #: setting -> basis where it differs from ``cite`` (an explicit default, ``because``)
+    basis: Mapping[str, str] = field(default_factory=dict)
+
+    def basis_for(self, setting: str) -> str | None:
+        """The clause, or the organisation's default, that a setting comes from."""
+        return self.basis.get(setting, self.cite)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +130,8 @@ class Transition:
     roles: frozenset[str]  # canonical; empty for approvals decided by the chain
     when: Expression | None = None
     cite: str | None = None
+    requires: tuple[str, ...] = ()  # what the action must carry: due, reason, until
+    words: frozenset[str] = frozenset()  # the roles as the policy writes them
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +145,7 @@ class StepLimit:
 
 @dataclass(frozen=True, slots=True)
 class HandlingLimits:
-    default: Duration
+    default: Duration | None  # None: the text sets no general limit (the item's own due)
     counts_from: str = "assigned"
     by_kind: Mapping[str, Duration] = field(default_factory=dict)
     by_urgency: Mapping[str, Duration] = field(default_factory=dict)
@@ -138,6 +166,8 @@ class Reminder:
     to: tuple[str, ...] = ()
     when: Expression | None = None
     cite: str | None = None
+    #: the other end of a window (提前1至3个工作日: 1个工作日); the timer uses the first end
+    window_end: Duration | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +177,16 @@ class ProgressReports:
     to: tuple[str, ...] = ()
     when: Expression | None = None
     cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """Points decided at assessment within bounds (扣1–5分), by the named roles."""
+
+    min: float
+    max: float
+    roles: frozenset[str]  # canonical
+    words: tuple[str, ...]  # as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +203,8 @@ class PenaltyRule:
     when: Expression | None = None
     exempt_if_extension_met: bool = False
     cite: str | None = None
+    assessed: Assessed | None = None
+    kind: str = "penalty"  # or "commendation" (通报表扬/表彰)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +290,17 @@ class Policy:
     def canonical_role(self, word: str) -> str | None:
         role = self.roles.get(word)
         return role.canonical if role else None
+
+    def own_words(self, words: Iterable[str]) -> frozenset[str]:
+        """The organisation's own role words among ``words`` (canonical names dropped),
+        each as its principal word: a word declared ``same_as`` another is that other."""
+        out = set()
+        for w in words:
+            role = self.roles.get(w)
+            if role is None or role.canonical == w:
+                continue
+            out.add(role.same_as or w)
+        return frozenset(out)
 
     @cached_property
     def transitions_by_action(self) -> Mapping[str, tuple[Transition, ...]]:

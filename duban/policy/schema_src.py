@@ -28,12 +28,15 @@ from duban.vocabulary import (
     CANONICAL_TIMER_EVENTS,
     DEADLINE_ANCHORS,
     PENALTY_TRIGGERS,
+    REQUIRED_FIELDS,
 )
 from duban.vocabulary import TIMER_EVENTS as TIMER_EVENT_WORDS
 
 SCHEMA_ID = "https://duban.dev/schemas/policy.schema.json"
 TIMER_EVENTS = CANONICAL_TIMER_EVENTS
 APPROVAL_PURPOSES = CANONICAL_PURPOSES
+#: A reminder window such as 1至3个工作日 (duban.policy.window keeps the same grammar).
+WINDOW_PATTERN = r"^\s*\d{1,4}\s*(至|到|-|—|–|~)\s*\d{1,4}\s*(个工作日|工作日|日|天|个小时|小时)\s*$"
 MEASURES_EXAMPLES = ("批评教育", "书面检查", "诫勉谈话", "取消评先资格", "通报批评")
 
 #: Durations: ``2 working days``, ``2个工作日``, ``7 days``, ``7日``, ``7天``, ``48 hours``,
@@ -103,6 +106,15 @@ CITE = P({"type": "string", "minLength": 1}, "出处 cite",
          "本条规则出自制度的哪一章、条、款，如 `第五章 第九条（五）`。explain、diff、扣分记录和报表都会引用它。",
          "The clause this rule comes from; repeated by explain, diff, penalties and reports.",
          ["第五章 第九条（五）", "4.2.1（2）", "三、（二）"])
+BECAUSE = P({"type": "string", "minLength": 2}, "本单位默认 because",
+            "制度对此未作规定、由本单位自定时写 because（不写 cite）：写“本单位按”之后的话，即做法与理由，"
+            "如 `15个工作日办理（参照集团制度）`。explain、diff、表单、拒绝理由和扣分记录都显示为"
+            "“制度未规定，本单位按…”，绝不显示在制度条款之下。`duban validate --strict` 要求每条生效的"
+            "时限、次数、审批人、提醒和扣分都有 cite 或 because。",
+            "An explicit default: the regulation is silent and the organisation chose. Written "
+            "instead of `cite`, as the words after 本单位按 (what is done, and why); shown to "
+            "users as 制度未规定，本单位按…, never under a clause.",
+            ["15个工作日办理（参照集团制度）", "最多延期一次（与上级制度一致）"])
 NOTE = P({"type": "string"}, "说明 note", "给审阅者看的说明：如何理解原文、为何这样编码。",
          "A note for reviewers: how the clause was read and why it is encoded so.")
 
@@ -174,6 +186,16 @@ def definitions() -> dict[str, Any]:
             "review_limit": P("duration", "延期审批时限", "延期申请应在多长时间内审批完毕。",
                               "How long the approvers have to decide."),
             "cite": CITE, "note": NOTE,
+            "because": P({"anyOf": [{"type": "string", "minLength": 2}, {
+                "type": "object", "propertyNames": {"enum": [
+                    "max", "approvers", "before_due", "lead_time", "longest", "review_limit"]},
+                "additionalProperties": {"type": "string", "minLength": 2}}]},
+                "本单位默认 because",
+                "制度未规定、由本单位自定的延期规则：一句话（整条规则）或按项写明，如 "
+                "`{max: 一次（与集团制度一致）}`，其余各项仍按 cite。显示为“制度未规定，本单位按…”。",
+                "The organisation's own choice where the text is silent: one reason for the whole "
+                "rule, or one per setting (the cite covers the rest).",
+                [{"max": "最多延期一次（与集团制度一致）"}]),
         }),
         "limit_table": {"type": "object", "additionalProperties": {"$ref": "#/definitions/duration"}},
     }
@@ -202,6 +224,12 @@ def root_properties() -> dict[str, Any]:
                        "该角色对应的规范角色，使同一场景能在不同单位的策略下运行。",
                        "The canonical role this word maps to.", ["supervisor_office"]),
         "title": P({"type": "string"}, "全称", "角色全称或说明。", "Full name."),
+        "same_as": P({"type": "string", "minLength": 1}, "同一角色的另一写法",
+                     "原文对同一机构或同一人的另一种写法（如 督察组 与 督查工作组），授权时视为同一角色。"
+                     "不写 same_as 的两个角色词即使对应同一规范角色，也是不同的审批人"
+                     "（如 公司主要领导 与 公司领导）。",
+                     "Another written word for the same body or person; without it two words "
+                     "on one canonical role are different approvers.", ["督查工作组"]),
         "cite": CITE,
     }, ("canonical",))
     person = obj({
@@ -231,7 +259,7 @@ def root_properties() -> dict[str, Any]:
                           "Items of this category are confidential by default."),
         "due_required": P({"type": "boolean"}, "须明确期限", "本类事项立项时必须写明办理期限（无默认时限）。",
                           "Items of this category must be created with a due date."),
-        "cite": CITE, "note": NOTE,
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
     })
     state = obj({
         "canonical": P(enum(CANONICAL_STATES), "规范状态", "该状态对应的规范状态。",
@@ -260,26 +288,41 @@ def root_properties() -> dict[str, Any]:
         "roles": P("role_list", "可执行角色", "谁可以执行；审批类转换由审批链决定，可不写。",
                    "Roles allowed to fire it (approvals: the chain decides)."),
         "when": P("cel", "条件", "附加条件（CEL）。", "An extra condition (CEL)."),
+        "requires": P({"type": "array", "items": enum(tuple(REQUIRED_FIELDS)), "uniqueItems": True},
+                      "须写明", "执行此动作时必须写明的内容：due 完成时限（如确认单须明确完成时限）、"
+                      "reason 原因、until 延至何时。缺少时拒绝，并引用本转换的出处。",
+                      "What the action must carry (a 确认单 must state its 完成时限); refused "
+                      "without it, citing this transition.", [["due"]]),
         "cite": CITE, "note": NOTE,
     }, ("name",))
     chain_step = obj({
-        "role": P({"type": "string", "minLength": 1}, "审批角色", "此步由谁审批。", "Who approves."),
+        "role": P({"anyOf": [{"type": "string", "minLength": 1},
+                             {"type": "array", "items": {"type": "string", "minLength": 1},
+                              "minItems": 2, "uniqueItems": True}]},
+                  "审批角色", "此步由谁审批；写成列表表示其中任何一位都可审批（如“分管领导或行政管理部”）。",
+                  "Who approves; a list means any one of them may sign this step.",
+                  ["分管领导", ["行政管理部", "分管领导"]]),
+        "may_end": P({"type": "boolean"}, "可直接批复",
+                     "此步的审批人可以直接批复、结束审批链（审批时写 end: true），也可以转报下一步"
+                     "（如“初审后根据具体情况批复申请人或转报分管领导审批”）。",
+                     "This step's approver may decide alone and end the chain (approve with "
+                     "`end: true`) or pass it on to the next step."),
         "name": P({"type": "string"}, "步骤名称", "如 初审、分管领导审核。", "Step name."),
         "limit": P("duration", "审批时限", "此步应在多长时间内完成（超时产生 step_overdue）。",
                    "Time allowed for this step."),
-        "cite": CITE,
+        "cite": CITE, "because": BECAUSE,
     }, ("role",))
     chain = obj({
         "steps": P({"type": "array", "items": chain_step}, "审批步骤", "依次审批的步骤；空表示无需审批。",
                    "Sequential steps; empty means no approval needed."),
         "title": P({"type": "string"}, "说明", "审批链说明。", "Description."),
-        "cite": CITE,
+        "cite": CITE, "because": BECAUSE,
     }, ("steps",))
     step_limit = obj({
         "state": P({"type": "string"}, "所在状态", "在该状态停留的时限。", "The state being timed."),
         "limit": P("duration", "时限", "停留时限。", "Time allowed."),
         "to": P("role_list", "超时通知", "超时（step_overdue）通知谁。", "Who is told when it lapses."),
-        "cite": CITE, "note": NOTE,
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
     }, ("state", "limit"))
     handling = obj({
         "default": P("duration", "默认办理时限", "领导未明确时限时的默认办理时限。",
@@ -293,17 +336,17 @@ def root_properties() -> dict[str, Any]:
                         [{"普通": "7个工作日", "紧急": "3个工作日"}]),
         "longest": P("duration", "最长办理时限", "办理时限一般不超过多久（领导所定时限超过时给出提示）。",
                      "The longest limit normally allowed."),
-        "cite": CITE, "note": NOTE,
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
     })
     time_limits = obj({
         "handling": P(handling, "办理时限", "事项的办理期限（item.due）如何确定。",
                       "How an item's deadline is set."),
         "rework": P(obj({"default": P("duration", "退办后时限", "退办后重新办理的默认时限。",
                                       "Default limit after 退办."),
-                         "cite": CITE}), "退办时限", "退办后新的办理期限。", "The new limit after 退办."),
+                         "cite": CITE, "because": BECAUSE}), "退办时限", "退办后新的办理期限。", "The new limit after 退办."),
         "per_department": P(obj({"limit": P("duration", "每个部门时限", "依次办理时每个部门的时限。",
                                             "Each department's share."),
-                                 "cite": CITE}), "分部门时限",
+                                 "cite": CITE, "because": BECAUSE}), "分部门时限",
                             "多部门依次办理（无主办部门时）每个部门的时限。",
                             "Per-department limit for sequential hand-off."),
         "steps": P(named_map(step_limit, "步骤名"), "步骤时限",
@@ -315,8 +358,16 @@ def root_properties() -> dict[str, Any]:
                   "Name, e.g. 催办预告."),
         "event": P(enum(TIMER_EVENTS), "定时事件",
                    "产生哪种定时事件：" + _glossed(TIMER_EVENT_WORDS) + "。", "Timer event kind."),
-        "before_due": P("duration", "期限前", "在期限前多久提醒（如 3个工作日）。", "How long before the deadline."),
-        "after_due": P("duration", "期限后", "在期限后多久发出（0个工作日表示到期即发）。",
+        "before_due": P({"anyOf": [{"$ref": "#/definitions/duration"},
+                                   {"type": "string", "pattern": WINDOW_PATTERN}]},
+                        "期限前", "在期限前多久提醒（如 3个工作日）；也可写窗口，如 `1至3个工作日`"
+                        "（提前1至3个工作日：在窗口开始即提前3个工作日时自动发出）。",
+                        "How long before the deadline; or a window such as 1至3个工作日 (sent "
+                        "at the window's start).", ["3个工作日", "1至3个工作日"]),
+        "after_due": P({"anyOf": [{"$ref": "#/definitions/duration"},
+                                  {"type": "string", "pattern": WINDOW_PATTERN}]},
+                       "期限后", "在期限后多久发出（0个工作日表示到期即发）；也可写窗口，如 `0至2个工作日`"
+                       "（超期后2个工作日内：期限一过即自动发出）。",
                        "How long after the deadline (0 = at the deadline)."),
         "after_assigned": P("duration", "交办后", "在交办（事项到达承办部门）后多久发出，"
                             "如到达提醒（0 表示交办即发）。",
@@ -327,20 +378,21 @@ def root_properties() -> dict[str, Any]:
                     "重复", "重复提醒。", "Repeat the reminder."),
         "to": P("role_list", "提醒对象", "提醒谁。", "Who is reminded."),
         "when": P("cel", "条件", "仅在条件成立时提醒。", "Only when this holds."),
-        "cite": CITE, "note": NOTE,
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
     }, ("name",))
     progress = obj({
         "every": P("duration", "反馈周期", "定时反馈的周期（如 每周）。", "Reporting period."),
         "grace": P("duration", "宽限", "周期结束后多久未反馈即提醒。", "Grace before step_overdue."),
         "when": P("cel", "适用条件", "哪些事项需要定时反馈（如 长期事项）。", "Which items."),
         "to": P("role_list", "提醒对象", "提醒谁。", "Who is reminded."),
-        "cite": CITE,
+        "cite": CITE, "because": BECAUSE,
     }, ("every",))
     penalty = obj({
         "name": P({"type": "string", "minLength": 1}, "名称", "扣分规则名称。", "Rule name."),
         "on": P({"type": "string", "pattern":
                  "^(" + "|".join(PENALTY_TRIGGERS) + "|timer:.+|defect:.+)$"},
-                "触发", "何时记入：" + _glossed(PENALTY_TRIGGERS) + "（逾期办结按报结时间计）、"
+                "触发", "何时记入：" + _glossed(PENALTY_TRIGGERS) + "（逾期成为事实 late：期限届满仍未报结，"
+                "或期限后才报结，以先到者为准，每个期限一次，不依赖任何提醒；逾期办结按报结时间计）、"
                 "timer:名称 某提醒/环节超时发出、defect:名称 查实某种问题（通报批评、复核或退办时写 defect）。",
                 "When the rule applies.", ["closed_late", "timer:催办通知", "defect:不良后果"]),
         "points": P({"type": "number"}, "扣分", "每次扣（负数）或加的分值。", "Points per occurrence."),
@@ -356,10 +408,20 @@ def root_properties() -> dict[str, Any]:
         "target": P({"type": "string"}, "对象", "扣谁：规范角色或本单位角色名，默认主办部门。",
                     "Whom it applies to; default the lead department."),
         "when": P("cel", "条件", "仅在条件成立时适用（如 按类别）。", "Only when this holds."),
+        "assessed": P(obj({
+            "min": P({"type": "number"}, "下限", "分值的一端，如 -5。", "One bound, e.g. -5."),
+            "max": P({"type": "number"}, "上限", "分值的另一端，如 -1。", "The other bound, e.g. -1."),
+            "by": P("role_list", "认定角色", "由谁在考核时认定分值。", "Who assesses."),
+        }, ("min", "max", "by")), "考核认定分值",
+            "分值在考核时由指定角色在范围内认定（如 分(子)公司视情况扣1-5分）：触发事件须带 points（在范围内）"
+            "和 reason，否则拒绝；扣分记录保留理由。",
+            "Points decided at assessment within the bounds by the named role; the event must "
+            "carry `points` within them and a `reason`.",
+            [{"min": -5, "max": -1, "by": ["办公室"]}]),
         "exempt_if_extension_met": P({"type": "boolean"}, "延期按期免扣",
                                      "经批准延期并按新期限完成的不扣分。",
                                      "No penalty when an approved extension was met."),
-        "cite": CITE, "note": NOTE,
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
     }, ("name",))
     counter = obj({
         "name": P({"type": "string", "minLength": 1}, "名称", "累计规则名称。", "Name."),
@@ -372,7 +434,7 @@ def root_properties() -> dict[str, Any]:
         "coefficient": P({"type": "number"}, "绩效系数", "绩效系数增减。", "Coefficient delta."),
         "measures": P(str_list(), "处理措施", "如 诫勉谈话。", "Measures."),
         "target": P({"type": "string"}, "对象", "对象角色。", "Target."),
-        "cite": CITE, "note": NOTE,
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
     }, ("name", "counts", "per", "threshold"))
     kpi = obj({
         "formula": P({"type": "string", "enum": [
@@ -452,7 +514,7 @@ def root_properties() -> dict[str, Any]:
         "decline": P(obj({
             "within": P("duration", "退回时限", "非本部门职责的，须在多长时间内退回。",
                         "How long a department has to decline."),
-            "cite": CITE,
+            "cite": CITE, "because": BECAUSE,
         }), "退回", "退回（非本部门职责）规则。", "Declining an item."),
         "handoff": P(obj({
             "sequential_when_no_lead": P({"type": "boolean"}, "无主办时依次办理",
@@ -472,6 +534,12 @@ def root_properties() -> dict[str, Any]:
         "progress_reports": P(progress, "定时反馈", "长期事项的定时反馈要求。", "Periodic progress reports."),
         "penalties": P(named_list(penalty),
             "考核扣分", "扣分、绩效系数、处理措施。按 name 合并。", "Penalty rules, merged by name."),
+        "commendations": P(named_list(penalty),
+            "表彰", "通报表扬、表彰：与扣分同样记入考核台账（kind: commendation）并写入通报。"
+            "on 通常是 commend（通报表扬动作）；points、coefficient 为加分时写正数。按 name 合并。",
+            "Commendations (通报表扬/表彰): ledger entries of their own kind, listed in the "
+            "通报; usually `on: commend`.",
+            [[{"name": "通报表彰", "on": "commend", "measures": ["通报表彰"], "cite": "第十四条"}]]),
         "counters": P({"type": "array", "items": counter}, "年度累计",
                       "累计规则（如 全年被通报3次以上 → 诫勉谈话）。", "Yearly counters."),
         "reports": P(obj({

@@ -118,7 +118,10 @@ def report_context(report: Report) -> dict[str, Any]:
         "returned": rows(report.returned_rows),
         "carried": rows(report.carried),
         "upcoming": rows(report.upcoming),
-        "penalties": [line_dict(x, titles, tz) for x in report.lines],
+        "penalties": [line_dict(x, titles, tz) for x in report.lines
+                      if x.kind != "commendation"],
+        "commendations": [line_dict(x, titles, tz) for x in report.lines
+                          if x.kind == "commendation"],
         "trend": [{"label": b.label, "total": total, "overdue": late}
                   for b, total, late in report.trend],
         "months": [{"title": s.period.title, **dept_dict(s.total)} for s in report.subperiods],

@@ -39,15 +39,14 @@ class Viewer:
 
     def actor(self, policy: Policy) -> Actor:
         roles: set[str] = set()
+        written = [self.role]
         dept = self.department
         if self.person and self.person in policy.people:
             entry = policy.people[self.person]
             dept = dept or entry.get("department")
-            roles |= {c for w in entry.get("roles") or () if (c := policy.canonical_role(str(w)))}
-        canonical = policy.canonical_role(self.role)
-        if canonical:
-            roles.add(canonical)
-        return Actor(self.person, dept, frozenset(roles))
+            written += [str(w) for w in entry.get("roles") or ()]
+        roles |= {c for w in written if (c := policy.canonical_role(w))}
+        return Actor(self.person, dept, frozenset(roles), policy.own_words(written))
 
     def check(self, policies: Iterable[Policy]) -> None:
         """A role no policy knows is a user mistake, not an empty report."""

@@ -23,6 +23,7 @@ from typing import Any
 from duban import vocabulary
 from duban.engine.closure import on_time, overdue
 from duban.engine.core import engine_for
+from duban.engine.lateness import DEADLINE_PASSED
 from duban.engine.model import ItemState, PenaltyEntry
 from duban.policy.model import Policy
 from duban.simulation.outcome import outcome
@@ -154,14 +155,15 @@ def _given(item: ItemState) -> bool:
 
 
 def _reminders(policy: Policy, item: ItemState) -> Cell:
-    if not item.fired:
+    fired = [f for f in item.fired if f.event != DEADLINE_PASSED]  # a fact, not a notice
+    if not fired:
         return Cell("无", key=())
     rules = {r.name: r.cite for r in policy.reminders}
     rules.update({s.name: s.cite for s in policy.step_limits})
-    text = "；".join(f"{TIMER_WORDS.get(f.event, f.event)} {_short(f.at)}" for f in item.fired)
-    return Cell(f"{len(item.fired)} 次：{text}",
-                _cites([rules.get(f.name) for f in item.fired], flag=True),
-                tuple((f.event, f.at) for f in item.fired))
+    text = "；".join(f"{TIMER_WORDS.get(f.event, f.event)} {_short(f.at)}" for f in fired)
+    return Cell(f"{len(fired)} 次：{text}",
+                _cites([rules.get(f.name) for f in fired], flag=True),
+                tuple((f.event, f.at) for f in fired))
 
 
 def _extension(run: RunResult, item: ItemState) -> Cell:

@@ -10,6 +10,7 @@ from typing import Any
 
 from duban.engine.closure import counted, on_time, overdue
 from duban.engine.core import engine_for
+from duban.engine.lateness import DEADLINE_PASSED
 from duban.engine.model import ItemState
 from duban.policy.model import Policy
 from duban.simulation.runner import RunResult, run_scenario
@@ -29,7 +30,8 @@ def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None) -> di
         "extensions_granted": item.extensions_granted,
         "extensions_rejected": item.extensions_rejected,
         "returns": item.returns,
-        "reminders": [{"event": f.event, "at": f.at.isoformat()} for f in item.fired],
+        "reminders": [{"event": f.event, "at": f.at.isoformat()} for f in item.fired
+                      if f.event != DEADLINE_PASSED],  # lateness is a fact, not a notice
         "overdue": overdue(item, end),
         "closed_at": _iso(item.closed_at),
         "on_time": on_time(item),

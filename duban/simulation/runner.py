@@ -86,9 +86,9 @@ class Runner:
             if person is None:
                 raise ActionRefused("validation_error", f"未知人员 '{step.actor}' / unknown actor",
                                     item=item.id, action=step.action or "")
-            roles = frozenset(r for w in person.get("roles") or ()
-                              if (r := p.canonical_role(str(w))))
-            return Actor(step.actor, person.get("department"), roles)
+            written = [str(w) for w in person.get("roles") or ()]
+            roles = frozenset(r for w in written if (r := p.canonical_role(w)))
+            return Actor(step.actor, person.get("department"), roles, p.own_words(written))
         if step.role is not None:
             role = p.canonical_role(step.role)
             if role is None:
@@ -103,7 +103,8 @@ class Runner:
             subject = replace(item, lead=spec.lead, assist=spec.assist, handoff=spec.departments)
             if step.role is None:
                 role = self.creator_role(item, subject, step, data or {}) or role
-        return Actor(None, department_for(role, subject), frozenset({role}))
+        words = p.own_words((step.role,)) if step.role is not None else frozenset()
+        return Actor(None, department_for(role, subject), frozenset({role}), words)
 
     def creator_role(self, item: ItemState, subject: ItemState, step: Step,
                      data: Mapping[str, Any]) -> str | None:

@@ -113,7 +113,7 @@ def test_removed_things_cite_the_old_side() -> None:
     a, b = load_policy(OLD), load_policy(DATA / "areas" / "lifecycle.yaml")
     removed = {c.path: c for c in diff_policies(a, b) if c.kind == "removed"}
     pause = removed[("transitions", "申请暂停")]
-    assert pause.new is None and pause.source == "standard" and pause.inherited
+    assert pause.new is None and pause.cite == "第十条" and pause.source.endswith("old.yaml")
     assert pause.old == "承办中 → “暂停审批中”，动作 pause（暂停），主办部门"
 
 
@@ -131,7 +131,8 @@ def test_two_organisations() -> None:
     result = run("diff", "xingzheng_guanlibu", "gansu_huizhan")
     assert result.exit_code == 1
     text = result.stdout
-    assert "第二次延期审批人：不得延期 → 总经理（第九条（五））" in text
+    assert "第二次延期审批人：行政管理部、分管领导 → 总经理（第九条（五））" in text
+    assert "最多延期次数：不限次数 → 2次（第九条（五））" in text  # 第六条（四）没有次数限制
     assert "默认办理时限（领导未明确时限的）：5个工作日 → 2周（第十条（三）2）" in text
     assert "流转“报结”可执行角色：承办部门负责人 → 承办部门（第九条（八））" in text
     # 行政管理部 and 总经理工作部 are both the supervising office: no line for 暂停审批

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from duban.cli import main
+from tests.test_validate_cli import fill_skeleton
 
 pytest_plugins = ["pytester"]
 
@@ -47,6 +48,8 @@ def make_company(root: Path) -> Path:
                                        str(root / "policies" / "my_company.yaml")],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    policy = root / "policies" / "my_company.yaml"  # filled as the implementer would
+    policy.write_text(fill_skeleton(policy.read_text(encoding="utf-8")), encoding="utf-8")
     (root / "scenarios").mkdir(exist_ok=True)
     (root / "scenarios" / "late-return.yaml").write_text(LATE_RETURN, encoding="utf-8")
     (root / "duban-test.yaml").write_text(SUITE, encoding="utf-8")

@@ -34,7 +34,7 @@ def seen(policy: Policy) -> Exercised:
 def test_the_rules_a_policy_has(policy: Policy) -> None:
     rules = universe(policy)
     assert set(rules["timers"]) == {"催办预告", "催办通知", "签收时限", "办结审核/督办部门审核"}
-    assert set(rules["chains"]) == {"领导批示", "暂停审批", "办结审核", "延期审批"}
+    assert set(rules["chains"]) == {"领导批示", "办结审核", "延期审批"}
     assert "办结审核/分管领导审定" in rules["steps"]
     assert set(rules["penalties"]) == {"逾期扣分", "退办扣分"}
     assert rules["counters"] == ["两次退办"]
@@ -55,13 +55,13 @@ def test_report_lists_what_was_not_exercised(policy: Policy, seen: Exercised) ->
     cov = report(policy, [seen])
     areas = {a.area: a for a in cov.areas}
     assert areas["timers"].percent == 100
-    assert set(areas["chains"].missing) == {"暂停审批", "延期审批"}
+    assert set(areas["chains"].missing) == {"延期审批"}
     assert "撤销" in areas["transitions"].missing
     assert cov.covered == sum(len(a.covered) for a in cov.areas)
     assert cov.percent == pytest.approx(100 * cov.covered / cov.total)
     text = render({"cover": cov}, threshold=90)
     assert f"cover：{cov.percent:.1f}%" in text
-    assert "未覆盖：暂停审批" in text or "未覆盖：延期审批" in text
+    assert "未覆盖：延期审批" in text
     assert "未达到" in text
 
 

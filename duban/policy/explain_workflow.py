@@ -1,0 +1,66 @@
+"""The workflow part of ``duban explain``: from which state, who, does what, to which state.
+
+Why its own section: an implementer encoding a regulation needs to see the lifecycle the
+policy really runs — every transition after inheritance, in the organisation's role words,
+with its clause and whether it is the policy's own line or inherited from a base (and
+which) — before any scenario is written. Without it, an inherited transition that the text
+never gives stays invisible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from duban.policy.model import Policy, Transition
+from duban.vocabulary import ACTIONS as ACTION_WORDS
+from duban.vocabulary import APPROVAL_PURPOSES as PURPOSE_WORDS
+
+
+def source_of(policy: Policy, path: tuple[object, ...]) -> str | None:
+    """The file that wrote the merged value at ``path`` (the deepest recorded prefix)."""
+    for k in range(len(path), 0, -1):
+        src = policy.origins.get(path[:k])
+        if src is not None:
+            return src
+    return None
+
+
+def _own(policy: Policy, src: str | None) -> bool:
+    if src is None:
+        return True
+    return Path(src).name == Path(policy.path).name or src == policy.path
+
+
+def _who(policy: Policy, t: Transition) -> str:
+    if not t.roles:
+        states = [policy.states[s] for s in t.sources if s in policy.states]
+        purposes = sorted({PURPOSE_WORDS.get(str(s.approval), str(s.approval))
+                           for s in states if s.approval})
+        return f"{'、'.join(purposes)}链决定" if purposes else "审批链决定"
+    words = [w if policy.own_words((w,)) else policy.word(policy.canonical_role(w) or w)
+             for w in sorted(t.words)]
+    return "、".join(dict.fromkeys(words))
+
+
+def _to(t: Transition) -> str:
+    if t.to == "same":
+        return "状态不变"
+    if t.to == "previous":
+        return "回到原状态"
+    return f"“{t.to}”"
+
+
+def workflow_lines(policy: Policy) -> list[str]:
+    """One line per transition: 从…，谁 做什么 → 到…〔出处〕（本策略 / 继承自 …）."""
+    out = []
+    for i, t in enumerate(policy.transitions):
+        src = source_of(policy, ("transitions", i))
+        origin = "本策略" if _own(policy, src) else f"继承自 {src}"
+        action = ACTION_WORDS.get(t.action, t.action)
+        what = t.name if t.name == action else f"{t.name}（{action}）"
+        cond = f"，条件：{t.when.source}" if t.when else ""
+        need = "，须写明 " + "、".join(t.requires) if t.requires else ""
+        cite = f"〔{t.cite}〕" if t.cite else "〔制度未规定〕"
+        out.append(f"- 从“{'”“'.join(t.sources)}”，{_who(policy, t)} {what} → {_to(t)}"
+                   f"{cond}{need}{cite}（{origin}）")
+    return out
