@@ -76,7 +76,9 @@ def test_index_is_current() -> None:
 
 @pytest.mark.parametrize("policy_id", POLICIES)
 def test_share_of_clauses_with_rule_and_test(policy_id: str) -> None:
-    rows = [r for r in _rows(policy_id) if r.checkable]
+    # the goal is over what the language can say; clauses it cannot say yet (gap:) are
+    # listed on the page, and count against the share printed there
+    rows = [r for r in _rows(policy_id) if r.checkable and not r.gap]
     covered = [r for r in rows if r.covered]
     assert rows, f"{policy_id}: clauses.yaml marks no clause checkable"
     share = len(covered) / len(rows)

@@ -40,13 +40,14 @@ def test_json_marks_the_cells_that_differ_with_their_cites(tmp_path: Path) -> No
                              "-p", "zhen_ducha", "--format", "json"))
     assert data["policies"] == ["gansu_huizhan", "qinan_genjin", "zhen_ducha"]
     rows = {r["policy"]: r["cells"] for r in data["rows"]}
-    # zhen_ducha allows one extension: its deadline, extension and refusal stand out
-    assert rows["zhen_ducha"]["extension"]["differs"]
-    assert "extension_limit" in rows["zhen_ducha"]["refused"]["text"]
-    assert not rows["gansu_huizhan"]["extension"]["differs"]
+    # gansu_huizhan alone records lapses for asking extensions (第十二条（二）): that cell stands out
+    assert rows["gansu_huizhan"]["penalties"]["differs"]
+    assert "第十二条（二）" in rows["gansu_huizhan"]["penalties"]["cite"]
+    assert not rows["qinan_genjin"]["penalties"]["differs"]
+    # none of the three texts limits extensions below two, so both are granted everywhere
+    assert not any(cells["extension"]["differs"] for cells in rows.values())
     assert rows["gansu_huizhan"]["extension"]["cite"] == "第九条（五）"
-    assert data["kpi"]["zhen_ducha"]["closure_rate"] == 0.0
-    assert data["kpi"]["gansu_huizhan"]["closure_rate"] == 1.0
+    assert all(data["kpi"][p]["closure_rate"] == 1.0 for p in rows)
 
 
 HOSTILE = """
