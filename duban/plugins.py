@@ -70,6 +70,28 @@ def _load_folder(pm: pluggy.PluginManager, folder: Path) -> None:
         pm.register(module, name=f"plugins/{path.name}")
 
 
+class _Proxy:
+    """An unhashable plugin object (a ``SimpleNamespace``, a dataclass instance) seen
+    through a hashable stand-in holding the same attributes: pluggy's subset hook callers,
+    which the facade calls through, keep plugins in sets."""
+
+    def __init__(self, target: object) -> None:
+        self.__dict__.update({n: getattr(target, n) for n in dir(target)
+                              if not n.startswith("__")})
+        self._target = target
+
+    def __repr__(self) -> str:
+        return repr(self._target)
+
+
+def _hashable(plugin: object) -> object:
+    try:
+        hash(plugin)
+    except TypeError:
+        return _Proxy(plugin)
+    return plugin
+
+
 def make_plugin_manager(*, entry_points: bool = True, folder: str | Path | None = None,
                         extra: Sequence[object] = ()) -> pluggy.PluginManager:
     """A fresh plugin manager with built-ins, entry points, a plugins folder and ``extra``."""
@@ -84,7 +106,7 @@ def make_plugin_manager(*, entry_points: bool = True, folder: str | Path | None 
         if folder is not None and Path(folder).is_dir():
             _load_folder(pm, Path(folder))
         for obj in extra:
-            pm.register(obj)
+            pm.register(_hashable(obj))
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"插件 {exc.plugin!r} 的钩子与规范不符（钩子名或参数名写错）：{exc} / a "

@@ -393,3 +393,12 @@ def test_tracing_and_monitoring_see_the_facades_calls() -> None:
         undo()
     assert {"duban_register_stores", "duban_register_notifiers",
             "duban_event_applied"} <= set(calls)
+
+
+def test_an_unhashable_plugin_object_still_registers() -> None:
+    # pluggy accepts any namespace as a plugin; the facade's per-plugin callers need it
+    # hashable, so a SimpleNamespace is registered through a stand-in with its hooks
+    ns = types.SimpleNamespace(duban_register_renderers=hookimpl(
+        lambda register: register("acme_txt", object)))
+    hooks = Hooks(make_plugin_manager(entry_points=False, extra=[ns]))
+    assert "acme_txt" in hooks.renderers.entries
