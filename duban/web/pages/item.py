@@ -13,8 +13,9 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from duban.errors import DubanError
 from duban.reports.forms import KIND_WORDS
@@ -68,11 +69,12 @@ def new_form(request: Request, user: Viewer, borrowed: Store) -> Response:
 async def create(request: Request, user: Poster, borrowed: Store) -> Response:
     form = await request.form()
     values = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
+    policy_id, _, category = values.get("category", "").partition("|")
     try:
         body = CreateItem(
-            id=values.get("id") or f"{now(request):%Y%m%d}-{secrets.token_hex(3)}", policy=values.get("policy", ""),
+            id=values.get("id") or f"{now(request):%Y%m%d}-{secrets.token_hex(3)}", policy=policy_id,
             title=values.get("title", ""), kind=values.get("kind") or "other",
-            category=values.get("category") or None, lead=values.get("lead") or None,
+            category=category or None, lead=values.get("lead") or None,
             assist=[d for d in values.get("assist", "").replace("，", ",").replace(
                 "、", ",").split(",") if d.strip()],
             due=values.get("due") or None, urgency=values.get("urgency") or None,
@@ -124,14 +126,22 @@ async def act(request: Request, item_id: str, action: str, user: Poster,
     upload), then the action through the API's handler with the file's id."""
     item_id, action = item_id[:64], action[:100]
     form = await request.form()
+    try:
+        return await _act(request, item_id, action, user, borrowed, form)
+    finally:
+        await form.close()  # the spooled upload, if any
+
+
+async def _act(request: Request, item_id: str, action: str, user: User, borrowed: Lease,
+               form: Any) -> Response:
     values = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
     try:
         data: dict[str, Any] = {k: values[k] for k in TEXT_FIELDS if values.get(k)}
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
             kind = "办结报告" if values.get("file_kind") == "办结报告" else "佐证材料"
-            record = await attachments_api.upload(request, item_id, user, borrowed, upload,
-                                                  kind)  # type: ignore[arg-type]
+            record = await attachments_api.upload(  # the API's checks: size, type, rights
+                request, item_id, user, borrowed, upload, kind)  # type: ignore[arg-type]
             data["attachments"] = [str(record["id"])]
         body = ActionBody(**data, on_behalf_of=_behalf(values))
         from starlette.concurrency import run_in_threadpool
