@@ -132,8 +132,19 @@ def test_a_full_life_with_three_people(browser: Any, live: LiveServer, tmp_path:
     office = Person(browser, live, "王五", shots)
     leader = Person(browser, live, "刘总", shots)
     finance = Person(browser, live, "李四", shots)
+    item_id = office_creates(office, finance)
+    leader_approves(live, leader)
+    extension_granted(live, leader, finance, item_id)
+    report = tmp_path / "办结报告.pdf"
+    report.write_bytes(b"%PDF-1.4\n% duban test\n" + b"0" * 2000)
+    finance_reports(live, finance, item_id, report)
+    office_closes(live, office, item_id, report)
+    for person in (office, leader, finance):
+        person.close()
 
-    # the office creates the item through the new-item form
+
+def office_creates(office: Person, finance: Person) -> str:
+    """The office creates the item through the new-item form; nothing waits for it."""
     p = office.go("/items/new")
     p.get_by_label("事项名称").fill("完成年度预算调整")
     p.get_by_label("制度与类别").select_option("gansu_huizhan|日常督办")
@@ -149,8 +160,11 @@ def test_a_full_life_with_three_people(browser: Any, live: LiveServer, tmp_path:
     office.shoot("2-created")
     assert "完成年度预算调整" not in office.todo_titles()  # nothing waits for the office
     assert finance.todo_titles() == []  # not opened yet
+    return item_id
 
-    # the leader finds it waiting and approves it with the keyboard alone
+
+def leader_approves(live: LiveServer, leader: Person) -> None:
+    """The leader finds it waiting and approves it with the keyboard alone."""
     live.clock.advance(hours=1)
     leader.go("/")
     assert leader.page.locator(".item-card strong").first.inner_text() == "待您审批：督办领导批准"
@@ -159,7 +173,10 @@ def test_a_full_life_with_three_people(browser: Any, live: LiveServer, tmp_path:
     assert leader.page.locator("#item-state").inner_text() == "已交办"
     leader.shoot("4-approved")
 
-    # 财务部 sees it, signs for it, asks for an extension with a reason
+
+def extension_granted(live: LiveServer, leader: Person, finance: Person, item_id: str) -> None:
+    """财务部 signs and asks for more time with a reason; the leader's two signatures
+    (分管领导, then 督办领导) grant it and the deadline moves."""
     live.clock.advance(hours=3)  # sessions last 12 hours
     assert finance.todo_titles() == ["完成年度预算调整"], finance.page.locator("main").inner_text()
     finance.shoot("5-finance-todo")
@@ -170,8 +187,6 @@ def test_a_full_life_with_three_people(browser: Any, live: LiveServer, tmp_path:
     finance.act("申请延期", 延期至="2026-03-31", **{"理由/说明": "需等待审计数据"})
     assert finance.page.locator("#item-state").inner_text() == "延期审批中"
     finance.shoot("6-extension-requested")
-
-    # the leader signs twice (分管领导, then 督办领导): the deadline moves
     live.clock.advance(hours=2)
     leader.go("/")
     assert "待您审批：分管领导签署意见" in leader.page.locator(".item-card").first.inner_text()
@@ -182,20 +197,23 @@ def test_a_full_life_with_three_people(browser: Any, live: LiveServer, tmp_path:
     assert leader.page.locator("#item-due").inner_text() == "2026-03-31 23:59"
     leader.shoot("7-extension-granted")
 
-    # 财务部 reports with the 办结报告 attached
+
+def finance_reports(live: LiveServer, finance: Person, item_id: str, report: Path) -> None:
+    """财务部 reports with the 办结报告 attached."""
     live.clock.advance(hours=3)
-    report = tmp_path / "办结报告.pdf"
-    report.write_bytes(b"%PDF-1.4\n% duban test\n" + b"0" * 2000)
     finance.go(f"/items/{item_id}")
     finance.act("报结", file=str(report), **{"理由/说明": "预算调整已完成"})
     assert finance.page.locator("#item-state").inner_text() == "待审核"
     assert "办结报告：办结报告.pdf" in finance.page.locator("section", has_text="办理过程").inner_text()
     finance.shoot("8-reported")
 
-    # the office reviews and closes; the timeline tells the whole story
+
+def office_closes(live: LiveServer, office: Person, item_id: str, report: Path) -> None:
+    """The office reviews and closes; the timeline tells the whole story, the attachment
+    downloads as uploaded, and the 台账 and the 通报 count the item."""
     live.clock.advance(hours=2)
-    assert "待您审批：总经理工作部审核" in office.page.locator("body").inner_text() or \
-        "完成年度预算调整" in office.todo_titles()
+    assert office.todo_titles() == ["完成年度预算调整"]  # now it waits for the office
+    assert office.page.locator(".item-card strong").first.inner_text() == "待您审批：总经理工作部审核"
     office.go(f"/items/{item_id}")
     office.act("批示")
     assert office.page.locator("#item-state").inner_text() == "已办结"
@@ -213,8 +231,6 @@ def test_a_full_life_with_three_people(browser: Any, live: LiveServer, tmp_path:
     office.go("/reports?month=2026-03")
     assert office.page.locator(".bulletin svg").count() == 2
     office.shoot("11-bulletin")
-    for person in (office, leader, finance):
-        person.close()
 
 
 def keyboard_approve(page: Any, title: str) -> None:

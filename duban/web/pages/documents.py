@@ -50,13 +50,13 @@ def bulletin(request: Request, user: Viewer, borrowed: Store, month: Short = "",
                 month=month, quarter=quarter, year=year, query=query)
 
 
-@router.get("/policies")
-def policies(request: Request, user: Viewer, borrowed: Store) -> Response:
+@router.get("/policies", dependencies=[Depends(viewer)])
+def policies(request: Request, borrowed: Store) -> Response:
     return html(request, "policies.html.j2", policies=list(borrowed.service.policies.values()))
 
 
-@router.get("/policies/diff")
-def policy_diff(request: Request, user: Viewer, borrowed: Store,
+@router.get("/policies/diff", dependencies=[Depends(viewer)])
+def policy_diff(request: Request, borrowed: Store,
                 old: Annotated[str, Query(max_length=100)],
                 new: Annotated[str, Query(max_length=100)]) -> Response:
     from duban.diff.render import Report, render_text
@@ -68,8 +68,8 @@ def policy_diff(request: Request, user: Viewer, borrowed: Store,
                 policies=list(borrowed.service.policies.values()))
 
 
-@router.get("/policies/{policy_id}")
-def policy_page(request: Request, policy_id: str, user: Viewer, borrowed: Store) -> Response:
+@router.get("/policies/{policy_id}", dependencies=[Depends(viewer)])
+def policy_page(request: Request, policy_id: str, borrowed: Store) -> Response:
     from duban.graph import to_svg
     from duban.policy.explain import explain_policy
 

@@ -18,8 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from duban.errors import DubanError
-from duban.reports.forms import KIND_WORDS
 from duban.runtime.offers import offers
+from duban.vocabulary import KINDS
 from duban.web.api import attachments as attachments_api
 from duban.web.api import items as items_api
 from duban.web.api.models import ActionBody, CreateItem, OnBehalfOf
@@ -28,6 +28,7 @@ from duban.web.deployment import Lease
 from duban.web.identity import User
 from duban.web.items_view import detail, pending
 from duban.web.pages import views
+from duban.web.pages.index import Indexed
 from duban.web.pages.render import PageRoute, html, poster, viewer
 from duban.web.problems import status_of
 
@@ -56,13 +57,13 @@ def _item_page(request: Request, user: User, borrowed: Lease, item_id: str,
                 refused=[o for o in moves if not o.allowed], refusal=refusal,
                 refusal_cite=getattr(refusal, "cite", None) or "",
                 key=secrets.token_urlsafe(12),
-                light=views.row_of(views.Indexed(policy, item, None), at).light)
+                light=views.row_of(Indexed(policy, item, None), at).light)
 
 
-@router.get("/items/new")
-def new_form(request: Request, user: Viewer, borrowed: Store) -> Response:
+@router.get("/items/new", dependencies=[Depends(viewer)])
+def new_form(request: Request, borrowed: Store) -> Response:
     return html(request, "new.html.j2", policies=list(borrowed.service.policies.values()),
-                message="", cite="", values={}, kinds=KIND_WORDS)
+                message="", cite="", values={}, kinds=KINDS)
 
 
 @router.post("/items/new")
@@ -98,7 +99,7 @@ def _new_again(request: Request, borrowed: Lease, values: dict[str, str],
     return html(request, "new.html.j2", 422 if err.code == "validation_error" else
                 status_of(err), policies=list(borrowed.service.policies.values()),
                 message=str(err), cite=getattr(err, "cite", None) or "", values=values,
-                kinds=KIND_WORDS)
+                kinds=KINDS)
 
 
 def _pydantic_words(exc: ValueError) -> str:

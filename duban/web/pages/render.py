@@ -81,7 +81,7 @@ def viewer(request: Request, user: Annotated[User, Depends(current_user)],
     return user
 
 
-async def poster(request: Request, user: Annotated[User, Depends(require_user)]) -> User:
+async def poster(user: Annotated[User, Depends(require_user)]) -> User:
     """The signed-in user for a form post: a browser session only (its CSRF token was
     checked by :func:`duban.web.auth.require_user`)."""
     if user.via != "session":
