@@ -10,9 +10,13 @@ side. The folder is kept so the reader can go on with ``duban report``/``form``/
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import socket
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -33,7 +37,7 @@ from duban.reports.words import organisation, signed
 from duban.runtime.service import Service
 from duban.simulation.drive import Collector, Happening, drive
 from duban.simulation.outcome import simulate
-from duban.simulation.scenario import load_scenario, parse_instant
+from duban.simulation.scenario import ItemSpec, load_scenario, parse_instant
 from duban.store.sqlite import SqliteStore
 
 
@@ -151,9 +155,15 @@ def _load_all() -> list[Policy]:
               help="用哪一个已发布策略运行这个月")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
               help="数据库与通报写到此目录（默认新建临时目录，演示后保留）")
-def demo(policy_id: str, out_dir: str | None) -> None:
-    """演示：一个月的督办经由真实服务运行，打印月度督查通报，再在全部策略下对比 (the demo)."""
+@click.option("--no-serve", is_flag=True,
+              help="最后不启动网页（CI=true 时同样不启动）/ do not serve the month at the end")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="网页端口（只监听 127.0.0.1；0 = 任一空闲端口）")
+def demo(policy_id: str, out_dir: str | None, no_serve: bool, port: int) -> None:
+    """演示：一个月的督办经由真实服务运行，打印月度督查通报，再在全部策略下对比，最后在网页中打开
+    (the demo)."""
     started = time.perf_counter()
+    sock = None if no_serve or os.environ.get("CI") == "true" else _bind(port)
     policies = _load_all()
     click.echo(f"== 1. 检查 {len(policies)} 个已发布策略 (validate shipped policies)")
     click.echo("  ✓ " + "  ✓ ".join(p.id for p in policies))
@@ -209,6 +219,46 @@ def demo(policy_id: str, out_dir: str | None) -> None:
     click.echo("（表中办结率按结果契约计场景的全部事项；通报的办结率只计期限在本月的事项，"
                "见 docs/reports.md）")
     click.echo(f"\n用时 {time.perf_counter() - started:.1f} 秒")
+    _serve(chosen, scenario.items.values(), folder, db, end, sock)
+
+
+def _bind(port: int) -> socket.socket:
+    """The web page's port, taken before the month runs: in use is an error at once."""
+    from duban.web.demo import bind
+
+    try:
+        return bind("127.0.0.1", port)
+    except OSError as exc:
+        click.echo(f"端口 {port} 无法使用（{exc.strerror}）：换一个 --port，或加 --no-serve / "
+                   "the port is in use", err=True)
+        sys.exit(2)
+
+
+def _serve(policy: Policy, items: Iterable[ItemSpec], folder: Path, db: Path,
+           end: dt.datetime, sock: socket.socket | None) -> None:
+    """Phase 5: the demo accounts, then the month in the web app until Ctrl-C."""
+    from duban.web import demo as web_demo
+
+    config = web_demo.demo_config(db)
+    accounts = web_demo.demo_accounts(policy, (d for i in items
+                                               for d in (i.lead, *i.assist) if d))
+    web_demo.add_accounts(config, accounts, end)
+    if sock is None:
+        click.echo(f"\n== 5. 网页未启动（--no-serve 或 CI=true）；启动：duban serve --store "
+                   f"sqlite:///{db} (not served)")
+    else:
+        sock.listen(128)  # a browser opened at once waits for the app instead of failing
+        host, port = sock.getsockname()[:2]
+        click.echo(f"\n== 5. 网页：http://{host}:{port}  按 Ctrl-C 停止；时钟从 "
+                   f"{end:%Y-%m-%d %H:%M} 走起 (the month served)")
+    click.echo(f"  演示账户（密码均为 {web_demo.DEMO_PASSWORD}，仅供本机试用）：")
+    width = max(len(a.user.name) for a in accounts)
+    for a in accounts:
+        click.echo(f"    {a.user.name}{'　' * (width - len(a.user.name))}  {a.what}")
+    if sock is not None:
+        sys.stdout.flush()
+        web_demo.serve_demo(config, folder, sock, web_demo.running_from(end))
+        click.echo("网页已停止 (stopped)")
 
 
 __all__ = ["demo", "demo_scenario_path", "describe"]

@@ -12,9 +12,11 @@ separately (several of them on PostgreSQL).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
+import socket
 import sys
 import tempfile
 import threading
@@ -25,6 +27,12 @@ from duban.runtime.config import load_config
 from duban.web.settings import web_settings
 
 log = logging.getLogger("duban.web")
+#: How duban runs uvicorn, whoever starts it (``duban serve``, the demo): no proxy
+#: headers unless configured (duban reads them itself, from trusted addresses only), no
+#: server banner, no access log (it would carry item ids; duban logs requests itself),
+#: and 20 s for requests in flight on shutdown.
+UVICORN = {"proxy_headers": False, "server_header": False, "access_log": False,
+           "timeout_graceful_shutdown": 20}
 
 
 def app_from_env() -> FastAPI:
@@ -74,10 +82,19 @@ def serve(*, host: str, port: int, workers: int, tick: bool, tick_interval: floa
         ticker.start()
     try:
         uvicorn.run("duban.web.serve:app_from_env", factory=True, host=host, port=port,
-                    workers=workers if workers > 1 else None, proxy_headers=False,
-                    server_header=False, access_log=False, log_level="info",
-                    timeout_graceful_shutdown=20)
+                    workers=workers if workers > 1 else None, log_level="info",
+                    **UVICORN)  # type: ignore[arg-type]
     finally:
         stop.set()
         if ticker is not None:
             ticker.join(timeout=10)
+
+
+def run_app(app: FastAPI, sock: socket.socket, log_level: str = "warning") -> None:
+    """Serve an app built in this process (the demo's, with its own clock) on a socket
+    the caller bound, until SIGINT/SIGTERM."""
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level=log_level, **UVICORN)  # type: ignore[arg-type]
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after its
+        uvicorn.Server(config).run(sockets=[sock])  # graceful shutdown

@@ -14,7 +14,7 @@ DEPARTMENTS = ("财务部", "工程部", "安全环保部", "市场部", "审计
 
 def test_demo(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    r = CliRunner().invoke(main, ["demo", "--out", str(out)], catch_exceptions=False)
+    r = CliRunner().invoke(main, ["demo", "--out", str(out), "--no-serve"], catch_exceptions=False)
     assert r.exit_code == 0, r.output
     text = r.stdout
     month, rest = text.split("== 3. ", 1)
@@ -41,14 +41,16 @@ def test_demo(tmp_path: Path) -> None:
         assert f"\n{pid} " in table
     assert "invalid_transition" not in table and "permission_denied" not in table
     assert "用时" in table
+    # not served (--no-serve), but the accounts are in the store for `duban serve`
+    assert "== 5. 网页未启动" in table and "总经理工作部  督办部门，管理员" in table
 
 
 def test_demo_refuses_an_existing_database(tmp_path: Path) -> None:
     (tmp_path / "duban.db").write_bytes(b"")
-    r = CliRunner().invoke(main, ["demo", "--out", str(tmp_path)])
+    r = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "--no-serve"])
     assert r.exit_code == 2 and "已存在" in r.stderr
 
 
 def test_demo_unknown_policy(tmp_path: Path) -> None:
-    r = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "-p", "nope"])
+    r = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "-p", "nope", "--no-serve"])
     assert r.exit_code == 2 and "没有已发布策略 'nope'" in r.stderr
