@@ -75,8 +75,11 @@ def duban_register_attachment_stores(register: Register) -> None:
 
     ``factory(settings: duban.web.settings.WebSettings) -> storage``; a storage has
     ``put(key: str, data: bytes) -> None`` and ``get(key: str) -> bytes`` (raising
-    :class:`duban.errors.DubanError` when the file is gone). ``web.attachment_storage``
-    names the one a deployment uses (``disk``, built in, by default).
+    :class:`duban.errors.DubanError` when the file is gone), and optionally
+    ``delete(key: str) -> None`` (called for a file uploaded with a web form whose action
+    was then refused; without it those bytes stay in the storage, unreferenced).
+    ``web.attachment_storage`` names the one a deployment uses (``disk``, built in, by
+    default).
     """
 
 

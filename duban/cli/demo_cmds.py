@@ -32,7 +32,7 @@ from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 from duban.policy.shipped import shipped_paths
 from duban.reports import Period, from_store, render_report
-from duban.reports.history import PURPOSE_WORDS, action_word
+from duban.reports.history import action_word, decision_word, verdict
 from duban.reports.words import organisation, signed
 from duban.runtime.service import Service
 from duban.simulation.drive import Collector, Happening, drive
@@ -47,16 +47,10 @@ def demo_scenario_path() -> Path:
 
 def _word(policy: Policy, canonical: str, written: str, before: ItemState | None) -> str:
     """An action in the policy's words; an approval names its step and the decision."""
-    word = action_word(policy, canonical, written)
     pending = before.pending if before is not None else None
     if pending is not None and canonical in ("approve", "reject"):
-        chain = policy.chains.get(pending.chain)
-        step = chain.steps[pending.step].name if chain and pending.step < len(
-            chain.steps) else PURPOSE_WORDS.get(pending.purpose, "")
-        decision = "同意" if canonical == "approve" else \
-            "退办" if pending.purpose == "review" else "不同意"
-        word = f"{step}：{decision}"
-    return word
+        return decision_word(policy, pending, canonical)
+    return action_word(policy, canonical, written)
 
 
 def _result(h: Happening) -> str:
@@ -79,9 +73,7 @@ def _intent_line(policy: Policy, h: Happening, when: str) -> str:
         return f"{head}  ✗ 拒绝 {h.refused}"
     taken = []
     for p in h.planned:
-        decision = "同意" if p.canonical == "approve" else \
-            "退办" if p.purpose == "review" else "不同意"
-        what = f"{p.sign}：{decision}" if p.sign else \
+        what = f"{p.sign}：{verdict(p.canonical, p.purpose)}" if p.sign else \
             action_word(policy, p.canonical, p.event.action)
         dept = p.event.actor.department if p.event.actor else None
         taken.append(f"{what}（{p.word}{f'（{dept}）' if dept else ''}）")

@@ -16,7 +16,7 @@ from typing import Any
 
 from duban import vocabulary
 from duban.engine.core import engine_for
-from duban.engine.model import Actor, Event
+from duban.engine.model import Actor, Event, Pending
 from duban.errors import DubanError
 from duban.policy.model import Policy
 
@@ -48,6 +48,28 @@ def action_word(policy: Policy, canonical: str, written: str) -> str:
         if c == canonical and word != canonical:
             return word
     return ACTION_WORDS.get(canonical, canonical)
+
+
+def verdict(canonical: str, purpose: str | None) -> str:
+    """What an approve/reject decides: 同意, 不同意, or 退办 (a rejection in the completion
+    review sends the work back)."""
+    if canonical == "approve":
+        return "同意"
+    return "退办" if purpose == "review" else "不同意"
+
+
+def pending_step(policy: Policy, pending: Pending) -> str | None:
+    """The name of the chain step a pending approval waits on (None past the chain)."""
+    chain = policy.chains.get(pending.chain)
+    return chain.steps[pending.step].name if chain and pending.step < len(chain.steps) \
+        else None
+
+
+def decision_word(policy: Policy, pending: Pending, canonical: str) -> str:
+    """An approval decision named by the step it decides — ``督办领导批准：同意``,
+    ``总经理工作部审核：退办`` — as the history, the demo and the item page's buttons say it."""
+    step = pending_step(policy, pending) or PURPOSE_WORDS.get(pending.purpose, pending.purpose)
+    return f"{step}：{verdict(canonical, pending.purpose)}"
 
 
 def describe(policy: Policy, actor: Actor | None) -> str:
@@ -92,14 +114,8 @@ def trail(policy: Policy, item_id: str, events: Sequence[Event]) -> list[TrailSt
         purpose = step_name = None
         if canonical in ("approve", "reject") and replaying and before.pending is not None:
             purpose = before.pending.purpose
-            chain = policy.chains.get(before.pending.chain)
-            if chain is not None and before.pending.step < len(chain.steps):
-                step_name = chain.steps[before.pending.step].name
-            verdict = "同意" if canonical == "approve" else "不同意"
-            if purpose == "review" and canonical == "reject":
-                word = f"{step_name or PURPOSE_WORDS[purpose]}：退办"
-            else:
-                word = f"{step_name or PURPOSE_WORDS.get(purpose, purpose)}：{verdict}"
+            step_name = pending_step(policy, before.pending)
+            word = decision_word(policy, before.pending, canonical)
         out.append(TrailStep(n, e.at, canonical, word, who, dict(e.data), before.state,
                              item.state if replaying else "", purpose, step_name, before.due))
     return out

@@ -45,6 +45,10 @@ class DiskStorage:
             raise DubanError(f"附件无法保存：{exc.strerror} / cannot store the attachment",
                              "store_error") from None
 
+    def delete(self, key: str) -> None:
+        """Remove a file (one whose action was refused); nothing if it is gone."""
+        self._path(key).unlink(missing_ok=True)
+
     def get(self, key: str) -> bytes:
         try:
             return self._path(key).read_bytes()

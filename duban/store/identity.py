@@ -304,6 +304,10 @@ class IdentityStore:
                         (a.id, a.item_id, a.kind, a.filename, a.content_type, a.size,
                          a.sha256, a.storage_key, a.uploaded_by, a.at))])
 
+    def remove_attachment(self, attachment_id: str) -> None:
+        """Forget an attachment whose action did not happen (see ``web.api.attachments``)."""
+        self.db.write([("DELETE FROM attachments WHERE id = ?", (attachment_id,))])
+
     def attachments(self, item_id: str) -> list[AttachmentRecord]:
         return [_attachment(r) for r in self.db.read(
             "SELECT id, item_id, kind, filename, content_type, size, sha256, storage_key, "

@@ -192,8 +192,9 @@ def extension_granted(live: LiveServer, leader: Person, finance: Person, item_id
     assert "待您审批：分管领导签署意见" in leader.page.locator(".item-card").first.inner_text()
     leader.go(f"/items/{item_id}")
     assert "需等待审计数据" in leader.page.locator(".card", has_text="待审批").inner_text()
-    leader.act("批示")
-    leader.act("批示")
+    # the buttons say which step they decide, as the timeline will
+    leader.act("分管领导签署意见：同意")
+    leader.act("督办领导签署意见：同意")
     assert leader.page.locator("#item-due").inner_text() == "2026-03-31 23:59"
     leader.shoot("7-extension-granted")
 
@@ -215,7 +216,7 @@ def office_closes(live: LiveServer, office: Person, item_id: str, report: Path) 
     assert office.todo_titles() == ["完成年度预算调整"]  # now it waits for the office
     assert office.page.locator(".item-card strong").first.inner_text() == "待您审批：总经理工作部审核"
     office.go(f"/items/{item_id}")
-    office.act("批示")
+    office.act("总经理工作部审核：同意")
     assert office.page.locator("#item-state").inner_text() == "已办结"
     story = office.page.locator(".timeline").inner_text()
     for word in ("立项", "督办领导批准：同意", "签收", "申请延期", "需等待审计数据",
@@ -238,9 +239,9 @@ def keyboard_approve(page: Any, title: str) -> None:
     focus_by_tab(page, f"a:text-is('{title}')")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
-    focus_by_tab(page, "details.action summary:text-is('批示')")
+    focus_by_tab(page, "details.action summary:text-is('督办领导批准：同意')")
     page.keyboard.press("Enter")
-    focus_by_tab(page, "details.action[open] button:text-is('批示')")
+    focus_by_tab(page, "details.action[open] button:text-is('督办领导批准：同意')")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
 

@@ -113,6 +113,19 @@ async def _keep(request: Request, item_id: str, user: User, borrowed: Lease, kin
     return await run_in_threadpool(work)
 
 
+def withdraw(request: Request, borrowed: Lease, attachment_id: str) -> None:
+    """Undo an upload whose action did not happen (the web page uploads the file and then
+    acts; a refused action must leave nothing attached): the record goes, and the file
+    with it where the storage can delete."""
+    record = borrowed.identity.attachment(attachment_id)
+    if record is None:
+        return
+    borrowed.identity.remove_attachment(attachment_id)
+    delete = getattr(storage_for(deployment(request)), "delete", None)  # optional
+    if delete is not None:
+        delete(record.storage_key)
+
+
 @router.get("/{attachment_id}", response_class=Response, responses=PROBLEMS)
 def download(request: Request, item_id: ItemId,
              attachment_id: Annotated[str, Path(max_length=40)], user: Caller,

@@ -15,10 +15,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from duban.errors import DubanError
 from duban.runtime.offers import offers
+from duban.store.base import IdempotencyConflict
+from duban.store.base import Request as KeyedRequest
 from duban.vocabulary import KINDS
 from duban.web.api import attachments as attachments_api
 from duban.web.api import items as items_api
@@ -47,8 +50,9 @@ def _item_page(request: Request, user: User, borrowed: Lease, item_id: str,
     files = borrowed.identity.attachments(item_id)
     if item.confidential:
         borrowed.identity.audit_read(user.name, item_id, "page", at)
-    moves = offers(policy, item, user.actor(policy, item), at.astimezone(policy.timezone),
-                   include_refused=True)
+    moves = views.named(policy, item, offers(policy, item, user.actor(policy, item),
+                                             at.astimezone(policy.timezone),
+                                             include_refused=True))
     return html(request, "item.html.j2", status, item=detail(policy, item, at),
                 policy=policy, why=views.deadline_why(policy, item, events),
                 pending=pending(policy, item), moments=views.timeline(policy, item, events,
@@ -85,8 +89,6 @@ async def create(request: Request, user: Poster, borrowed: Store) -> Response:
         err = DubanError(f"表单有误：{_pydantic_words(exc)}", "validation_error")
         return _new_again(request, borrowed, values, err)
     try:
-        from starlette.concurrency import run_in_threadpool
-
         created = await run_in_threadpool(items_api.create_item, request, body, user, borrowed,
                                           values.get("key") or None)
     except DubanError as err:
@@ -124,7 +126,8 @@ def item_page(request: Request, item_id: str, user: Viewer, borrowed: Store) -> 
 async def act(request: Request, item_id: str, action: str, user: Poster,
               borrowed: Store) -> Response:
     """One action from a form of the item page: an optional file first (as the API's
-    upload), then the action through the API's handler with the file's id."""
+    upload), then the action through the API's handler with the file's id. Upload and
+    action succeed or fail together: a file whose action did not happen is withdrawn."""
     item_id, action = item_id[:64], action[:100]
     form = await request.form()
     try:
@@ -136,24 +139,50 @@ async def act(request: Request, item_id: str, action: str, user: Poster,
 async def _act(request: Request, item_id: str, action: str, user: User, borrowed: Lease,
                form: Any) -> Response:
     values = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
+    key = values.get("key") or None
+    sent: bool = bool(key) and await run_in_threadpool(_sent_before, borrowed, user, key or "",
+                                                      item_id, action)
+    if sent:  # a double click: the first submission stands
+        return RedirectResponse(f"/items/{item_id}", status_code=303)
+    uploaded: str | None = None
     try:
         data: dict[str, Any] = {k: values[k] for k in TEXT_FIELDS if values.get(k)}
+        body = ActionBody(**data, on_behalf_of=_behalf(values))  # the form checked first
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
             kind = "办结报告" if values.get("file_kind") == "办结报告" else "佐证材料"
             record = await attachments_api.upload(  # the API's checks: size, type, rights
                 request, item_id, user, borrowed, upload, kind)  # type: ignore[arg-type]
-            data["attachments"] = [str(record["id"])]
-        body = ActionBody(**data, on_behalf_of=_behalf(values))
-        from starlette.concurrency import run_in_threadpool
-
+            uploaded = str(record["id"])
+            body = body.model_copy(update={"attachments": [uploaded]})
         await run_in_threadpool(items_api.act, request, item_id, action, body, user, borrowed,
-                                values.get("key") or None)
+                                key)
     except ValueError as exc:
         err = DubanError(f"表单有误：{_pydantic_words(exc)}", "validation_error")
         return _item_page(request, user, borrowed, item_id, 422, err)
     except DubanError as err:
+        if uploaded is not None:
+            await run_in_threadpool(_withdraw_unused, request, borrowed, item_id, uploaded)
         if err.code in ("unknown_item", "csrf_failed", "unauthenticated"):
             raise
         return _item_page(request, user, borrowed, item_id, status_of(err), err)
     return RedirectResponse(f"/items/{item_id}", status_code=303)
+
+
+def _sent_before(borrowed: Lease, user: User, key: str, item_id: str, action: str) -> bool:
+    """Whether this form (its idempotency key, one per rendered form) was already sent and
+    taken: then the first submission stands and nothing is uploaded again. A refused
+    submission recorded nothing, so it may be sent again."""
+    probe = KeyedRequest(items_api.scoped_key(user, key) or key, item_id, action, "")
+    try:
+        return borrowed.service.store.request_result(probe) is not None
+    except IdempotencyConflict:  # used, by a request with its own fingerprint
+        return True
+
+
+def _withdraw_unused(request: Request, borrowed: Lease, item_id: str, attachment_id: str) -> None:
+    """Withdraw the upload unless an event of the item names it (a store error after the
+    commit leaves the outcome unknown: the history says whether the action happened)."""
+    events = borrowed.service.store.events(item_id)
+    if not any(attachment_id in (e.data.get("attachments") or ()) for e in events):
+        attachments_api.withdraw(request, borrowed, attachment_id)

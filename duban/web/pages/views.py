@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from duban.calendar.days import describe_day
@@ -25,9 +25,10 @@ from duban.engine.closure import overdue as is_overdue
 from duban.engine.model import Event, ItemState
 from duban.errors import DubanError
 from duban.policy.model import Policy
-from duban.reports.history import trail
+from duban.reports.history import decision_word, trail
 from duban.reports.period import Period, parse_period
 from duban.reports.taizhang import light
+from duban.runtime.offers import Offer
 from duban.store.identity import AttachmentRecord
 from duban.web.identity import User
 from duban.web.items_view import can_see
@@ -258,6 +259,14 @@ class Moment:
     attachments: tuple[AttachmentRecord, ...]
 
 
+def named(policy: Policy, item: ItemState, moves: Iterable[Offer]) -> list[Offer]:
+    """The actions as their buttons say them: approve/reject by the pending step they
+    decide (督办领导批准：同意 / 不同意, 总经理工作部审核：退办), the others in the policy's word."""
+    p = item.pending
+    return [replace(o, word=decision_word(policy, p, o.action))
+            if p is not None and o.action in ("approve", "reject") else o for o in moves]
+
+
 DETAIL_WORDS = {"reason": "理由/说明", "until": "延期至", "due": "期限", "lead": "主办部门",
                 "defect": "问题类型", "title": "事项", "urgency": "紧急程度"}
 
@@ -276,5 +285,5 @@ def timeline(policy: Policy, item: ItemState, events: Sequence[Event],
     return out
 
 
-__all__ = ["Filters", "Ledger", "Row", "deadline_why", "ledger", "matching", "timeline",
-           "todo", "visible"]
+__all__ = ["Filters", "Ledger", "Row", "deadline_why", "ledger", "matching", "named",
+           "timeline", "todo", "visible"]
