@@ -73,8 +73,16 @@ class User:
 
     def actor(self, policy: Policy, item: ItemState | None = None,
               department: str | None = None) -> Actor:
+        """The actor the engine judges: canonical roles, and the role words themselves,
+        so that where the text names one word (立项 by 总经理工作部) another word of the
+        same canonical role (规范化管理委员会办公室) does not pass for it."""
         return Actor(self.name, self.department_for(item, department),
-                     self.canonical_roles(policy))
+                     self.canonical_roles(policy), self.words(policy))
+
+    def words(self, policy: Policy, words: Iterable[str] | None = None) -> frozenset[str]:
+        """The user's role words (or ``words``) that ``policy`` knows."""
+        return frozenset(w for w in (self.roles if words is None else words)
+                         if policy.canonical_role(w))
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "departments": list(self.departments),

@@ -65,9 +65,16 @@ def acting_as(user: User, policy: Policy, item: ItemState | None, department: st
     if canonical is None:
         raise DubanError(f"策略 {policy.id} 没有角色“{behalf.role}” / unknown role",
                          "validation_error")
-    decider = Actor(behalf.person or behalf.role, behalf.department, frozenset({canonical}))
+    decider = Actor(behalf.person or behalf.role, behalf.department, frozenset({canonical}),
+                    frozenset({behalf.role}))
     operator = f"{user.name}（{'、'.join(user.departments)}）" if user.departments else user.name
     return decider, {"entered_by": operator}
+
+
+def typist(user: User, entered: dict[str, Any]) -> str:
+    """Who typed the command in, for the event: the signed-in user (the 代录 clerk with
+    their departments) — never the server process's operator or OS user."""
+    return str(entered.get("entered_by") or user.name)
 
 
 def scoped_key(user: User, key: str | None) -> str | None:
@@ -149,7 +156,7 @@ def create_item(request: Request, body: CreateItem, user: Caller, borrowed: Stor
     actor, entered = acting_as(user, policy, None, body.department, body.on_behalf_of)
     at = now(request).astimezone(policy.timezone)
     item = service.create(body.id, policy.id, {**body.data(), **entered}, actor, at,
-                          scoped_key(user, idempotency_key))
+                          scoped_key(user, idempotency_key), entered_by=typist(user, entered))
     return full(borrowed, user, policy, item, at)
 
 
@@ -183,7 +190,8 @@ def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_lengt
                          "validation_error")
     at = now(request).astimezone(policy.timezone)
     new = borrowed.service.act(item_id, action, actor, {**body.data(), **entered}, at,
-                               scoped_key(user, idempotency_key))
+                               scoped_key(user, idempotency_key),
+                               entered_by=typist(user, entered))
     # returned as a response: the dict is built from typed values already, and skipping
     # the re-validation against ItemDetail (still the documented schema) saves CPU on the
     # hottest endpoint
