@@ -95,6 +95,14 @@ class Notice:
         """The name of the festival a rest or 上班 day belongs to ('' if none)."""
         return next((f.name for f in self.festivals if day in f.rest or day in f.workdays), "")
 
+    def differing_days(self) -> tuple[tuple[dt.date, str, str], ...]:
+        """What the notice changes, in date order: each weekday that is a rest day
+        (``休息``) and each weekend day that is worked (``上班``), with its festival — the
+        list a reader compares with the notice before using it."""
+        rest = [(d, "休息") for d in self.holidays if d.weekday() < 5]
+        work = [(d, "上班") for d in self.workdays]
+        return tuple((d, what, self.festival_of(d)) for d, what in sorted(rest + work))
+
 
 class _Unreadable(Exception):
     """A clause the reader does not understand (becomes a NoticeProblem)."""

@@ -53,12 +53,10 @@ def _print_notice(notice: Notice) -> None:
         span = f"{f.rest[0].isoformat()} 至 {f.rest[-1].isoformat()}"
         work = "、".join(d.isoformat() for d in f.workdays)
         click.echo(f"  {f.name}：{span} 放假 {len(f.rest)} 天" + (f"；{work} 上班" if work else ""))
-    rest = [d for d in notice.holidays if d.weekday() < 5]
-    click.echo(f"与周一至周五规则不同的日期 days that differ from the weekday rule: "
-               f"{len(rest) + len(notice.workdays)}")
-    for day in sorted([*rest, *notice.workdays]):
-        what = "休息" if day in rest else "上班"
-        click.echo(f"  {day.isoformat()} {WEEKDAY_NAMES[day.weekday()]} {what}（{notice.festival_of(day)}）")
+    differing = notice.differing_days()
+    click.echo(f"与周一至周五规则不同的日期 days that differ from the weekday rule: {len(differing)}")
+    for day, what, festival in differing:
+        click.echo(f"  {day.isoformat()} {WEEKDAY_NAMES[day.weekday()]} {what}（{festival}）")
 
 
 @calendar_group.command("import")

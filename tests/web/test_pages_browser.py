@@ -32,6 +32,8 @@ else:
 PASSWORD = "duban-pass-2026"
 WIDTHS = (375, 1280)
 SHOTS = Path(os.environ.get("DUBAN_SHOTS", "")) if os.environ.get("DUBAN_SHOTS") else None
+NOTICE = (Path(__file__).parents[1] / "calendar" / "data" /
+          "notice-2027-TEST-FIXTURE.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +213,8 @@ def finance_reports(live: LiveServer, finance: Person, item_id: str, report: Pat
 
 def office_closes(live: LiveServer, office: Person, item_id: str, report: Path) -> None:
     """The office reviews and closes; the timeline tells the whole story, the attachment
-    downloads as uploaded, and the 台账 and the 通报 count the item."""
+    downloads as uploaded, the 台账 and the 通报 count the item; then the administrator
+    previews next year's holiday notice."""
     live.clock.advance(hours=2)
     assert office.todo_titles() == ["完成年度预算调整"]  # now it waits for the office
     assert office.page.locator(".item-card strong").first.inner_text() == "待您审批：总经理工作部审核"
@@ -232,6 +235,15 @@ def office_closes(live: LiveServer, office: Person, item_id: str, report: Path) 
     office.go("/reports?month=2026-03")
     assert office.page.locator(".bulletin svg").count() == 2
     office.shoot("11-bulletin")
+    # the administrator previews next year's holiday notice (nothing written yet)
+    live.deployment.config.source = str(report.parent / "duban.yaml")
+    p = office.go("/admin")
+    p.get_by_label("通知全文").fill(NOTICE)
+    p.get_by_role("button", name="预览").click()
+    p.wait_for_load_state()
+    assert "2027-02-20" in p.locator("#import-days").inner_text()
+    assert not (report.parent / "calendar").exists()
+    office.shoot("12-calendar-preview")
 
 
 def keyboard_approve(page: Any, title: str) -> None:

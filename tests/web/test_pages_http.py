@@ -4,11 +4,14 @@ the form's idempotency key, multipart with a file)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html as html_lib
 import re
 from pathlib import Path
 
 import httpx
 
+from duban.calendar.data import load_additions
 from tests.web.conftest import LiveServer
 
 PASSWORD = "duban-pass-2026"
@@ -89,3 +92,97 @@ def test_approval_buttons_name_the_step_they_decide(sqlite_server: LiveServer) -
     # the first extension: 分管领导 signs first (第九条（五）), approve or reject
     assert "分管领导签署意见：同意" in buttons and "分管领导签署意见：不同意" in buttons
     assert "批示" not in buttons and "退办" not in buttons
+
+
+NOTICE = (Path(__file__).parents[1] / "calendar" / "data" /
+          "notice-2027-TEST-FIXTURE.txt").read_text(encoding="utf-8")
+
+
+def admin_form(page: str) -> dict[str, str]:
+    form = re.search(r'<form method="post" action="/admin/calendar".*?</form>', page, re.S)
+    assert form, "no import form"
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
+
+
+def test_an_admin_imports_a_holiday_notice_after_a_preview(sqlite_server: LiveServer,
+                                                           tmp_path: Path) -> None:
+    sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")  # the deployment's
+    target = tmp_path / "calendar" / "2027.yaml"
+    sqlite_server.user("王五", "总经理工作部", "总经理工作部", password=PASSWORD, admin=True)
+    office = sign_in(sqlite_server, "王五")
+    hidden = admin_form(office.get("/admin").text)
+    preview = office.post("/admin/calendar", data={**hidden, "step": "preview"},
+                          files={"file": ("notice-2027.txt", NOTICE.encode(), "text/plain")})
+    assert preview.status_code == 200, preview.text
+    days = re.search(r'<table id="import-days">.*?</table>', preview.text, re.S)
+    assert days and "2027-02-08</td><td>周一</td><td>休息</td><td>春节" in days.group(0)
+    assert "2027-02-20</td><td>周六</td><td>上班</td><td>春节" in days.group(0)
+    assert "国庆节：2027-10-01 至 2027-10-07 放假 7 天" in preview.text
+    assert not target.exists()  # a preview writes nothing
+    # the preview carries the text it read; writing reads it again
+    text = re.search(r'<textarea id="f-notice" name="notice"[^>]*readonly>(.*?)</textarea>',
+                     preview.text, re.S)
+    assert text, "the previewed text is not kept in the form"
+    written = office.post("/admin/calendar", data={
+        **admin_form(preview.text), "notice": html_lib.unescape(text.group(1)),
+        "step": "write"})
+    assert written.status_code == 200 and 'id="import-written"' in written.text, written.text
+    assert "calendar/2027.yaml" in written.text and "calendar: files:" in written.text
+    added = load_additions(target)
+    assert dt.date(2027, 2, 8) in added.holidays and dt.date(2027, 2, 20) in added.workdays
+
+
+def test_a_notice_that_does_not_add_up_is_refused_by_line(sqlite_server: LiveServer,
+                                                          tmp_path: Path) -> None:
+    sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")
+    sqlite_server.user("王五", "总经理工作部", "总经理工作部", password=PASSWORD, admin=True)
+    office = sign_in(sqlite_server, "王五")
+    broken = NOTICE.replace("至3日（周日）放假，共3天", "至3日（周日）放假，共4天")
+    r = office.post("/admin/calendar", data={**admin_form(office.get("/admin").text),
+                                             "notice": broken, "step": "write"})
+    assert r.status_code == 422
+    problems = re.search(r'<div class="refusal" role="alert" id="import-problems">(.*?)</div>',
+                         r.text, re.S)
+    assert problems and "通知:6:1: 错误[notice.total]" in problems.group(1), r.text
+    assert not (tmp_path / "calendar").exists()  # nothing written
+
+
+def test_only_administrators_import_notices(sqlite_server: LiveServer, tmp_path: Path) -> None:
+    sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")
+    sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
+    finance = sign_in(sqlite_server, "李四")
+    assert finance.get("/admin").status_code == 403
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', finance.get("/").text)
+    assert csrf
+    r = finance.post("/admin/calendar", data={"csrf_token": csrf.group(1), "notice": NOTICE,
+                                              "step": "write"})
+    assert r.status_code == 403 and "只有管理员" in r.text
+    assert not (tmp_path / "calendar").exists()
+
+
+def test_the_timeline_names_who_entered_a_decision_only_for_代录(sqlite_server: LiveServer
+                                                          ) -> None:
+    item = opened(sqlite_server)
+    sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
+    sqlite_server.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("分管领导",),
+                       password=PASSWORD)
+    finance = sign_in(sqlite_server, "李四")
+    hidden = form_of(finance.get(f"/items/{item}").text, "request_extension")
+    assert finance.post(f"/items/{item}/act/request_extension", data={
+        **hidden, "until": "2026-03-31", "reason": "需等待审计数据"}).status_code == 303
+    # the clerk records the 分管领导's signature: offered because of the 代录 right
+    clerk = sign_in(sqlite_server, "秘书")
+    r = clerk.post(f"/items/{item}/act/approve", data={
+        **form_of(clerk.get(f"/items/{item}").text, "approve"),
+        "behalf_role": "分管领导", "behalf_person": "刘总"})
+    assert r.status_code == 303, r.text
+    story = re.search(r'<ol class="timeline">(.*?)</ol>', clerk.get(f"/items/{item}").text,
+                      re.S)
+    assert story
+    lines = re.findall(r"<li><time>.*?</li>", story.group(1), re.S)
+    signed = [line for line in lines if "分管领导签署意见：同意" in line]
+    assert len(signed) == 1 and "刘总（代录：秘书（总经理工作部））" in signed[0], signed
+    assert signed[0].count("代录") == 1  # once, not again as a tag
+    # whoever acted in person (over the API or a page) is not shown as 代录 — nor the
+    # server process's own OS user
+    assert all("代录" not in line for line in lines if line not in signed), lines

@@ -1,10 +1,9 @@
-"""督查通报 (``/reports``), the policies (``/policies``) and 管理 (``/admin``).
+"""督查通报 (``/reports``) and the policies (``/policies``).
 
 The 通报 page shows the reports layer's own 通报 (text and charts) for the month, quarter
 or year; its downloads are the JSON API's (docx/html/md) and the 台账's. Policies read
 back as regulation text (``explain``), as the workflow graph, and as a diff between two
-loaded versions. Administration is for users marked admin: users, the calendar data each
-policy uses, and the outbox with its dead letters.
+loaded versions.
 """
 
 from __future__ import annotations
@@ -16,10 +15,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from duban.errors import DubanError
 from duban.reports.documents import report_body
 from duban.reports.period import parse_period
-from duban.web.api.ops import calendar_status
 from duban.web.api.policies import _policy
 from duban.web.api.reports import dataset_for
 from duban.web.auth import lease, now
@@ -78,14 +75,3 @@ def policy_page(request: Request, policy_id: str, borrowed: Store) -> Response:
                 graph=Markup(to_svg(policy)),
                 policies=list(borrowed.service.policies.values()))
 
-
-@router.get("/admin")
-def admin(request: Request, user: Viewer, borrowed: Store) -> Response:
-    if not user.admin:
-        raise DubanError("只有管理员可以查看管理页 / administrators only", "permission_denied")
-    store = borrowed.service.store
-    at = now(request)
-    return html(request, "admin.html.j2", users=borrowed.identity.users(),
-                calendars=calendar_status(borrowed.service, at.date()),
-                pending=store.outbox("pending")[:200], dead=store.outbox("dead")[:200],
-                pending_total=len(store.outbox("pending")), dead_total=len(store.outbox("dead")))
