@@ -122,7 +122,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _server(kind: str, store: str, workers: int, cwd: Path) -> Iterator[int]:
+def _server(kind: str, store: str, workers: int, cwd: Path,
+            floor: str = "bench.web_floor:app_from_env") -> Iterator[int]:
+    """``duban serve``, or (any other ``kind``) the ``floor`` app under uvicorn."""
     port = _free_port()
     env = {**os.environ, "DUBAN_STORE": store, "PYTHONPATH": str(ROOT),
            "DUBAN_CONFIG": str(cwd / "duban.yaml")}
@@ -130,7 +132,7 @@ def _server(kind: str, store: str, workers: int, cwd: Path) -> Iterator[int]:
         cmd = [str(Path(sys.executable).parent / "duban"), "serve", "--port", str(port),
                "--workers", str(workers)]
     else:
-        cmd = [sys.executable, "-m", "uvicorn", "bench.web_floor:app_from_env", "--factory",
+        cmd = [sys.executable, "-m", "uvicorn", floor, "--factory",
                "--port", str(port), "--workers", str(workers), "--log-level", "warning",
                "--no-access-log"]
     log = open(cwd / f"{kind}-{workers}.log", "wb")  # noqa: SIM115 - closed below

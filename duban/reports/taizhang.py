@@ -72,19 +72,41 @@ def item_warning_start(policy: Policy, item: ItemState) -> dt.datetime | None:
         return item.due - dt.timedelta(days=3)
 
 
-def light(policy: Policy, item: ItemState, as_of: dt.datetime,
-          start: dt.datetime | None = None) -> str:
-    """红, 黄, 绿 or "" (see the module docstring). ``start`` is
-    :func:`item_warning_start`, when the caller keeps it (it does not depend on
-    ``as_of``)."""
+@dataclass(frozen=True, slots=True)
+class Lamp:
+    """An item's light as a function of the instant: a fixed light, or 红 once the
+    deadline has passed, 黄 from the warning start, 绿 before it. Only the instant varies
+    between two readings of one item, so a reader that keeps items (the web pages'
+    listing index) keeps their lamps and reads each with two comparisons."""
+
+    fixed: str | None  # "" (no light), 红 or 绿 whatever the instant; None: read the instant
+    due: float = 0.0  # the deadline in force, as a POSIX timestamp
+    start: float = 0.0  # when 黄 comes on
+
+    def at(self, as_of: float) -> str:
+        """The light at the POSIX timestamp ``as_of``."""
+        if self.fixed is not None:
+            return self.fixed
+        return "红" if as_of > self.due else "黄" if as_of >= self.start else "绿"
+
+
+def lamp(policy: Policy, item: ItemState) -> Lamp:
+    """The item's :class:`Lamp` (see the module docstring for the rules)."""
     if policy.states[item.state].canonical in NO_LIGHT_STATES:
-        return ""
-    if overdue(item, as_of):
-        return "红"
-    if item.reported_at or item.closed_at or item.due is None:
-        return "绿"
-    start = start or item_warning_start(policy, item)
-    return "黄" if start is not None and as_of >= start else "绿"
+        return Lamp("")
+    if item.due is None:
+        return Lamp("绿")
+    done = item.reported_at or item.closed_at
+    if done is not None:  # done: late or in time, whatever the instant
+        return Lamp("红" if overdue(item, None) else "绿")
+    start = item_warning_start(policy, item)
+    due = item.due.timestamp()
+    return Lamp(None, due, start.timestamp() if start is not None else due + 1)
+
+
+def light(policy: Policy, item: ItemState, as_of: dt.datetime) -> str:
+    """红, 黄, 绿 or "" at ``as_of`` (see the module docstring)."""
+    return lamp(policy, item).at(as_of.timestamp())
 
 
 @dataclass(frozen=True)

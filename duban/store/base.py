@@ -146,7 +146,9 @@ class Store(Protocol):
     def item_versions(self) -> dict[str, int]:
         """Every item's id and stored sequence, without decoding any item: a reader that
         keeps items in memory (the web pages' listing index) reloads only those whose
-        sequence moved, whichever process wrote them."""
+        sequence moved, whichever process wrote them. (A store may also offer
+        ``change_token()``, a cheap value that changes whenever anything was committed:
+        :meth:`duban.store.sqlite.SqliteStore.change_token`.)"""
 
     def due(self, now: dt.datetime, limit: int = 1000) -> list[str]:
         """Ids of items whose next timer is at or before ``now``, earliest first."""

@@ -17,10 +17,14 @@ from duban.policy.model import Policy
 from duban.web.identity import User
 
 
-def can_see(user: User, policy: Policy, item: ItemState) -> bool:
+def actors_of(user: User, policy: Policy) -> tuple[Actor, ...]:
+    """The actors ``user`` is under ``policy``: one per department (or one without)."""
     roles = user.canonical_roles(policy)
-    return any(visible_to(policy, item, Actor(user.name, dept, roles))
-               for dept in (user.departments or (None,)))
+    return tuple(Actor(user.name, dept, roles) for dept in (user.departments or (None,)))
+
+
+def can_see(user: User, policy: Policy, item: ItemState) -> bool:
+    return any(visible_to(policy, item, a) for a in actors_of(user, policy))
 
 
 def _iso(at: dt.datetime | None) -> str | None:

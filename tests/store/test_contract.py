@@ -141,6 +141,28 @@ def test_item_versions_move_with_each_commit(store: Store) -> None:
     assert after["A"] == before["A"] + 1 and after["B"] == before["B"]
 
 
+def test_sqlite_change_token_moves_with_any_commit(tmp_path: Path) -> None:
+    """What the web pages' listing index relies on to skip ``item_versions``: the token
+    of one connection stays the same while nothing is committed, and changes when
+    another connection commits or when it commits itself."""
+    mine, other = SqliteStore(tmp_path / "d.db"), SqliteStore(tmp_path / "d.db")
+    try:
+        mine.migrate()
+        before = mine.change_token()
+        assert mine.change_token() == before and mine.item_versions() == {}
+        assert mine.change_token() == before  # reading changes nothing
+        other.commit(opened("A"))
+        moved = mine.change_token()
+        assert moved != before
+        item = mine.load("A")
+        assert item is not None
+        mine.commit(commit_for(POLICY, item, LIFE[:1]))
+        assert mine.change_token() != moved
+    finally:
+        mine.close()
+        other.close()
+
+
 def test_policy_versions_kept(store: Store) -> None:
     store.save_policy("h1", "mech", '{"id": "mech"}')
     store.save_policy("h1", "mech", '{"id": "mech"}')  # saved again at every start

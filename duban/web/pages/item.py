@@ -11,6 +11,7 @@ and cite.
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -19,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from duban.errors import DubanError
+from duban.reports.taizhang import light
 from duban.runtime.offers import offers
 from duban.store.base import IdempotencyConflict
 from duban.store.base import Request as KeyedRequest
@@ -31,7 +33,6 @@ from duban.web.deployment import Lease
 from duban.web.identity import User
 from duban.web.items_view import detail, pending
 from duban.web.pages import views
-from duban.web.pages.index import Indexed
 from duban.web.pages.render import PageRoute, html, poster, viewer
 from duban.web.problems import status_of
 
@@ -50,7 +51,11 @@ def _item_page(request: Request, user: User, borrowed: Lease, item_id: str,
     files = borrowed.identity.attachments(item_id)
     if item.confidential:
         borrowed.identity.audit_read(user.name, item_id, "page", at)
-    moves = views.named(policy, item, offers(policy, item, user.actor(policy, item),
+    actor = user.actor(policy, item)
+    if user.proxy_roles:  # a 代录 clerk is offered what the roles they record for may do
+        actor = replace(actor, roles=actor.roles | user.canonical_roles(policy, user.proxy_roles),
+                        words=actor.words | user.words(policy, user.proxy_roles))
+    moves = views.named(policy, item, offers(policy, item, actor,
                                              at.astimezone(policy.timezone),
                                              include_refused=True))
     return html(request, "item.html.j2", status, item=detail(policy, item, at),
@@ -61,7 +66,7 @@ def _item_page(request: Request, user: User, borrowed: Lease, item_id: str,
                 refused=[o for o in moves if not o.allowed], refusal=refusal,
                 refusal_cite=getattr(refusal, "cite", None) or "",
                 key=secrets.token_urlsafe(12),
-                light=views.row_of(Indexed(policy, item, None), at).light)
+                light=light(policy, item, at))
 
 
 @router.get("/items/new", dependencies=[Depends(viewer)])

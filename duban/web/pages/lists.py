@@ -20,7 +20,7 @@ from duban.web.auth import lease, now
 from duban.web.deployment import Lease
 from duban.web.identity import User
 from duban.web.pages import views
-from duban.web.pages.index import Indexed, ItemIndex
+from duban.web.pages.index import ItemIndex, Snapshot
 from duban.web.pages.render import PageRoute, html, viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -29,7 +29,7 @@ Store = Annotated[Lease, Depends(lease)]
 Text = Annotated[str, Query(max_length=100)]
 
 
-def indexed(request: Request, borrowed: Lease) -> list[Indexed]:
+def indexed(request: Request, borrowed: Lease) -> Snapshot:
     """Every item, from this process's index (built on first use)."""
     index = getattr(request.app.state, "item_index", None)
     if index is None:
@@ -48,10 +48,17 @@ Chosen = Annotated[views.Filters, Depends(filters)]
 
 
 @router.get("/")
-def my_todo(request: Request, user: Viewer, borrowed: Store) -> Response:
+def my_todo(request: Request, user: Viewer, borrowed: Store,
+            page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
+    """我的待办, most urgent first, a page of :data:`views.PAGE_SIZE` at a time (the counts
+    are of all of them)."""
     at = now(request)
     rows, counts = views.todo(user, indexed(request, borrowed), at)
-    return html(request, "todo.html.j2", rows=rows, counts=counts, at=at)
+    pages = max(1, -(-len(rows) // views.PAGE_SIZE))
+    page = min(page, pages)
+    shown = rows[(page - 1) * views.PAGE_SIZE:page * views.PAGE_SIZE]
+    return html(request, "todo.html.j2", rows=shown, counts=counts, at=at, page=page,
+                pages=pages)
 
 
 @router.get("/items")

@@ -16,29 +16,30 @@ a page adds no rule of its own).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any
 
 from duban.calendar.days import describe_day
-from duban.engine.closure import overdue as is_overdue
-from duban.engine.model import Event, ItemState
+from duban.engine.access import visible_to
+from duban.engine.model import Actor, Event, ItemState
 from duban.errors import DubanError
 from duban.policy.model import Policy
 from duban.reports.history import decision_word, trail
 from duban.reports.period import Period, parse_period
-from duban.reports.taizhang import light
 from duban.runtime.offers import Offer
 from duban.store.identity import AttachmentRecord
 from duban.web.identity import User
-from duban.web.items_view import can_see
-from duban.web.pages.index import Indexed
+from duban.web.items_view import actors_of
+from duban.web.pages.index import Indexed, Snapshot
 
 #: Canonical actions that move an item's work on (what "waiting for you" means); the
 #: office's discretionary moves (催办, 通报批评, 归档) wait for nobody.
 MOVING = frozenset({"approve", "reject", "assign", "confirm", "reassign", "report", "resume",
                     "close", "verify"})
-LIGHT_ORDER = {"红": 0, "黄": 1, "绿": 2, "": 3}
+LIGHTS = ("红", "黄", "绿", "")
+LIGHT_ORDER = {lamp: n for n, lamp in enumerate(LIGHTS)}
 PAGE_SIZE = 50
 
 
@@ -53,6 +54,12 @@ class Filters:
     overdue: str = ""  # "" | "1" (overdue only) | "0" (not overdue)
     q: str = ""
     page: int = 1
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter (not only the page) is set."""
+        return bool(self.department or self.category or self.state or self.period.strip()
+                    or self.overdue or self.q.strip())
 
     def period_value(self) -> Period | None:
         text = self.period.strip()
@@ -92,37 +99,69 @@ def local(moment: dt.datetime | None, policy: Policy) -> str:
     return moment.astimezone(policy.timezone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def row_of(entry: Indexed, now: dt.datetime, reason: str = "") -> Row:
+def row_of(entry: Indexed, lamp: str, reason: str = "") -> Row:
     p, it = entry.policy, entry.item
-    lamp = light(p, it, now, entry.warn_from)
     return Row(it.id, it.title or it.id, it.number or "", it.category, it.state,
-               it.department or "", "、".join(it.assist), it.due, lamp, lamp == "红" and
-               is_overdue(it, now), it.confidential, p.id, reason)
+               it.department or "", "、".join(it.assist), it.due, lamp, lamp == "红",
+               it.confidential, p.id, reason)
+
+
+class Seer:
+    """Who may see what, for one user during one request: the engine's rule
+    (:func:`duban.web.items_view.can_see`), with the user's actors built once per policy
+    rather than once per item — a listing asks it for every kept item."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self._actors: dict[str, tuple[Actor, ...]] = {}
+
+    def __call__(self, e: Indexed) -> bool:
+        actors = self._actors.get(e.policy.id)
+        if actors is None:
+            actors = self._actors[e.policy.id] = actors_of(self.user, e.policy)
+        return any(visible_to(e.policy, e.item, actor) for actor in actors)
 
 
 def visible(user: User, entries: Iterable[Indexed]) -> list[Indexed]:
     """The entries ``user`` may see (保密 items only for those entitled)."""
-    return [e for e in entries if can_see(user, e.policy, e.item)]
+    seer = Seer(user)
+    return [e for e in entries if e.public or seer(e)]
 
 
-def _matches(e: Indexed, f: Filters, period: Period | None, now: dt.datetime) -> bool:
-    it = e.item
-    if f.department and f.department not in (it.department, *it.assist, *it.handoff):
-        return False
-    if f.category and f.category != it.category:
-        return False
-    if f.state and f.state not in (it.state, e.policy.states[it.state].canonical):
-        return False
-    if period is not None and not period.contains(it.due, e.policy.timezone):
-        return False
-    if f.overdue and (f.overdue == "1") != is_overdue_now(e, now):
-        return False
-    q = f.q.strip()
-    return not q or q in (it.title or "") or q == it.id or q == (it.number or "")
+class _Match:
+    """The 台账's filters for one request, with what they compare against computed once
+    (a period's bounds per time zone) rather than per item."""
 
+    def __init__(self, f: Filters, now: float) -> None:
+        self.f, self.now, self.q = f, now, f.q.strip()
+        self.period = f.period_value()
+        self._bounds: dict[str, tuple[float, float]] = {}
 
-def is_overdue_now(e: Indexed, now: dt.datetime) -> bool:
-    return light(e.policy, e.item, now, e.warn_from) == "红"
+    def __call__(self, e: Indexed) -> bool:
+        f, it = self.f, e.item
+        if f.department and f.department not in (it.department, *it.assist, *it.handoff):
+            return False
+        if f.category and f.category != it.category:
+            return False
+        if f.state and f.state not in (it.state, e.policy.states[it.state].canonical):
+            return False
+        if self.period is not None:
+            start, end = self._within(e.policy)
+            if not start <= e.due < end:
+                return False
+        if f.overdue and (f.overdue == "1") != (e.lamp.at(self.now) == "红"):
+            return False
+        q = self.q
+        return not q or q in (it.title or "") or q == it.id or q == (it.number or "")
+
+    def _within(self, policy: Policy) -> tuple[float, float]:
+        """The period as [start, end) timestamps in the policy's zone (期限所在期间)."""
+        key = str(policy.timezone)
+        if key not in self._bounds:
+            assert self.period is not None
+            start, end = self.period.bounds(policy.timezone)
+            self._bounds[key] = (start.timestamp(), end.timestamp())
+        return self._bounds[key]
 
 
 @dataclass
@@ -135,77 +174,153 @@ class Ledger:
     choices: dict[str, list[str]] = field(default_factory=dict)
 
 
-def matching(user: User, entries: Iterable[Indexed], f: Filters,
-             now: dt.datetime) -> list[Indexed]:
+@dataclass
+class _Lit:
+    """Entries in listing order: one list per light (红, 黄, 绿, none), each in the
+    index's order (deadline, none last, then id) — so listing order needs no sort."""
+
+    lists: tuple[list[Indexed], ...] = field(default_factory=lambda: ([], [], [], []))
+
+    def add(self, e: Indexed, now: float) -> None:
+        self.lists[LIGHT_ORDER[e.lamp.at(now)]].append(e)
+
+    def __len__(self) -> int:
+        return sum(len(x) for x in self.lists)
+
+    def __iter__(self) -> Iterator[tuple[Indexed, str]]:
+        for lamp, entries in zip(LIGHTS, self.lists, strict=True):
+            for e in entries:
+                yield e, lamp
+
+
+def _select(user: User, snapshot: Snapshot, f: Filters, now: float) -> _Lit:
+    """The entries ``user`` may see that the filters select, by light (with a department
+    filter, only among that department's items)."""
+    seer = Seer(user)
+    match = _Match(f, now) if f.active else None
+    out = _Lit()
+    source = snapshot.by_department.get(f.department, []) if f.department else \
+        snapshot.entries
+    for e in source:
+        if (e.public or seer(e)) and (match is None or match(e)):
+            out.add(e, now)
+    return out
+
+
+def matching(user: User, snapshot: Snapshot, f: Filters, now: dt.datetime) -> list[Indexed]:
     """The visible entries the filters select, by light then deadline then id."""
-    period = f.period_value()
-    chosen = [e for e in visible(user, entries) if _matches(e, f, period, now)]
-    keyed = [(LIGHT_ORDER[light(e.policy, e.item, now, e.warn_from)], e) for e in chosen]
-    keyed.sort(key=lambda x: (x[0], x[1].item.due is None, x[1].item.due or now, x[1].item.id))
-    return [e for _, e in keyed]
+    return [e for e, _ in _select(user, snapshot, f, now.timestamp())]
 
 
-def ledger(user: User, entries: Sequence[Indexed], f: Filters, now: dt.datetime) -> Ledger:
-    seen = visible(user, entries)
-    chosen = matching(user, seen, f, now)
-    pages = max(1, -(-len(chosen) // PAGE_SIZE))
+def ledger(user: User, snapshot: Snapshot, f: Filters, now: dt.datetime) -> Ledger:
+    lit = _select(user, snapshot, f, now.timestamp())
+    total = len(lit)
+    pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, f.page), pages)
-    rows = [row_of(e, now) for e in chosen[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]]
-    counts = {"红": 0, "黄": 0, "绿": 0}
-    for e in chosen:
-        lamp = light(e.policy, e.item, now, e.warn_from)
-        if lamp:
-            counts[lamp] += 1
-    choices = {
-        "department": sorted({d for e in seen for d in (e.item.department, *e.item.assist) if d}),
-        "category": sorted({e.item.category for e in seen if e.item.category}),
-        "state": sorted({e.item.state for e in seen}),
-    }
-    return Ledger(rows, len(chosen), page, pages, counts, choices)
+    rows = [row_of(e, lamp) for e, lamp in
+            islice(lit, (page - 1) * PAGE_SIZE, page * PAGE_SIZE)]
+    counts = {lamp: len(x) for lamp, x in zip(LIGHTS[:3], lit.lists, strict=False)}
+    seer = Seer(user)
+    return Ledger(rows, total, page, pages, counts,
+                  snapshot.choices(e for e in snapshot.private if seer(e)))
 
 
 # -- 我的待办 ------------------------------------------------------------------------------------
-def _pending_for(user: User, policy: Policy, item: ItemState) -> str:
-    """"待您审批：<step>" when the pending approval's current step is in one of the
-    user's role words (the policy's own word, so two words of one canonical role stay
-    different approvers)."""
-    p = item.pending
-    chain = policy.chains.get(p.chain) if p else None
-    if p is None or chain is None or p.step >= len(chain.steps):
-        return ""
-    step = chain.steps[p.step]
-    word = step.word or policy.word(step.role)
-    mine = word in user.roles if step.word else step.role in user.canonical_roles(policy)
-    return f"待您审批：{step.name}" if mine else ""
+class _Waiting:
+    """What waits for one user, per policy and state (or pending step), worked out once per
+    request from the policy's data rather than once per item."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self._steps: dict[tuple[str, str, int], str] = {}
+        self._moves: dict[tuple[str, str], tuple[tuple[str, bool], ...]] = {}
+        self._mine = set(user.departments)
+
+    def __call__(self, e: Indexed) -> str:
+        return self._pending_for(e) or self._move_for(e)
+
+    def _pending_for(self, e: Indexed) -> str:
+        """"待您审批：<step>" when the pending approval's current step is in one of the
+        user's role words (the policy's own word, so two words of one canonical role stay
+        different approvers)."""
+        p, policy = e.item.pending, e.policy
+        if p is None:
+            return ""
+        key = (policy.id, p.chain, p.step)
+        if key not in self._steps:
+            chain = policy.chains.get(p.chain)
+            step = chain.steps[p.step] if chain and p.step < len(chain.steps) else None
+            mine = step is not None and (
+                step.word in self.user.roles if step.word else
+                step.role in self.user.canonical_roles(policy))
+            self._steps[key] = f"待您审批：{step.name}" if mine and step else ""
+        return self._steps[key]
+
+    def moves(self, policy: Policy, state: str) -> tuple[tuple[str, bool], ...]:
+        """The transitions from ``state`` that move the work on and that one of the user's
+        roles fires: (what to show, whether the role is the supervising office's)."""
+        key = (policy.id, state)
+        moves = self._moves.get(key)
+        if moves is None:
+            roles = self.user.canonical_roles(policy)
+            words = {c: w for w, c in policy.actions.items()}
+            moves = self._moves[key] = tuple(
+                (f"待您办理：{t.name or words.get(t.action, t.action)}",
+                 "supervisor_office" in t.roles & roles)
+                for t in policy.transitions
+                if state in t.sources and t.action in MOVING and t.roles & roles)
+        return moves
+
+    def _move_for(self, e: Indexed) -> str:
+        """"待您办理：<transition>" for the first transition from the item's state that
+        moves the work on and is fired by one of the user's roles — on an item of one of
+        their departments, or any item for the supervising office."""
+        it = e.item
+        moves = self.moves(e.policy, it.state)
+        if not moves:
+            return ""
+        related = not self._mine or it.department in self._mine or bool(
+            self._mine.intersection(it.assist)) or bool(self._mine.intersection(it.handoff))
+        return next((word for word, office in moves if related or office), "")
 
 
-def _move_for(user: User, policy: Policy, item: ItemState) -> str:
-    roles = user.canonical_roles(policy)
-    related = not user.departments or bool(
-        set(user.departments) & {item.department, *item.assist, *item.handoff})
-    words = {c: w for w, c in policy.actions.items()}
-    for t in policy.transitions:
-        if item.state in t.sources and t.action in MOVING and t.roles & roles and (
-                related or "supervisor_office" in t.roles & roles):
-            return f"待您办理：{t.name or words.get(t.action, t.action)}"
-    return ""
+def _candidates(user: User, snapshot: Snapshot, waiting: _Waiting) -> list[Indexed]:
+    """The items on which something can wait for ``user`` — a superset of what
+    :class:`_Waiting` selects, found through the snapshot's groups rather than by asking
+    of every item: approvals waiting on one of their roles, and the items of their
+    departments (or, for the supervising office and people without a department, the
+    items in states where one of their roles moves the work on)."""
+    groups = [snapshot.awaiting.get(("word", w), []) for w in user.roles]
+    office = False
+    for pid, policy in snapshot.policies.items():
+        roles = user.canonical_roles(policy)
+        office = office or "supervisor_office" in roles
+        groups += [snapshot.awaiting.get(("role", pid, c), []) for c in roles]
+    if user.departments and not office:
+        groups += [snapshot.by_department.get(d, []) for d in user.departments]
+    else:
+        groups += [entries for (pid, state), entries in snapshot.by_state.items()
+                   if waiting.moves(snapshot.policies[pid], state)]
+    unique = {e.item.id: e for group in groups for e in group}
+    return sorted(unique.values(), key=lambda e: (e.due, e.item.id))
 
 
-def todo(user: User, entries: Sequence[Indexed], now: dt.datetime) -> tuple[list[Row],
-                                                                            dict[str, int]]:
+def todo(user: User, snapshot: Snapshot, now: dt.datetime) -> tuple[list[Row],
+                                                                 dict[str, int]]:
     """我的待办: rows by urgency (红, 黄, 绿) then deadline, and the counts shown on top."""
-    rows: list[tuple[int, Row]] = []
-    for e in visible(user, entries):
+    t = now.timestamp()
+    seer, waiting = Seer(user), _Waiting(user)
+    reasons: dict[str, str] = {}
+    lit = _Lit()
+    for e in _candidates(user, snapshot, waiting):
         if e.item.closed_at is not None and e.item.pending is None:
             continue
-        reason = _pending_for(user, e.policy, e.item) or _move_for(user, e.policy, e.item)
-        if reason:
-            r = row_of(e, now, reason)
-            rows.append((LIGHT_ORDER[r.light], r))
-    rows.sort(key=lambda x: (x[0], x[1].due is None, x[1].due or now, x[1].id))
-    out = [r for _, r in rows]
-    counts = {"total": len(out), "红": sum(r.light == "红" for r in out),
-              "黄": sum(r.light == "黄" for r in out),
+        reason = waiting(e)
+        if reason and (e.public or seer(e)):
+            reasons[e.item.id] = reason
+            lit.add(e, t)
+    out = [row_of(e, lamp, reasons[e.item.id]) for e, lamp in lit]
+    counts = {"total": len(out), "红": len(lit.lists[0]), "黄": len(lit.lists[1]),
               "approvals": sum(r.reason.startswith("待您审批") for r in out)}
     return out, counts
 
@@ -280,8 +395,11 @@ def timeline(policy: Policy, item: ItemState, events: Sequence[Event],
         details = tuple((DETAIL_WORDS[k], str(data[k])) for k in DETAIL_WORDS
                         if k != "title" and data.get(k) not in (None, ""))
         files = tuple(by_id[a] for a in data.get("attachments") or () if a in by_id)
-        out.append(Moment(local(step.at, policy), step.word, step.actor,
-                          str(data.get("entered_by") or ""), details, files))
+        # 代录 is in the actor's words (the event's entered_by); events written before
+        # events carried it have the clerk only in their data
+        clerk = "" if "代录" in step.actor else str(data.get("entered_by") or "")
+        out.append(Moment(local(step.at, policy), step.word, step.actor, clerk, details,
+                          files))
     return out
 
 
