@@ -52,7 +52,7 @@ class Page:
 
 
 # -- data -------------------------------------------------------------------------------------
-def _life(policy: Any, k: int) -> tuple[Any, list[Any]]:
+def item_life(policy: Any, k: int) -> tuple[Any, list[Any]]:
     """Item ``k``: opened, approved, then as far as ``k % 5`` says, through the engine."""
     from duban.engine.core import engine_for
     from duban.engine.model import Actor, Event
@@ -109,7 +109,7 @@ def seed(db: Path) -> str:
     store.migrate()
     store.conn.execute("PRAGMA synchronous = OFF")  # seeding is not what is measured
     for k in range(N):
-        item, events = _life(policy, k)
+        item, events = item_life(policy, k)
         store.commit(Commit(item, events, 0, next_due(policy, item)))
     identity = identity_for(store)
     at = dt.datetime.now(dt.UTC)

@@ -16,7 +16,8 @@ a page adds no rule of its own).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -54,12 +55,6 @@ class Filters:
     overdue: str = ""  # "" | "1" (overdue only) | "0" (not overdue)
     q: str = ""
     page: int = 1
-
-    @property
-    def active(self) -> bool:
-        """Whether any filter (not only the page) is set."""
-        return bool(self.department or self.category or self.state or self.period.strip()
-                    or self.overdue or self.q.strip())
 
     def period_value(self) -> Period | None:
         text = self.period.strip()
@@ -129,39 +124,44 @@ def visible(user: User, entries: Iterable[Indexed]) -> list[Indexed]:
 
 
 class _Match:
-    """The 台账's filters for one request, with what they compare against computed once
-    (a period's bounds per time zone) rather than per item."""
+    """The 台账's filters for one request as a list of tests, one per filter that is set,
+    with what they compare against computed once (a period's bounds per policy) rather
+    than per item; and where to look: a department's or a state's group of the snapshot
+    instead of every item, when that filter is set (its test is then the group)."""
 
-    def __init__(self, f: Filters, now: float) -> None:
-        self.f, self.now, self.q = f, now, f.q.strip()
-        self.period = f.period_value()
-        self._bounds: dict[str, tuple[float, float]] = {}
+    def __init__(self, f: Filters, now: float, snapshot: Snapshot) -> None:
+        self.f, self.now = f, now
+        self.tests: list[Callable[[Indexed], bool]] = []
+        self.source = self._source(snapshot)
+        if f.category:
+            self.tests.append(lambda e: e.item.category == f.category)
+        period = f.period_value()
+        if period is not None:
+            bounds = {pid: tuple(b.timestamp() for b in period.bounds(p.timezone))
+                      for pid, p in snapshot.policies.items()}
+            self.tests.append(lambda e: bounds[e.policy.id][0] <= e.due < bounds[e.policy.id][1])
+        if f.overdue:
+            late = f.overdue == "1"
+            self.tests.append(lambda e: (e.lamp.at(now) == "红") == late)
+        q = f.q.strip()
+        if q:
+            self.tests.append(lambda e: q in (e.item.title or "") or q == e.item.id or
+                              q == (e.item.number or ""))
 
-    def __call__(self, e: Indexed) -> bool:
-        f, it = self.f, e.item
-        if f.department and f.department not in (it.department, *it.assist, *it.handoff):
-            return False
-        if f.category and f.category != it.category:
-            return False
-        if f.state and f.state not in (it.state, e.policy.states[it.state].canonical):
-            return False
-        if self.period is not None:
-            start, end = self._within(e.policy)
-            if not start <= e.due < end:
-                return False
-        if f.overdue and (f.overdue == "1") != (e.lamp.at(self.now) == "红"):
-            return False
-        q = self.q
-        return not q or q in (it.title or "") or q == it.id or q == (it.number or "")
-
-    def _within(self, policy: Policy) -> tuple[float, float]:
-        """The period as [start, end) timestamps in the policy's zone (期限所在期间)."""
-        key = str(policy.timezone)
-        if key not in self._bounds:
-            assert self.period is not None
-            start, end = self.period.bounds(policy.timezone)
-            self._bounds[key] = (start.timestamp(), end.timestamp())
-        return self._bounds[key]
+    def _source(self, snapshot: Snapshot) -> Iterable[Indexed]:
+        f = self.f
+        state = f.state
+        if f.department:
+            if state:
+                self.tests.append(lambda e: state in (e.item.state,
+                                                      e.policy.states[e.item.state].canonical))
+            return snapshot.by_department.get(f.department, [])
+        if state:
+            groups = [entries for (pid, word), entries in snapshot.by_state.items()
+                      if state in (word, snapshot.policies[pid].states[word].canonical)]
+            return groups[0] if len(groups) == 1 else heapq.merge(
+                *groups, key=lambda e: (e.due, e.item.id))
+        return snapshot.entries
 
 
 @dataclass
@@ -194,16 +194,20 @@ class _Lit:
 
 
 def _select(user: User, snapshot: Snapshot, f: Filters, now: float) -> _Lit:
-    """The entries ``user`` may see that the filters select, by light (with a department
-    filter, only among that department's items)."""
+    """The entries ``user`` may see that the filters select, by light."""
     seer = Seer(user)
-    match = _Match(f, now) if f.active else None
+    match = _Match(f, now, snapshot)
+    tests = match.tests
     out = _Lit()
-    source = snapshot.by_department.get(f.department, []) if f.department else \
-        snapshot.entries
-    for e in source:
-        if (e.public or seer(e)) and (match is None or match(e)):
-            out.add(e, now)
+    lists, order = out.lists, LIGHT_ORDER
+    for e in match.source:
+        if not e.public and not seer(e):
+            continue
+        for test in tests:
+            if not test(e):
+                break
+        else:
+            lists[order[e.lamp.at(now)]].append(e)
     return out
 
 
