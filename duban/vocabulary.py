@@ -112,6 +112,7 @@ NOTICE_KINDS: Final = _table(
     **TIMER_EVENTS,
     approval_requested="待审批",
     handoff="接续办理",
+    inform="分送知晓",
 )
 
 #: What a pending approval decides.

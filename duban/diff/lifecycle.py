@@ -12,6 +12,7 @@ from collections.abc import Callable
 from duban.diff import words as w
 from duban.diff.change import Collector, named_keywords
 from duban.diff.keyed import by_name, pairs, render
+from duban.policy.explain_workflow import informed
 from duban.policy.model import Approvals, Policy, State, Transition
 
 PURPOSES = ("opening", "pause", "resume", "review")
@@ -35,8 +36,9 @@ def _to(t: Transition) -> str:
 def _transition(p: Policy, t: Transition) -> str:
     who = w.roles(p, t.roles) if t.roles else "由审批链决定"
     cond = f"，条件：{t.when.source}" if t.when is not None else ""
+    told = f"，分送{informed(t)}知晓" if t.inform else ""
     return (f"{w.words(t.sources)} → {_to(t)}，动作 {t.action}"
-            f"（{w.ACTION_WORDS.get(t.action, t.action)}），{who}{cond}")
+            f"（{w.ACTION_WORDS.get(t.action, t.action)}），{who}{cond}{told}")
 
 
 def lifecycle(c: Collector) -> None:
@@ -86,6 +88,8 @@ def _transition_change(c: Collector, name: str, a: Transition | None,
                   lambda p, t: w.roles(p, t.roles) if t.roles else "由审批链决定", a, b, **kw)
     c.value("lifecycle", (*path, "when"), f"{label}的条件", a.when.source if a.when else w.NONE,
             b.when.source if b.when else w.NONE, **kw)
+    c.value("lifecycle", (*path, "inform"), f"{label}分送知晓", informed(a) or "不分送",
+            informed(b) or "不分送", **kw)
 
 
 def chains(c: Collector) -> None:

@@ -34,7 +34,7 @@ from transitions import EventData
 from duban.calendar.deadline import compute_deadline, due_from_date
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
-from duban.engine import assessment, lateness
+from duban.engine import assessment, inform, lateness
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.healing import CALENDAR_HEALED, apply_healing
@@ -718,6 +718,7 @@ def _after(ev: EventData) -> None:
     work.effects.append(Effect("state_changed", {
         "transition": t.name, "from": ev.transition.source,
         "to": ev.transition.dest or ev.transition.source}))
+    work.effects.extend(inform.notices(work.engine.policy, t, work.fields, work.fields["_now"]))
 
 
 def _make_freeze() -> Callable[[Mapping[str, Any]], ItemState]:

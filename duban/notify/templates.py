@@ -10,7 +10,8 @@ Names a template set may define (``documents.templates`` in a policy, ``template
 notifier's configuration, or a plugin's :class:`NoticeTemplates`):
 
 - one body per notice kind (:data:`duban.vocabulary.NOTICE_KINDS`: ``pre_due_reminder``,
-  ``overdue_notice``, ``escalation``, ``step_overdue``, ``approval_requested``, ``handoff``),
+  ``overdue_notice``, ``escalation``, ``step_overdue``, ``approval_requested``, ``handoff``,
+  ``inform``),
   and ``notice`` for any other kind;
 - subjects: ``subject`` for all kinds, ``<kind>.subject`` for one kind.
 
@@ -69,6 +70,8 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "handoff": (
         "{{ recipient }}：\n{{ what }}已由上一部门办理完毕，请接续办理"
         "{% if due %}，办理期限{{ due }}{% endif %}。" + _TAIL),
+    "inform": (
+        "{{ recipient }}：\n{{ what }}已{{ name }}，现分送您知晓（无需审批）。" + _TAIL),
     GENERIC: "{{ recipient }}：\n{{ what }}：{{ label }}{% if name %}（{{ name }}）{% endif %}。" + _TAIL,
 }
 

@@ -590,7 +590,31 @@ class _Compiler:
             out.append(Transition(t["name"], t["action"], sources, t["to"], frozenset(roles),
                                   self.expr(t.get("when"), (*p, "when")), t.get("cite"),
                                   tuple(t.get("requires") or ()),
-                                  frozenset(str(w) for w in t.get("roles") or ())))
+                                  frozenset(str(w) for w in t.get("roles") or ()),
+                                  self.recipients(t.get("inform"), (*p, "inform"))))
+        return tuple(out)
+
+    def recipients(self, raw: Any, path: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
+        """Who a notify-only step informs (分送/知会): role words or canonical roles, the
+        organisation's departments, or ``{department: name}`` for one the text names."""
+        departments = set((self.data.get("organisation") or {}).get("departments") or ())
+        out = []
+        for i, entry in enumerate(raw or ()):
+            if isinstance(entry, Mapping):
+                out.append(("", str(entry["department"])))
+            elif str(entry) in self.roles_canonical:
+                out.append((self.roles_canonical[str(entry)], str(entry)))
+            elif str(entry) in departments:
+                out.append(("", str(entry)))
+            else:
+                self.problem("unknown_recipient", (*path, i),
+                             f"分送对象 '{entry}' 既不是角色也不是部门 / '{entry}' is neither a role "
+                             "nor a department", value=entry,
+                             expected="organisation.roles 中的角色词、规范角色或 organisation.departments "
+                                      "中的部门",
+                             hint=self.did_you_mean(str(entry), [*self.roles_canonical,
+                                                                 *departments]) or
+                             f"原文点名的部门写成 {{department: {entry}}}")
         return tuple(out)
 
     def check_shadowing(self, transitions: tuple[Transition, ...]) -> None:

@@ -50,6 +50,11 @@ def _to(t: Transition) -> str:
     return f"“{t.to}”"
 
 
+def informed(t: Transition) -> str:
+    """Whom a notify-only step tells, as written: ``分管领导、人力资源部``."""
+    return "、".join(word for _, word in t.inform)
+
+
 def workflow_lines(policy: Policy) -> list[str]:
     """One line per transition: 从…，谁 做什么 → 到…〔出处〕（本策略 / 继承自 …）."""
     out = []
@@ -60,6 +65,7 @@ def workflow_lines(policy: Policy) -> list[str]:
         what = t.name if t.name == action else f"{t.name}（{action}）"
         cond = f"，条件：{t.when.source}" if t.when else ""
         need = "，须写明 " + "、".join(t.requires) if t.requires else ""
+        need += f"，并分送{informed(t)}知晓（不待审批）" if t.inform else ""
         cite = f"〔{t.cite}〕" if t.cite else "〔制度未规定〕"
         out.append(f"- 从“{'”“'.join(t.sources)}”，{_who(policy, t)} {what} → {_to(t)}"
                    f"{cond}{need}{cite}（{origin}）")

@@ -132,6 +132,9 @@ class Transition:
     cite: str | None = None
     requires: tuple[str, ...] = ()  # what the action must carry: due, reason, until
     words: frozenset[str] = frozenset()  # the roles as the policy writes them
+    #: who is told when it fires, without waiting for them (分送/知会): (canonical role or
+    #: "" for a department named as such, the word or department as written)
+    inform: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

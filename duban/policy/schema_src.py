@@ -293,6 +293,20 @@ def root_properties() -> dict[str, Any]:
                       "reason 原因、until 延至何时。缺少时拒绝，并引用本转换的出处。",
                       "What the action must carry (a 确认单 must state its 完成时限); refused "
                       "without it, citing this transition.", [["due"]]),
+        "inform": P({"type": "array", "minItems": 1, "items": {"anyOf": [
+            {"type": "string", "minLength": 1},
+            obj({"department": P({"type": "string", "minLength": 1}, "部门",
+                                 "原文点名的部门（不在 organisation.departments 中时这样写）。",
+                                 "A department the text names (when it is not among "
+                                 "`organisation.departments`).")}, ("department",))]}},
+            "分送知晓",
+            "此转换完成时分送（知会）谁：通过发件箱通知这些角色或部门，不等待他们审批，事项照常流转"
+            "（如“下发承办部门并分送分管领导知晓”）。写本单位的角色词、规范角色、organisation.departments "
+            "中的部门，或 {department: 部门名}；主办部门、协办部门、部门负责人等按事项的部门发送。",
+            "Who is informed when this transition fires (分送/知会): a notice through the outbox, "
+            "no approval awaited. Role words, canonical roles, departments of the organisation, "
+            "or `{department: name}`.",
+            [["分管领导"], [{"department": "人力资源部"}]]),
         "cite": CITE, "note": NOTE,
     }, ("name",))
     chain_step = obj({

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from duban.engine import inform
 from duban.engine.closure import counted, on_time, overdue
 from duban.engine.core import engine_for
 from duban.engine.lateness import DEADLINE_PASSED
@@ -21,7 +22,8 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None) -> dict[str, Any]:
+def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None,
+                 informed: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "state": item.state,
         "canonical_state": policy.states[item.state].canonical,
@@ -38,13 +40,16 @@ def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None) -> di
     }
     if policy.numbering:
         out["number"] = item.number
+    if informed is not None and inform.informed(policy):  # 分送/知会: who was told, when
+        out["informed"] = informed
     return out
 
 
 def outcome(result: RunResult) -> dict[str, Any]:
     """One policy's entry under ``results`` in the outcome JSON."""
     p = result.policy
-    items = {k: item_outcome(p, it, result.end) for k, it in result.items.items()}
+    items = {k: item_outcome(p, it, result.end, result.informed.get(k, []))
+             for k, it in result.items.items()}
     for k in result.scenario.items:  # items never created still appear
         if k not in items:
             items[k] = item_outcome(p, engine_for(p).new_item(k), result.end)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from duban.engine import inform
 from duban.engine import penalties as penalty_rules
 from duban.engine.core import ActionRefused, Engine, engine_for
 from duban.engine.model import Actor, Effect, Event, ItemState, PenaltyEntry
@@ -52,6 +53,8 @@ class RunResult:
     end: dt.datetime | None
     numbers: dict[int, int] = field(default_factory=dict)
     acts: list[Act] = field(default_factory=list)
+    #: notify-only notices (分送/知会) per item: {"by": transition, "to": [...], "at": iso}
+    informed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def ledger(self) -> list[PenaltyEntry]:
@@ -76,6 +79,7 @@ class Runner:
         self.numbers: dict[int, int] = {}
         self.order = {k: i for i, k in enumerate(scenario.items)}
         self.end: dt.datetime | None = None
+        self.informed: dict[str, list[dict[str, Any]]] = {}
 
     # -- actors ----------------------------------------------------------------------------
     def actor(self, step: Step, item: ItemState, canonical: str,
@@ -158,7 +162,7 @@ class Runner:
         ledger = [e for it in self.items.values() for e in it.penalties]
         counters = penalty_rules.apply_counters(self.policy, ledger)
         return RunResult(self.policy, self.scenario, self.items, self.events, self.rejected,
-                         counters, self.end, self.numbers, self.acts)
+                         counters, self.end, self.numbers, self.acts, self.informed)
 
     def run_out(self) -> None:
         """Automatic ticks after the last step: every timer up to the scenario's end."""
@@ -231,6 +235,9 @@ class Runner:
 
     def after(self, key: str, effects: list[Effect], at: dt.datetime) -> None:
         for eff in effects:
+            if eff.kind == "notify" and eff.data.get("kind") == inform.KIND:
+                self.informed.setdefault(key, []).append(
+                    {"by": eff.data["name"], "to": list(eff.data["to"]), "at": eff.data["at"]})
             if eff.kind == "number_needed":
                 self.internal(key, "number", {"number": self.next_number(at)}, at)
             elif eff.kind == "subitem_closed" and eff.data["parent"] in self.items:

@@ -136,4 +136,6 @@ def test_two_organisations() -> None:
     assert "默认办理时限（领导未明确时限的）：5个工作日 → 2周（第十条（三）2）" in text
     assert "流转“报结”可执行角色：承办部门负责人 → 承办部门（第九条（八））" in text
     # 行政管理部 and 总经理工作部 are both the supervising office: no line for 暂停审批
-    assert "暂停审批人" not in text and "流转“归档”" not in text
+    assert "暂停审批人" not in text and "流转“归档”可执行角色" not in text
+    # 第九条（十）归档同时交党委工作部、人力资源部: a notify-only step guanlibu does not have
+    assert "流转“归档”分送知晓：不分送 → 党委工作部、人力资源部（第九条（十））" in text

@@ -45,7 +45,7 @@ def test_every_kind_has_a_chinese_default(kind: str, words: list[str]) -> None:
 def test_the_defaults_cover_every_kind_of_notice() -> None:
     assert set(KIND_LABELS) <= set(DEFAULT_TEMPLATES)
     assert set(KIND_LABELS) == {"pre_due_reminder", "overdue_notice", "escalation",
-                                "step_overdue", "approval_requested", "handoff"}
+                                "step_overdue", "approval_requested", "handoff", "inform"}
 
 
 def test_number_and_message_are_shown_when_known() -> None:
