@@ -64,7 +64,7 @@ _ZH_RE = re.compile(
     + "|".join(sorted(_ZH_UNITS, key=len, reverse=True))
     + r")$"
 )
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+_ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 #: Digits allowed next to 十 (no 两, no 零).
 _TENS_DIGITS = {k: v for k, v in _ZH_DIGITS.items() if 1 <= v <= 9 and k != "两"}
@@ -128,11 +128,14 @@ class Duration:
 
 
 def chinese_number(text: str) -> int | None:
-    """Read a Chinese numeral from 一 to 九十九, else None.
+    """Read a count as Chinese documents write it, else None.
 
-    两 is 2 only on its own (两周, 两个工作日); inside tens the digits are 一 to 九
-    (十二, 二十, 二十五), as written in regulations.
+    One reader for durations (两周, 十五个工作日), clause numbers and holiday notices
+    (共七天, 十二月): ``12``; one digit (两 only on its own); or 十 with 一 to 九 around it
+    (十二, 二十, 二十五). Digits side by side are not a count (see :func:`chinese_year`).
     """
+    if text.isascii() and text.isdigit():
+        return int(text)
     if len(text) == 1 and text in _ZH_DIGITS:
         return _ZH_DIGITS[text]
     if text.count("十") != 1:
@@ -143,6 +146,18 @@ def chinese_number(text: str) -> int | None:
     if tens is None or ones is None:
         return None
     return tens * 10 + ones
+
+
+def chinese_year(text: str) -> int | None:
+    """A year written digit by digit (``二〇二五`` → 2025, ``2025``), else None."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if not text or any(ch not in _ZH_DIGITS or ch == "两" for ch in text):
+        return None
+    value = 0
+    for ch in text:
+        value = value * 10 + _ZH_DIGITS[ch]
+    return value
 
 
 def parse_duration(text: str, *, allow_zero: bool = False) -> Duration:
@@ -173,8 +188,7 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> Duration:
     chinese = _ZH_RE.match(norm)
     if chinese:
         number_text, unit_text = chinese.groups()
-        value = int(number_text) if number_text.isdigit() else \
-            0 if number_text == "零" else chinese_number(number_text)
+        value = chinese_number(number_text)
         if value is not None and least <= value <= MAX_AMOUNT:
             return Duration(value, _ZH_UNITS[unit_text], original)
     raise DurationSyntaxError(original)

@@ -24,7 +24,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from duban.calendar.notice_text import chinese_number, clauses, normalize, sentences
+from duban.calendar.duration import chinese_number, chinese_year
+from duban.calendar.notice_text import clauses, normalize, sentences
 from duban.errors import DubanError, Location, Problem
 
 _TITLE = re.compile(r"关于(\d{4})年(?:部分)?节假日安排的通知")
@@ -179,7 +180,9 @@ def _front_matter(lines: list[str]) -> tuple[str | None, str | None, dt.date | N
         if number is None and (n := _NUMBER.search(line)):
             number = n.group(1)
         if s := _SIGNED.match(line):
-            parts = [chinese_number(g) for g in s.groups()]
+            year_text, month_text, day_text = s.groups()
+            parts = [chinese_year(year_text), chinese_number(month_text),
+                     chinese_number(day_text)]
             try:
                 if None not in parts:
                     published = dt.date(*(p or 0 for p in parts))

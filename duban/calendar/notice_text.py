@@ -33,11 +33,6 @@ _SENTENCE_END = "。."
 _RANGE_MARKS = ("至", "~", "—", "–")
 _SPACE = re.compile(r"\s+")
 
-#: Chinese numerals as notices write small counts (共七天) and signature dates (二〇二五年).
-_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-
-
 def normalize(line: str) -> str:
     """One spelling of a line: NFKC (full-width → ASCII), simplified characters, no blanks,
     ``。`` as ``.``, ``;`` as ``,``, every range mark as ``至``."""
@@ -49,23 +44,6 @@ def normalize(line: str) -> str:
     for mark in _RANGE_MARKS[1:]:
         text = text.replace(mark, "至")
     return text
-
-
-def chinese_number(text: str) -> int | None:
-    """``七`` → 7, ``十二`` → 12, ``二十`` → 20, ``二〇二五`` → 2025, ``12`` → 12; else None."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in _DIGITS and ch != "十" for ch in text):
-        return None
-    if "十" not in text:
-        value = 0
-        for ch in text:
-            value = value * 10 + _DIGITS[ch]
-        return value
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
-        return None
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
 def sentences(body: str) -> list[str]:

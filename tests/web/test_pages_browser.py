@@ -249,13 +249,15 @@ def office_closes(live: LiveServer, office: Person, item_id: str, report: Path) 
 def keyboard_approve(page: Any, title: str) -> None:
     """From 我的待办 to the approval, pressing only Tab, Enter and Space."""
     focus_by_tab(page, f"a:text-is('{title}')")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # A key press does not wait for the navigation it starts (a click does): wait for it,
+    # or a loaded machine reads the page before the request has even been sent.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     focus_by_tab(page, "details.action summary:text-is('督办领导批准：同意')")
     page.keyboard.press("Enter")
     focus_by_tab(page, "details.action[open] button:text-is('督办领导批准：同意')")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def focus_by_tab(page: Any, selector: str, limit: int = 60) -> None:
