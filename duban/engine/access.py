@@ -1,16 +1,72 @@
-"""Who may see an item: the confidentiality (保密) rule, beside the engine's authorisation.
+"""Who may act on an item and who may see it: authorisation and confidentiality (保密).
 
-Why here: every path a person looks through — the CLI's ``item show|list|history``, the
-refusal of an action, the 通报, the 台账, the forms, the HTTP API — must answer the same
-question the same way, and the answer depends only on the policy and the item, so it
-belongs to the pure core. A path that is not entitled answers as if the item did not
-exist ("unknown item"), never "permission denied", which would confirm that it does.
+Why here: every path a person acts or looks through — the engine's transitions and
+approval steps, the CLI, the HTTP API and its pages, the 通报, the 台账, the forms — must
+answer the same questions the same way, and the answers depend only on the policy, the
+item and the actor, so they belong to the pure core.
+
+Authorisation is in the organisation's own words. A transition or a chain step names
+role words; an actor who holds role words must hold one of the words written (two words
+on one canonical role are different people: 公司主要领导 is not 公司领导), where a word
+declared ``same_as`` another is that other. An actor known only canonically (a portable
+scenario, a canonical ``--as``) stands for any word of its canonical role. The words for
+the item's own units (主办部门, 承办部门, 牵头部门, 子公司 … as lead or assisting units)
+describe the unit the item itself names, so for them the department decides, not the
+word. Department roles also check the department the actor acts for.
+
+Visibility: a path that is not entitled answers as if the item did not exist ("unknown
+item"), never "permission denied", which would confirm that it does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from duban.engine.model import Actor, ItemState
-from duban.policy.model import Policy
+from duban.policy.model import DEPARTMENT_ROLES, Policy
+
+#: Roles that name a unit the item itself identifies (its lead, its assisting units).
+UNIT_ROLES = frozenset({"lead_department", "assisting_department"})
+
+
+def authorized(policy: Policy, actor: Actor | None, roles: Iterable[str], item: ItemState,
+               words: Iterable[str] = ()) -> bool:
+    """Whether ``actor`` may act as one of ``roles`` (canonical) on ``item``, where
+    ``words`` are the roles as the policy wrote them (the transition's or step's)."""
+    if actor is None:
+        return False
+    written = tuple(words)
+    for r in set(roles) & actor.roles:
+        if not holds_word(policy, actor, r, written):
+            continue
+        if r == "assisting_department":
+            if actor.department in item.assist:
+                return True
+        elif r in DEPARTMENT_ROLES:
+            if actor.department is not None and actor.department == item.department:
+                return True
+        else:
+            return True
+    return False
+
+
+def holds_word(policy: Policy, actor: Actor, canonical: str, words: Iterable[str]) -> bool:
+    """Whether the actor holds one of the written words of ``canonical`` (a canonical
+    name written, no word of it written, or an actor known only canonically: yes). Both
+    sides are compared as principal words, so a word declared ``same_as`` is that word."""
+    required = [w for w in words if policy.canonical_role(w) == canonical]
+    held = policy.own_words(actor.words)  # as principal words; canonical names dropped
+    if not required or canonical in required or not held or canonical in UNIT_ROLES:
+        return True
+    return bool(policy.own_words(required) & held)
+
+
+def written_roles(policy: Policy, words: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(canonical role, the organisation's word) for each role as written, in a stable
+    order: who a transition names, for offers, plans and messages."""
+    out = {(c, w if w != c else policy.word(c)) for w in words
+           if (c := policy.canonical_role(w)) is not None}
+    return tuple(sorted(out))
 
 
 def visible_to(policy: Policy, item: ItemState, actor: Actor | None) -> bool:
@@ -30,4 +86,4 @@ def visible_to(policy: Policy, item: ItemState, actor: Actor | None) -> bool:
     return bool(actor.roles & policy.confidential_visible_to)
 
 
-__all__ = ["visible_to"]
+__all__ = ["UNIT_ROLES", "authorized", "holds_word", "visible_to", "written_roles"]

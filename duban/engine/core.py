@@ -34,7 +34,7 @@ from transitions import EventData
 from duban.calendar.deadline import compute_deadline, due_from_date
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
-from duban.engine import assessment, inform, lateness
+from duban.engine import access, assessment, inform, lateness
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.healing import CALENDAR_HEALED, apply_healing
@@ -54,7 +54,7 @@ from duban.engine.model import (
 from duban.engine.refusal import ActionRefused as ActionRefused  # re-exported
 from duban.engine.timers import schedule, shift_calendar
 from duban.errors import DubanError
-from duban.policy.model import DEPARTMENT_ROLES, Category, Policy, Transition
+from duban.policy.model import Category, Policy, Transition
 from duban.vocabulary import CANONICAL_ACTIONS, REQUIRED_FIELDS
 
 _FIELDS = tuple(f.name for f in fields(ItemState))
@@ -150,9 +150,9 @@ class Engine:
                         for a in ("approve", "reject")]
         for t in p.transitions:
             if item.state in t.sources and t.roles:
-                roles = tuple(sorted(t.roles))
-                out.append(Move(t.name, t.action, roles, tuple(p.word(r) for r in roles),
-                                t.cite))
+                pairs = access.written_roles(p, t.words or t.roles)
+                out.append(Move(t.name, t.action, tuple(r for r, _ in pairs),
+                                tuple(w for _, w in pairs), t.cite))
         return tuple(out)
 
     # -- actions ---------------------------------------------------------------------------
@@ -192,7 +192,7 @@ class Engine:
         if canonical == "create":  # roles and conditions see the item being created
             self._prepare(item, event, work, canonical)
             subject = _snapshot(work.fields)
-        allowed = [t for t in candidates if self.authorized(actor, t.roles, subject)]
+        allowed = [t for t in candidates if self.authorized(actor, t.roles, subject, t.words)]
         if not allowed:
             t = candidates[0]
             who = "、".join(sorted(p.own_words(t.words)) or
@@ -241,29 +241,8 @@ class Engine:
 
     def authorized(self, actor: Actor | None, roles: Iterable[str], item: ItemState,
                    words: Iterable[str] = ()) -> bool:
-        """Role check in the organisation's own words, plus the department check for
-        department roles. ``words`` are the roles as the policy wrote them: an actor who
-        holds role words must hold the one written (two words on one canonical role are
-        different people); an actor known only canonically stands for any of them."""
-        if actor is None:
-            return False
-        for r in set(roles) & actor.roles:
-            if actor.words and not self._holds_word(actor, r, words):
-                continue
-            if r == "assisting_department":
-                if actor.department in item.assist:
-                    return True
-            elif r in DEPARTMENT_ROLES:
-                if actor.department is not None and actor.department == item.department:
-                    return True
-            else:
-                return True
-        return False
-
-    def _holds_word(self, actor: Actor, canonical: str, words: Iterable[str]) -> bool:
-        required = [w for w in words if self.policy.canonical_role(w) == canonical]
-        return not required or canonical in required or \
-            bool(self.policy.own_words(required) & actor.words)
+        """Role check in the organisation's own words (duban.engine.access)."""
+        return access.authorized(self.policy, actor, roles, item, words)
 
     def _check(self, item: ItemState, event: Event, canonical: str, t: Transition) -> None:
         """Rules of the action itself, beyond state and role."""

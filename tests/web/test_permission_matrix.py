@@ -78,7 +78,7 @@ def test_every_role_action_and_department_as_the_engine_decides(sqlite_server: L
     for word, canonical in ROLES.items():
         for dept in DEPARTMENTS:
             client = server.user(f"{word}@{dept}", dept, word)
-            actor = Actor(f"{word}@{dept}", dept, frozenset({canonical}))
+            actor = Actor(f"{word}@{dept}", dept, frozenset({canonical}), frozenset({word}))
             for action, code in _engine_says(server, base, actor).items():
                 target = "M"
                 if code is None:  # it would change the item: act on a copy in this state
@@ -129,3 +129,35 @@ def test_代录_needs_the_right_and_records_who_entered_it(sqlite_server: LiveSe
     assert last["person"] == "张总" and last["roles"] == ["general_manager"]
     assert "秘书" in str(last)
     assert dt.datetime.fromisoformat(last["at"]) == server.clock()
+
+
+def test_the_policy_s_own_role_words_decide_over_http(sqlite_server: LiveServer) -> None:
+    """Users carry the policy's role words, and the engine authorises by them over HTTP as
+    everywhere: gansu's 督办部门 is the 总经理工作部 (same_as: 第五条–第八条 name one office
+    twice) and may 立项; the 规范化管理委员会办公室, also a supervising office, only assists
+    and may not (第九条（一）立项由总经理工作部统一管理). xingzheng_duban's 三类 确认单 is
+    审定 by the 公司主要领导 (4.3.3): a 公司领导, the same canonical role, is refused."""
+    server = sqlite_server
+    helper = server.user("规范办", "规范化管理委员会办公室", "规范化管理委员会办公室")
+    office = server.user("督办专人", "总经理工作部", "督办部门")
+    daily = {**ITEM, "category": "日常督办", "kind": "annual_key_task"}
+    r = helper.post("/api/v1/items", json={"id": "W1", **daily})
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
+    assert r.json()["cite"] == "第九条（一）"
+    assert office.post("/api/v1/items", json={"id": "W1", **daily}).status_code == 201
+
+    zonghe = server.user("综合部干事", "综合部", "综合部")
+    lead = server.user("财务部长", "财务部", "主办部门")
+    leader = server.user("副总", "公司办", "公司领导")
+    chief = server.user("董事长", "公司办", "公司主要领导")
+    third = {"policy": "xingzheng_duban", "kind": "leader_instruction", "title": "专项任务",
+             "lead": "财务部"}
+    assert zonghe.post("/api/v1/items", json={"id": "X1", **third}).status_code == 201
+    r = lead.post("/api/v1/items/X1/actions/confirm", json={"due": "2026-03-31"})
+    assert r.status_code == 200 and r.json()["state"] == "待审批", r.text
+    offered = {a["action"]: a for a in leader.get("/api/v1/items/X1").json()["actions"]}
+    assert offered["approve"]["allowed"] is False
+    r = leader.post("/api/v1/items/X1/actions/approve", json={})
+    assert r.status_code == 403 and "公司主要领导" in r.json()["detail"], r.text
+    r = chief.post("/api/v1/items/X1/actions/approve", json={})
+    assert r.status_code == 200 and r.json()["state"] == "承办中", r.text
