@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from duban.engine.model import Effect, Event
+from duban.engine.draft import Draft
+from duban.engine.model import Effect, Event, ItemState
 
 #: The internal action of the event (not a policy word; no actor may send it).
 CALENDAR_HEALED = "calendar_healed"
@@ -25,9 +26,8 @@ def _instant(text: Any) -> dt.datetime | None:
     return dt.datetime.fromisoformat(str(text)) if text else None
 
 
-def apply_healing(item: Any, event: Event, fields: dict[str, Any],
-                  effects: list[Effect]) -> None:
-    """Fold a ``calendar_healed`` event into the work fields of ``item``.
+def apply_healing(item: ItemState, event: Event, draft: Draft) -> None:
+    """Fold a ``calendar_healed`` event into the draft of ``item``.
 
     ``event.data``: ``from``/``to`` (ISO instants or None), ``calendar_version``,
     ``provisional`` (whether the new deadline is still beyond the data) and ``message``.
@@ -35,15 +35,15 @@ def apply_healing(item: Any, event: Event, fields: dict[str, Any],
     data = event.data
     old, new = _instant(data.get("from")), _instant(data.get("to"))
     if new is not None:
-        fields["due"] = new
-        if fields["original_due"] == old:
-            fields["original_due"] = new
-    info = fields["due_info"]
+        draft.due = new
+        if draft.original_due == old:
+            draft.original_due = new
+    info = draft.due_info
     if info is not None:
-        fields["due_info"] = replace(info, calendar_version=str(data["calendar_version"]),
-                                     provisional=bool(data.get("provisional", False)))
+        draft.due_info = replace(info, calendar_version=str(data["calendar_version"]),
+                                 provisional=bool(data.get("provisional", False)))
     to = [d for d in dict.fromkeys((item.department, *item.assist)) if d]
     if to and old != new:
-        effects.append(Effect("notify", {"kind": NOTICE_KIND, "name": "期限重算", "to": to,
-                                         "at": event.at.isoformat(),
-                                         "message": data.get("message")}))
+        draft.effects.append(Effect("notify", {"kind": NOTICE_KIND, "name": "期限重算",
+                                               "to": to, "at": event.at.isoformat(),
+                                               "message": data.get("message")}))

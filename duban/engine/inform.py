@@ -15,10 +15,9 @@ a department named as such is itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 from duban.engine import penalties as penalty_rules
+from duban.engine.draft import Draft
 from duban.engine.model import Effect
 from duban.policy.model import DEPARTMENT_ROLES, Policy, Transition
 
@@ -26,22 +25,23 @@ KIND = "inform"
 
 
 def recipients(policy: Policy, entries: tuple[tuple[str, str], ...],
-               fields: Mapping[str, Any]) -> list[str]:
-    """The people or departments an inform list means for this item, in written order."""
+               draft: Draft) -> list[str]:
+    """The people or departments an inform list means for this item (as the transition
+    leaves it), in written order."""
     out: list[str] = []
     for canonical, written in entries:
-        names = penalty_rules.targets(policy, canonical, fields) \
+        names = penalty_rules.targets(policy, canonical, draft.department, draft.assist) \
             if canonical in DEPARTMENT_ROLES else [written]
         out.extend(n for n in names if n not in out)
     return out
 
 
-def notices(policy: Policy, t: Transition, fields: Mapping[str, Any],
+def notices(policy: Policy, t: Transition, draft: Draft,
             at: dt.datetime) -> list[Effect]:
     """The notify-only effect of a transition that has just fired (none without ``inform``)."""
     if not t.inform:
         return []
-    to = recipients(policy, t.inform, fields)
+    to = recipients(policy, t.inform, draft)
     return [Effect("notify", {"kind": KIND, "name": t.name, "to": to, "at": at.isoformat(),
                               "cite": t.cite,
                               "message": f"依据：{t.cite}" if t.cite else None})]

@@ -2,9 +2,11 @@
 
 Why not a Machine (or ``add_model``) per item: building a Machine costs ~230 µs and
 ``add_model`` grows super-linearly, while items are cheap values. The shared Machine is
-built with ``model=None``; each apply hands it a short-lived :class:`Work` object whose
-``state`` attribute the Machine reads and writes. Callbacks are plain callables (never
-dotted strings from YAML) and no timeouts are used: deadlines are data.
+built with ``model=None``; each apply fires one of its events on a light model made for
+that apply (:class:`duban.engine.draft.Draft`, whose ``state`` attribute the Machine reads
+and writes) through the Machine's public API, ``machine.events[trigger].trigger(model)``.
+Callbacks are callables bound to the engine (never dotted strings from YAML) and no
+timeouts are used: deadlines are data.
 
 Trigger names are transition names (unique per policy). A transition written
 ``to: previous`` becomes one trigger per possible previous state, named
@@ -20,29 +22,17 @@ from transitions import EventData, Machine
 
 from duban.policy.model import Policy
 
-_CACHE_ATTR = "_duban_machine"
-
-
-class Work:
-    """The mutable scratch copy of an item during one apply (the Machine's model)."""
-
-    __slots__ = ("effects", "engine", "fields", "state")
-
-    def __init__(self, state: str, fields: dict[str, Any], engine: Any) -> None:
-        self.state = state
-        self.fields = fields
-        self.effects: list[Any] = []
-        self.engine = engine
+Callback = Callable[[EventData], None]
 
 
 def trigger_name(transition_name: str, previous: str | None = None) -> str:
     return f"{transition_name}→{previous}" if previous else transition_name
 
 
-def build_machine(policy: Policy, on_enter: Callable[[EventData], None],
-                  after: Callable[[EventData], None]) -> Machine:
-    """Build the Machine for a policy; ``on_enter`` runs on entering any state, ``after``
-    after every transition (including internal ones)."""
+def build_machine(policy: Policy, on_enter: Callback, after: Callback) -> Machine:
+    """The Machine of a policy; ``on_enter`` runs on entering any state, ``after`` after
+    every transition (internal ones included). Callbacks get the ``EventData``
+    (``send_event``), whose ``model`` is the draft being changed."""
     states = [{"name": name, "on_enter": [on_enter]} for name in policy.states]
     specs: list[dict[str, Any]] = []
     for t in policy.transitions:
@@ -55,13 +45,3 @@ def build_machine(policy: Policy, on_enter: Callable[[EventData], None],
                           "dest": None if t.to == "same" else t.to, "after": [after]})
     return Machine(model=None, states=states, transitions=specs, initial=policy.initial,
                    send_event=True, auto_transitions=False, ignore_invalid_triggers=False)
-
-
-def machine_for(policy: Policy, on_enter: Callable[[EventData], None],
-                after: Callable[[EventData], None]) -> Machine:
-    """The policy's Machine, built once and cached on the (immutable) policy object."""
-    cached = policy.__dict__.get(_CACHE_ATTR)
-    if cached is None:
-        cached = build_machine(policy, on_enter, after)
-        object.__setattr__(policy, _CACHE_ATTR, cached)
-    return cached

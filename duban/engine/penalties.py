@@ -9,11 +9,11 @@ the reports alike.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from duban.engine import assessment
 from duban.engine.activation import activation, holds
+from duban.engine.draft import Draft
 from duban.engine.model import Event, ItemState, PenaltyEntry
 from duban.policy.model import Policy
 
@@ -27,29 +27,26 @@ def days_late(policy: Policy, due: dt.datetime, done: dt.datetime, unit: str) ->
     return max((done.date() - due.date()).days, 1)
 
 
-def targets(policy: Policy, role: str, item: Mapping[str, Any]) -> list[str]:
-    """Who a rule's target role means for this item (department names where they apply)."""
+def targets(policy: Policy, role: str, department: str | None,
+            assist: tuple[str, ...] = ()) -> list[str]:
+    """Who a rule's target role means for an item whose responsible department is
+    ``department`` and assisting ones ``assist`` (department names where they apply)."""
     if role in ("lead_department", "department_head", "handler", "liaison"):
-        lead = item.get("lead") or _handoff_dept(item)
-        return [f"{lead}" if role == "lead_department" else f"{lead}{policy.word(role)}"] \
-            if lead else [policy.word(role)]
+        return [f"{department}" if role == "lead_department" else
+                f"{department}{policy.word(role)}"] if department else [policy.word(role)]
     if role == "assisting_department":
-        return list(item.get("assist") or ()) or [policy.word(role)]
+        return list(assist) or [policy.word(role)]
     return [policy.word(role)]
 
 
-def _handoff_dept(item: Mapping[str, Any]) -> str | None:
-    h = item.get("handoff") or ()
-    return h[min(item.get("handoff_index", 0), len(h) - 1)] if h else None
-
-
-def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str,
+def evaluate(policy: Policy, item: ItemState, w: Draft, trigger: str,
              event: Event) -> list[PenaltyEntry]:
-    """Entries for every rule whose ``on`` is ``trigger`` and whose condition holds."""
+    """Entries for every rule whose ``on`` is ``trigger`` and whose condition holds;
+    ``item`` is the item before the event, ``w`` the draft of it after."""
     out: list[PenaltyEntry] = []
-    dept = str(w.get("lead") or _handoff_dept(w) or "")
-    done = w.get("reported_at") or w.get("closed_at") or event.at
-    due = w.get("due")
+    dept = str(w.department or "")
+    done = w.reported_at or w.closed_at or event.at
+    due = w.due
     late = days_late(policy, due, done, "day") if due is not None else 0
     act = None
     for rule in policy.penalties:
@@ -58,13 +55,13 @@ def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str
         if rule.when is not None:
             if act is None:
                 act = activation(policy, item, event, event.actor, event.at,
-                                 {"days_late": late, "returns": w["returns"],
-                                  "extension_requests": w["extension_requests"],
-                                  "extensions_granted": w["extensions_granted"],
-                                  "extensions_rejected": w["extensions_rejected"]})
+                                 {"days_late": late, "returns": w.returns,
+                                  "extension_requests": w.extension_requests,
+                                  "extensions_granted": w.extensions_granted,
+                                  "extensions_rejected": w.extensions_rejected})
             if not holds(rule.when, act, rule.name):
                 continue
-        if rule.exempt_if_extension_met and w["extensions_granted"] and due is not None \
+        if rule.exempt_if_extension_met and w.extensions_granted and due is not None \
                 and done <= due:
             continue
         points = float(rule.points or 0)
@@ -79,13 +76,13 @@ def evaluate(policy: Policy, item: ItemState, w: Mapping[str, Any], trigger: str
             reason = f"逾期 {n} {unit}"
         if rule.max_points is not None:
             points = max(points, rule.max_points)
-        for target in targets(policy, rule.target, w):
+        for target in targets(policy, rule.target, w.department, w.assist):
             out.append(PenaltyEntry(item.id, target, points, float(rule.coefficient or 0),
                                     rule.measures, rule.name, rule.cite,
                                     event.at, reason, item.seq + 1, trigger, dept, rule.kind))
     if trigger in ("censure", "commend") and not out:  # 通报批评/通报表扬 are on record as such
         word, kind = ("通报批评", "penalty") if trigger == "censure" else ("通报表扬", "commendation")
-        for target in targets(policy, "lead_department", w):
+        for target in targets(policy, "lead_department", w.department):
             out.append(PenaltyEntry(item.id, target, 0.0, 0.0, (word,), word, None,
                                     event.at, str(event.data.get("reason") or ""),
                                     item.seq + 1, trigger, dept, kind))
@@ -118,7 +115,7 @@ def apply_counters(policy: Policy, entries: Iterable[PenaltyEntry]) -> list[Pena
             key = (c.name, target, _period(at, c.per))
             counts[key] = counts.get(key, 0) + 1
             if counts[key] == c.threshold:
-                for who in targets(policy, c.target, {"lead": target}):
+                for who in targets(policy, c.target, target):
                     out.append(PenaltyEntry(item, who, float(c.points or 0),
                                             float(c.coefficient or 0), c.measures, c.name,
                                             c.cite, at,

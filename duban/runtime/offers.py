@@ -110,7 +110,8 @@ def _probe(engine: Any, item: ItemState, actor: Actor, action: str, at: dt.datet
     """The engine's refusal of the action (None: it would be taken). A refusal for a
     missing or malformed field value does not count: the caller supplies those."""
     try:
-        engine.apply(item, Event(action, max(at, item.last_at or at), actor, data), at)
+        when = max(at, item.last_at or at)
+        engine.apply(item, Event(action, when, actor, data), when)
     except ActionRefused as err:
         return None if err.code == "validation_error" else err
     except DubanError:

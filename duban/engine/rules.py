@@ -1,0 +1,103 @@
+"""Rules of an action beyond its state and its actor's role: what the action must carry,
+extension limits, the time to decline, sub-items still open.
+
+Why apart from the core: each rule is a regulation's sentence ("延期须在期限届满前申请",
+"非本部门职责的 2 个工作日内退回") with its own error code and cite; the core only asks
+whether the chosen transition may fire, before anything changes.
+"""
+
+from __future__ import annotations
+
+from duban.engine.instants import before, deadline, to_datetime
+from duban.engine.model import Event, ItemState
+from duban.engine.refusal import ActionRefused
+from duban.policy.model import Category, Policy, Transition
+from duban.vocabulary import REQUIRED_FIELDS
+
+
+def check_action(policy: Policy, category: Category, item: ItemState, event: Event,
+                 canonical: str, t: Transition) -> None:
+    """Refuse the action (:class:`ActionRefused`) if a rule of the action forbids it."""
+    for need in t.requires:
+        if event.data.get(need) in (None, ""):
+            raise ActionRefused("validation_error",
+                                f"“{t.name}”须写明{REQUIRED_FIELDS[need]}（{need}）/ `{need}` "
+                                "is required", item=item.id, action=event.action,
+                                rule=t.name, cite=t.cite)
+    if canonical == "request_extension":
+        _extension_allowed(category, item, event)
+        _extension_in_time(policy, category, item, event)
+        _extension_until(policy, category, item, event)
+    elif canonical == "decline":
+        _decline_in_time(policy, item, event)
+    elif canonical == "report" and item.children_open and policy.parent_waits_for_children:
+        raise ActionRefused("invalid_transition",
+                            f"子事项 {'、'.join(sorted(item.children_open))} 尚未办结，主事项不得报结 "
+                            "/ sub-items are still open", item=item.id, action=event.action,
+                            rule="子项办结后方可报结")
+
+
+def _extension_allowed(category: Category, item: ItemState, event: Event) -> None:
+    rules = category.extensions
+    requested = item.extension_requests
+    if rules.max == 0:
+        raise ActionRefused("extension_not_allowed",
+                            f"“{item.category}”事项不得延期 / extensions are not allowed",
+                            item=item.id, action=event.action, rule="延期次数 0",
+                            cite=rules.basis_for("max"))
+    if rules.max is not None and requested >= rules.max:
+        raise ActionRefused("extension_limit",
+                            f"已申请延期 {requested} 次，最多 {rules.max} 次 / extension "
+                            "limit reached", item=item.id, action=event.action,
+                            rule=f"最多延期 {rules.max} 次", cite=rules.basis_for("max"))
+
+
+def _extension_in_time(policy: Policy, category: Category, item: ItemState,
+                       event: Event) -> None:
+    rules = category.extensions
+    if item.due is None or not rules.before_due:
+        return
+    latest = item.due if rules.lead_time is None else before(policy, item.due, rules.lead_time)
+    if event.at > latest:
+        raise ActionRefused("extension_too_late",
+                            f"延期须在 {latest.isoformat()} 前申请 / too late to ask",
+                            item=item.id, action=event.action, rule="须在期限届满前申请延期",
+                            cite=rules.basis_for("lead_time" if rules.lead_time
+                                                 else "before_due"))
+
+
+def _extension_until(policy: Policy, category: Category, item: ItemState,
+                     event: Event) -> None:
+    rules = category.extensions
+    until = event.data.get("until")
+    if until is None:
+        raise ActionRefused("validation_error", "申请延期须写明延至何时（until）/ "
+                            "`until` is required", item=item.id, action=event.action)
+    new_due = to_datetime(until, policy)
+    if item.due is not None and new_due <= item.due:
+        raise ActionRefused("validation_error",
+                            f"延期后的期限 {new_due.isoformat()} 不晚于原期限 / `until` "
+                            "must be after the current deadline", item=item.id,
+                            action=event.action)
+    if rules.longest is not None and item.due is not None:
+        latest_until = deadline(policy, item.due, rules.longest)
+        if new_due > latest_until:
+            raise ActionRefused("extension_limit",
+                                f"单次延期最长 {rules.longest}，最晚至 "
+                                f"{latest_until.isoformat()} / extension too long",
+                                item=item.id, action=event.action,
+                                rule=f"单次延期不超过 {rules.longest}",
+                                cite=rules.basis_for("longest"))
+
+
+def _decline_in_time(policy: Policy, item: ItemState, event: Event) -> None:
+    """退回 within the policy's limit, counted from when this department received it (a
+    reassignment restarts it)."""
+    if policy.decline_within is None or not item.state_since:
+        return
+    limit = deadline(policy, item.state_since, policy.decline_within)
+    if event.at > limit:
+        raise ActionRefused("invalid_transition",
+                            f"退回须在交办后 {policy.decline_within} 内提出（截至 "
+                            f"{limit.isoformat()}）/ too late to decline", item=item.id,
+                            action=event.action, rule="退回时限", cite=policy.decline_cite)
