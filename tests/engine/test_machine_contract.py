@@ -1,0 +1,107 @@
+"""What the engine relies on in ``transitions``, pinned against the installed version.
+
+The engine builds one Machine per policy with ``model=None`` and fires the chosen
+transition on a short-lived draft through ``machine.events[trigger].trigger(draft)``
+(what ``model.trigger(name)`` does for a registered model). If an upgrade of
+``transitions`` changes any of the behaviours below, this test fails before an item
+silently takes a wrong state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from transitions import EventData, MachineError
+
+from duban.engine.core import engine_for, new_item
+from duban.engine.draft import Draft
+from duban.engine.machine import build_machine, trigger_name
+from duban.engine.model import SYSTEM, Event
+from duban.policy.loader import load_policy
+from duban.policy.model import Policy
+
+MECH = Path(__file__).parent / "policies" / "mech.yaml"
+AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy(str(MECH))
+
+
+def _recorded(policy: Policy) -> tuple[list[tuple[str, str, str | None, str]], object]:
+    """A Machine of ``policy`` whose callbacks record (callback, source, dest, model state)."""
+    calls: list[tuple[str, str, str | None, str]] = []
+
+    def entered(ev: EventData) -> None:
+        assert ev.transition is not None
+        calls.append(("enter", ev.transition.source, ev.transition.dest, ev.model.state))
+
+    def moved(ev: EventData) -> None:
+        assert ev.transition is not None
+        calls.append(("after", ev.transition.source, ev.transition.dest, ev.model.state))
+
+    return calls, build_machine(policy, entered, moved)
+
+
+def _draft(policy: Policy, state: str) -> Draft:
+    item = new_item(policy, "A")
+    draft = Draft.of(item, Event("x", AT, SYSTEM))
+    draft.state = state
+    return draft
+
+
+def test_trigger_moves_an_unregistered_slotted_model(policy: Policy) -> None:
+    calls, machine = _recorded(policy)
+    draft = _draft(policy, "待审核")
+    t = next(t for t in policy.transitions if t.name == "审核通过")
+    assert machine.events[t.name].trigger(draft) is True  # type: ignore[attr-defined]
+    assert draft.state == t.to
+    # on_enter of the destination sees the new state, then the transition's after
+    assert calls == [("enter", "待审核", t.to, t.to), ("after", "待审核", t.to, t.to)]
+    assert not machine.models  # type: ignore[attr-defined]  # nothing was added to the Machine
+
+
+def test_an_internal_transition_keeps_the_state_and_enters_nothing(policy: Policy) -> None:
+    calls, machine = _recorded(policy)
+    draft = _draft(policy, "承办中")
+    assert machine.events["反馈"].trigger(draft) is True  # type: ignore[attr-defined]
+    assert draft.state == "承办中"
+    assert calls == [("after", "承办中", None, "承办中")]
+
+
+def test_to_previous_is_one_trigger_per_state(policy: Policy) -> None:
+    calls, machine = _recorded(policy)
+    draft = _draft(policy, "延期审批中")
+    name = trigger_name("同意延期", "已交办")
+    assert machine.events[name].trigger(draft) is True  # type: ignore[attr-defined]
+    assert draft.state == "已交办"
+    assert [c[0] for c in calls] == ["enter", "after"]
+
+
+def test_an_error_in_a_callback_reaches_the_caller(policy: Policy) -> None:
+    def refuse(ev: EventData) -> None:
+        raise LookupError("refused in on_enter")
+
+    machine = build_machine(policy, refuse, lambda ev: None)
+    draft = _draft(policy, "承办中")
+    with pytest.raises(LookupError, match="refused in on_enter"):
+        machine.events["申请暂停"].trigger(draft)  # type: ignore[attr-defined]
+
+
+def test_a_trigger_from_a_wrong_state_is_refused(policy: Policy) -> None:
+    _, machine = _recorded(policy)
+    with pytest.raises(MachineError):
+        machine.events["申请暂停"].trigger(_draft(policy, "拟立项"))  # type: ignore[attr-defined]
+
+
+def test_the_engine_callbacks_are_its_own_bound_methods(policy: Policy) -> None:
+    engine = engine_for(policy)
+    state = engine.machine.get_state("承办中")  # type: ignore[attr-defined]
+    assert [cb.__self__ for cb in state.on_enter] == [engine]
+    for event in engine.machine.events.values():  # type: ignore[attr-defined]
+        for ts in event.transitions.values():
+            for t in ts:
+                assert [cb.__self__ for cb in t.after] == [engine]
+                assert not (t.prepare or t.before or t.conditions)
