@@ -33,7 +33,9 @@ def test_a_draft_freezes_back_into_the_item_and_changes_only_itself() -> None:
         "assist": ["人事部"], "due": "2026-03-31"})])
     assert item.due is not None and item.assist == ("人事部",)
     draft = Draft.of(item, Event("progress", at, office))
-    assert draft.freeze() == item
+    assert draft.freeze() == item == ItemState(**{f.name: getattr(draft, f.name)
+                                                  for f in fields(ItemState)})
+    assert not hasattr(ItemState, "__post_init__")  # freeze() stores fields as __init__ does
     draft.title, draft.returns = "改过的标题", 3
     assert (item.title, item.returns) == ("一项工作", 0)
     assert (draft.freeze().title, draft.freeze().returns) == ("改过的标题", 3)
