@@ -14,8 +14,9 @@ of work for one action (docs/lifecycle.md keeps this table):
       decline limit, children open; :mod:`duban.engine.rules`) → the action's error code
 7     the attributes the action carries are written on the draft
       (:mod:`duban.engine.attributes`)
-8     the shared Machine fires the transition on the draft (``Event.trigger``): exit, state
-      change, ``on_enter`` (pending approval, pause clock, milestones), ``after`` (audit)
+8     the shared Machine's transition fires on the draft (``machine.Firing``): exit,
+      state change, ``on_enter`` (pending approval, pause clock, milestones),
+      ``after`` (audit, 分送)
 9     deadline, counters and penalties of the action are computed
 10    the draft is frozen into the new :class:`ItemState`; effects are returned
 ====  ==========================================================================
@@ -43,7 +44,7 @@ from duban.engine.attributes import set_attributes
 from duban.engine.draft import Draft
 from duban.engine.healing import CALENDAR_HEALED, apply_healing
 from duban.engine.instants import deadline, to_datetime
-from duban.engine.machine import build_machine, trigger_name
+from duban.engine.machine import Firing, build_machine, trigger_name
 from duban.engine.model import (
     EMPTY,
     SYSTEM,
@@ -74,6 +75,7 @@ class Engine:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.machine = build_machine(policy, self._entered, self._moved)
+        self._firing = Firing(self.machine)
         self._names = {t.name: (t.action, t.name) for t in reversed(policy.transitions)}
 
     # -- public ----------------------------------------------------------------------------
@@ -284,14 +286,14 @@ class Engine:
                                 rule=err.rule, cite=err.cite) from None
 
     def _fire(self, draft: Draft, t: Transition, item: ItemState) -> None:
-        """Fire the chosen transition of the shared Machine on the draft, through the
-        Machine's public API: the source state's exit callbacks, the state change, the
-        destination's ``on_enter`` (:meth:`_entered`), then the transition's ``after``
-        (:meth:`_moved`) — transitions' documented order (docs/lifecycle.md)."""
+        """Fire the chosen transition of the shared Machine on the draft: the source
+        state's exit callbacks, the state change, the destination's ``on_enter``
+        (:meth:`_entered`), then the transition's ``after`` (:meth:`_moved`) —
+        transitions' documented order, run by :class:`~duban.engine.machine.Firing`."""
         name = trigger_name(t.name, item.previous or item.state) if t.to == "previous" \
             else t.name
         draft.transition = t
-        self.machine.events[name].trigger(draft)
+        self._firing.fire(name, draft)
 
     # -- approvals -------------------------------------------------------------------------
     def chain_for(self, purpose: str, draft: Draft) -> str | None:

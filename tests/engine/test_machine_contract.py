@@ -1,27 +1,31 @@
 """What the engine relies on in ``transitions``, pinned against the installed version.
 
 The engine builds one Machine per policy with ``model=None`` and fires the chosen
-transition on a short-lived draft through ``machine.events[trigger].trigger(draft)``
-(what ``model.trigger(name)`` does for a registered model). If an upgrade of
-``transitions`` changes any of the behaviours below, this test fails before an item
-silently takes a wrong state."""
+transition on a short-lived draft with :class:`duban.engine.machine.Firing`, which runs
+the Machine's own callbacks in transitions' documented order without its event dispatch
+(measured too slow, docs/performance.md). The first tests pin what
+``machine.events[trigger].trigger(model)`` does (what ``model.trigger(name)`` does for a
+registered model); the differential test fires every transition of two policies both
+ways and fails if an upgrade of ``transitions`` makes :class:`Firing` differ from it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from transitions import EventData, MachineError
 
 from duban.engine.core import engine_for, new_item
 from duban.engine.draft import Draft
-from duban.engine.machine import build_machine, trigger_name
+from duban.engine.machine import Firing, build_machine, trigger_name
 from duban.engine.model import SYSTEM, Event
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 
 MECH = Path(__file__).parent / "policies" / "mech.yaml"
+GANSU = Path(__file__).parents[2] / "policies" / "gansu_huizhan.yaml"
 AT = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
@@ -30,7 +34,7 @@ def policy() -> Policy:
     return load_policy(str(MECH))
 
 
-def _recorded(policy: Policy) -> tuple[list[tuple[str, str, str | None, str]], object]:
+def _recorded(policy: Policy) -> tuple[list[tuple[str, str, str | None, str]], Any]:
     """A Machine of ``policy`` whose callbacks record (callback, source, dest, model state)."""
     calls: list[tuple[str, str, str | None, str]] = []
 
@@ -43,6 +47,21 @@ def _recorded(policy: Policy) -> tuple[list[tuple[str, str, str | None, str]], o
         calls.append(("after", ev.transition.source, ev.transition.dest, ev.model.state))
 
     return calls, build_machine(policy, entered, moved)
+
+
+def _witness(policy: Policy) -> tuple[list[tuple[Any, ...]], Any]:
+    """A Machine of ``policy`` whose callbacks record everything a callback can see."""
+    seen: list[tuple[Any, ...]] = []
+
+    def record(kind: str) -> Any:
+        def callback(ev: EventData) -> None:
+            assert type(ev) is EventData and ev.transition is not None
+            seen.append((kind, ev.event.name, ev.state.name, ev.transition.source,
+                         ev.transition.dest, ev.model.state, ev.machine, ev.args, ev.kwargs,
+                         ev.error))
+        return callback
+
+    return seen, build_machine(policy, record("enter"), record("after"))
 
 
 def _draft(policy: Policy, state: str) -> Draft:
@@ -105,3 +124,36 @@ def test_the_engine_callbacks_are_its_own_bound_methods(policy: Policy) -> None:
             for t in ts:
                 assert [cb.__self__ for cb in t.after] == [engine]
                 assert not (t.prepare or t.before or t.conditions)
+
+
+@pytest.mark.parametrize("path", [MECH, GANSU], ids=lambda p: p.stem)
+def test_firing_runs_what_trigger_runs_for_every_transition(path: Path) -> None:
+    policy = load_policy(str(path))
+    seen, machine = _witness(policy)
+    firing = Firing(machine)
+    fired = 0
+    for name, event in machine.events.items():
+        for source in event.transitions:
+            by_trigger, by_firing = _draft(policy, source), _draft(policy, source)
+            assert event.trigger(by_trigger) is True
+            expected = [(*s[:6], s[6] is machine, *s[7:]) for s in seen]
+            seen.clear()
+            firing.fire(name, by_firing)
+            got = [(*s[:6], s[6] is machine, *s[7:]) for s in seen]
+            seen.clear()
+            assert got == expected, (name, source)
+            assert by_firing.state == by_trigger.state
+            fired += 1
+    assert fired >= len(policy.transitions)
+
+
+def test_firing_refuses_what_it_would_not_run(policy: Policy) -> None:
+    _, machine = _recorded(policy)
+    with pytest.raises(MachineError):
+        Firing(machine).fire("申请暂停", _draft(policy, "拟立项"))  # not from this state
+    machine.events["申请暂停"].transitions["承办中"][0].add_callback("before", lambda ev: None)
+    with pytest.raises(MachineError, match="conditions or callbacks"):
+        Firing(machine).fire("申请暂停", _draft(policy, "承办中"))
+    machine.after_state_change = [lambda ev: None]
+    with pytest.raises(MachineError, match="after_state_change"):
+        Firing(machine).fire("反馈", _draft(policy, "承办中"))
