@@ -10,7 +10,7 @@ from duban import vocabulary
 from duban.diff import words as w
 from duban.diff.change import Collector
 from duban.diff.keyed import pairs, render, union
-from duban.policy.model import Category, Policy
+from duban.policy.model import Category, Policy, ProxyEntry
 from duban.vocabulary import CANONICAL_KINDS
 
 
@@ -61,6 +61,24 @@ def organisation(c: Collector) -> None:
                   lambda p, x: w.roles(p, x), o.confidential_visible_to, n.confidential_visible_to,
             cite=_cite(n, "confidentiality"), old_cite=_cite(o, "confidentiality"),
             raw=("confidentiality", "visible_to"))
+    _proxy_entry(c)
+
+
+def _proxy_entry(c: Collector) -> None:
+    """代录: whose decisions someone else may enter (compared by canonical roles)."""
+    a, b = c.old.proxy_entry, c.new.proxy_entry
+
+    def key(p: Policy, rule: ProxyEntry | None) -> tuple[str, ...] | None:
+        return None if rule is None else tuple(sorted(
+            p.canonical_role(x) or x for x in rule.words))
+
+    cite, old_cite = (b.cite if b else None), (a.cite if a else None)
+    keys = (key(c.old, a), key(c.new, b))
+    if keys[0] == keys[1]:
+        c.cite("organisation", ("proxy_entry",), "代录", old_cite, cite, raw=("proxy_entry",))
+        return
+    c.value("organisation", ("proxy_entry", "roles"), "可由他人代录决定的角色", w.proxy_entry(a),
+            w.proxy_entry(b), cite=cite, old_cite=old_cite, raw=("proxy_entry",), keys=keys)
 
 
 def _category(p: Policy, cat: Category) -> str:

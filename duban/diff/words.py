@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from duban import vocabulary
 from duban.calendar.duration import Duration
 from duban.policy.explain import trigger_words
-from duban.policy.model import Chain, ExtensionRules, PenaltyRule, Policy, Reminder
+from duban.policy.model import Chain, ExtensionRules, PenaltyRule, Policy, ProxyEntry, Reminder
 from duban.vocabulary import CANONICAL_ROLES
 
 KIND_WORDS = vocabulary.KINDS
@@ -142,3 +142,10 @@ def kinds(ks: Iterable[str]) -> str:
 
 def words(xs: Iterable[str]) -> str:
     return "、".join(xs) or "（无）"
+
+
+def proxy_entry(rule: ProxyEntry | None) -> str:
+    """代录 in words: ``不限制（未规定）``, ``仅 总经理、分管领导``, ``不得代录（须本人录入）``."""
+    if rule is None:
+        return "不限制（未规定）"
+    return f"仅 {'、'.join(rule.words)}" if rule.words else "不得代录（须本人录入）"

@@ -42,6 +42,7 @@ from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.attributes import set_attributes
 from duban.engine.draft import Draft
+from duban.engine.entry import check_entry
 from duban.engine.healing import CALENDAR_HEALED, apply_healing
 from duban.engine.instants import deadline, to_datetime
 from duban.engine.machine import Firing, build_machine, trigger_name
@@ -99,6 +100,7 @@ class Engine:
         elif event.action in INTERNAL_ACTIONS:
             self._internal(item, draft)
         else:
+            check_entry(self.policy, item, event)  # 代录 only for the roles the policy allows
             self._act(item, draft)
         self._settle(draft, item.seq + 1)
         draft.seq = item.seq + 1

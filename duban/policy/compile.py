@@ -38,6 +38,7 @@ from duban.policy.model import (
     PenaltyRule,
     Policy,
     ProgressReports,
+    ProxyEntry,
     Reminder,
     Role,
     State,
@@ -225,6 +226,7 @@ class _Compiler:
         fields["counters"] = self.counters(d.get("counters") or [], fields["penalties"])
         fields |= self.calendar(d.get("calendar") or {}, d.get("timezone"), path)
         fields |= self.documents(d.get("documents") or {}, path)
+        fields["proxy_entry"] = self.proxy_entry(d.get("proxy_entry"))
         if self.problems:
             return None
         fields |= self.confidentiality(d.get("confidentiality") or {})
@@ -494,6 +496,23 @@ class _Compiler:
     def confidentiality(self, conf: Mapping[str, Any]) -> dict[str, Any]:
         return {"confidential_visible_to": frozenset(self.roles(
             conf.get("visible_to"), ("confidentiality", "visible_to")))}
+
+    def proxy_entry(self, spec: Mapping[str, Any] | None) -> ProxyEntry | None:
+        """代录: the role words whose decisions someone else may enter, with their basis —
+        a rule that refuses entries must say where it comes from."""
+        if spec is None:
+            return None
+        words = tuple(str(w) for w in spec.get("roles") or ())
+        for i, w in enumerate(words):
+            self.role(w, ("proxy_entry", "roles", i))
+        basis = basis_of(spec)
+        if basis is None:
+            self.problem("no_basis", ("proxy_entry",),
+                         "代录规则没有出处（cite）也没有本单位默认（because）/ the 代录 rule needs a "
+                         "`cite` or a `because`",
+                         hint="写 cite: <条款>（制度原文这样规定），或 because: <做法与理由>（制度未规定，"
+                         "本单位自定）；制度没有规定又不想自定的，删除 proxy_entry")
+        return ProxyEntry(words, basis)
 
     def subitems(self, subitems: Mapping[str, Any]) -> dict[str, Any]:
         return {"subitems_allowed": bool(subitems.get("allowed", True)),

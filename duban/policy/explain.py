@@ -94,6 +94,11 @@ class _Reading:
         for canonical, ws in words.items():
             cite = next((p.roles[w].cite for w in ws if p.roles[w].cite), None)
             self.say(f"{'、'.join(ws)}：{canonical}", cite)
+        rule = p.proxy_entry
+        if rule is not None:  # 代录; where the text is silent nothing is said or enforced
+            self.say(f"代录：{'、'.join(rule.words)} 的决定可由他人（如督办人员）代为录入，记录同时写明"
+                     "决定人与录入人；其他角色的决定须本人录入" if rule.words else
+                     "代录：任何角色的决定都须本人录入，不得由他人代录", rule.cite)
 
     def category(self, cat: Category) -> None:
         p, say = self.p, self.say

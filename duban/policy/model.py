@@ -72,6 +72,16 @@ class Approvals:
     cite: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ProxyEntry:
+    """代录: whose decisions someone else may enter (a clerk recording a leader's paper
+    signature). Only the roles listed here; an empty list allows nobody. A policy without
+    the rule enforces nothing about who enters what (the record still shows both)."""
+
+    words: tuple[str, ...]  # the role words as written (the policy's own, or canonical)
+    cite: str | None = None  # the clause, or 制度未规定，本单位按… (``because``)
+
+
 #: Extension settings that are rules in force, each with its own basis (cite or default).
 EXTENSION_SETTINGS = ("max", "approvers", "before_due", "lead_time", "longest", "review_limit")
 
@@ -276,6 +286,8 @@ class Policy:
     #: Problems that do not stop the policy loading but will fail at run time (shown by
     #: ``duban validate`` as warnings), e.g. a condition dividing by a variable.
     warnings: tuple[Any, ...] = ()
+    #: 代录: whose decisions may be entered by someone else (None: nothing enforced).
+    proxy_entry: ProxyEntry | None = None
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

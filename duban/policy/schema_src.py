@@ -582,6 +582,23 @@ def root_properties() -> dict[str, Any]:
                             "Who else may see confidential items."),
             "cite": CITE,
         }), "保密", "保密事项的可见范围。", "Confidential items."),
+        "proxy_entry": P(obj({
+            "roles": P({"type": "array", "items": {"type": "string", "minLength": 1},
+                        "uniqueItems": True}, "可代录的角色",
+                       "哪些角色的决定可以由他人代为录入（本单位角色词，如 总经理、分管领导）；"
+                       "空列表表示任何角色都须本人录入。",
+                       "Roles whose decisions may be entered by someone else (the policy's "
+                       "own role words); an empty list allows nobody.", [["总经理", "分管领导"]]),
+            "cite": CITE, "because": BECAUSE, "note": NOTE,
+        }, ("roles",)), "代录",
+            "代录：督办人员把领导在纸面上的签批等他人作出的决定录入系统。写明哪些角色的决定可以代录，"
+            "并写 cite（制度条款）或 because（制度未规定，本单位自定）。不写本项则不限制（记录仍同时显示"
+            "决定人与录入人）；写了，其他角色的决定由他人录入时拒绝，并引用出处。决定人本人录入的不是代录。",
+            "代录 (entry on someone's behalf): whose decisions a clerk may enter for them, e.g. "
+            "a leader's signature on paper, with a `cite` or a `because`. Absent: nothing is "
+            "enforced (the record still shows who decided and who entered it); present: an "
+            "entry by someone else for any other role is refused, citing the basis.",
+            [{"roles": ["总经理", "分管领导"], "because": "领导纸面签批由综合部督办专员录入（制度未规定代录）"}]),
     }
 
 

@@ -52,6 +52,8 @@ def rules_in_force(d: Mapping[str, Any]) -> Iterator[tuple[Path, str, Mapping[st
         yield from _extension_rules(d)
     for i, r in enumerate(d.get("reminders") or ()):
         yield ("reminders", i), f"提醒“{r.get('name')}”", r, ""
+    if d.get("proxy_entry"):
+        yield ("proxy_entry",), "代录规则", d["proxy_entry"], ""
     if d.get("progress_reports"):
         yield ("progress_reports",), "定时反馈", d["progress_reports"], ""
     for section, what in (("penalties", "考核规则"), ("commendations", "表彰规则"),

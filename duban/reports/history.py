@@ -16,6 +16,7 @@ from typing import Any
 
 from duban import vocabulary
 from duban.engine.core import engine_for
+from duban.engine.entry import entered_for_another
 from duban.engine.model import Actor, Event, Pending
 from duban.errors import DubanError
 from duban.policy.model import Policy
@@ -84,8 +85,7 @@ def describe_event(policy: Policy, event: Event) -> str:
     """Who decided, and who entered it when that was someone else (代录):
     ``总经理（代录：综合部 张三）``."""
     who = describe(policy, event.actor)
-    person = event.actor.person if event.actor is not None else None
-    if event.entered_by and event.entered_by != person and who != "系统":
+    if entered_for_another(event) and who != "系统":
         return f"{who}（代录：{event.entered_by}）"
     return who
 
