@@ -7,8 +7,8 @@ import platform
 import sys
 
 MODULES = ("bench.policy_bench", "bench.calendar_bench", "bench.engine_bench",
-           "bench.store_bench", "bench.init_from_bench", "bench.web_bench",
-           "bench.pages_bench")
+           "bench.store_bench", "bench.integrity_bench", "bench.init_from_bench",
+           "bench.web_bench", "bench.pages_bench")
 
 
 def main() -> int:

@@ -65,7 +65,8 @@ def open_service(cfg: Config, *, hooks: Hooks | None = None) -> Service:
     delivery = DeliveryPolicy(cfg.max_attempts, dt.timedelta(seconds=cfg.base_delay_seconds))
     service = Service(store, load_policies(cfg.policies, hooks, cfg.calendar), hooks,
                       tuple(notifiers), notifiers, delivery, require_viewer=cfg.require_viewer,
-                      zone=cfg.zone, operator=cfg.operator or _os_user())
+                      zone=cfg.zone, operator=cfg.operator or _os_user(),
+                      quick_check_every=dt.timedelta(minutes=cfg.quick_check_every_minutes))
 
     def policy_templates(ref: str) -> dict[str, str] | None:
         """A policy version's notice wording (by content hash or id)."""

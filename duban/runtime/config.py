@@ -16,6 +16,7 @@ notifiers:
 delivery: {max_attempts: 20, base_delay_seconds: 60}
 require_viewer: false                # true: CLI reads of items and reports must name a viewer
 operator: 综合部 张三                  # who enters commands on this machine (default: the OS user)
+quick_check_every_minutes: 60        # re-check the store's integrity before a write this often (0: always)
 timezone: Asia/Shanghai              # the zone of every time written without an offset
 calendar:                            # one calendar for every policy (docs/calendar.md)
   files: [calendar/2027.yaml]        # written by `duban calendar import`, relative to this file
@@ -48,6 +49,7 @@ class Config:
     base_delay_seconds: int = 60
     require_viewer: bool = False
     operator: str | None = None
+    quick_check_every_minutes: int = 60
     zone: dt.tzinfo = DEFAULT_ZONE
     calendar: DeploymentCalendar = field(default_factory=DeploymentCalendar)
     web: dict[str, Any] = field(default_factory=dict)  # the service's settings (duban.web)
@@ -55,7 +57,7 @@ class Config:
 
 
 KEYS = ("store", "policies", "plugins", "notifiers", "delivery", "require_viewer", "timezone",
-        "calendar", "web", "operator")
+        "calendar", "web", "operator", "quick_check_every_minutes")
 
 
 def resolve_secrets(value: Any, where: str = "") -> Any:
@@ -106,6 +108,12 @@ def load_config(path: str | None = None, *, store: str | None = None) -> Config:
         cfg.require_viewer = bool(data.get("require_viewer", False))
         if data.get("operator") is not None:
             cfg.operator = str(data["operator"]).strip() or None
+        every = data.get("quick_check_every_minutes", cfg.quick_check_every_minutes)
+        if isinstance(every, bool) or not isinstance(every, int) or every < 0:
+            raise DubanError(f"{path}: quick_check_every_minutes 应是不小于 0 的整数（分钟；0 表示每次写入前"
+                             "都检查）/ quick_check_every_minutes must be a whole number ≥ 0",
+                             "validation_error")
+        cfg.quick_check_every_minutes = every
         if "timezone" in data:
             try:
                 cfg.zone = zone_named(str(data["timezone"]))

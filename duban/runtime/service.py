@@ -40,6 +40,9 @@ from duban.store.base import (
 
 log = logging.getLogger("duban.service")
 MAX_CONFLICT_RETRIES = 20
+#: How long a passed quick check of the store stands before a write checks it again
+#: (``quick_check_every_minutes`` in duban.yaml; 0 checks before every write).
+QUICK_CHECK_EVERY = dt.timedelta(hours=1)
 
 
 class UnknownItem(DubanError):
@@ -76,9 +79,12 @@ class Service:
     require_viewer: bool = False  # the CLI must be told who is looking (deployment setting)
     operator: str | None = None  # who enters commands here (recorded on each event)
     zone: dt.tzinfo = DEFAULT_ZONE  # the zone of times written without an offset
+    #: how long (on the writes' own clock) a passed quick check of the store stands
+    quick_check_every: dt.timedelta = QUICK_CHECK_EVERY
 
     def __post_init__(self) -> None:
         self._sound = False  # the store passed its quick check (checked before a write)
+        self._checked_at: dt.datetime | None = None  # when, on the writes' clock
         self._by_hash = {p.content_hash: p for p in self.policies.values()}
         for p in self.policies.values():
             self.store.save_policy(p.content_hash, p.id,
@@ -101,18 +107,35 @@ class Service:
         return policy
 
     # -- integrity ---------------------------------------------------------------------------
-    def ensure_sound(self, *, again: bool = False) -> None:
+    def ensure_sound(self, at: dt.datetime | None = None) -> None:
         """Refuse to write to a store that fails its quick check (garbage in the file, a
-        bad restore): writing would spread the damage. Checked once per service, or
-        ``again`` (each tick)."""
-        if self._sound and not again:
+        bad restore): writing would spread the damage.
+
+        The check reads the whole database file (about 14 ms per MB on SQLite), so it runs
+        before the first write of this service and then again only once
+        ``quick_check_every`` has passed on the writes' own clock ``at`` (a tick's ``now``,
+        a command's time) — not on every tick round of a long-running worker. A clock that
+        goes back (a command dated earlier) does not bring a check forward."""
+        if self._sound and not self._check_due(at):
             return
         problems = self.store.check(quick=True)
         if problems:
+            self._sound = False
             raise StoreError("数据库完整性检查未通过，本次未写入任何内容；请运行 duban doctor 查看详情，"
                              f"并从备份恢复（{'；'.join(problems[:3])}）/ the database failed its "
                              "integrity check; nothing was written, run duban doctor")
         self._sound = True
+        self._checked_at = at
+
+    def _check_due(self, at: dt.datetime | None) -> bool:
+        if not self.quick_check_every:
+            return True
+        if at is None:
+            return False
+        if self._checked_at is None:  # the first check was not dated: count from now
+            self._checked_at = at
+            return False
+        return at - self._checked_at >= self.quick_check_every
 
     # -- commands ----------------------------------------------------------------------------
     def create(self, item_id: str, policy_id: str, data: Mapping[str, Any], actor: Actor,
@@ -138,7 +161,7 @@ class Service:
             raise ActionRefused("invalid_transition", f"“{action}”是系统内部事件，不能作为操作提交 "
                                 "/ an internal event cannot be sent as a command",
                                 item=item_id, action=action)
-        self.ensure_sound()
+        self.ensure_sound(at)
         payload = dict(data) if policy_id is None else {**data, "policy": policy_id}
         request = Request.of(key, item_id, action, actor, payload) if key is not None else None
         for _ in range(MAX_CONFLICT_RETRIES):
@@ -266,7 +289,7 @@ class Service:
     # -- timers ------------------------------------------------------------------------------
     def tick(self, now: dt.datetime, limit: int = 1000) -> int:
         """Fire every timer due at ``now`` (each at its scheduled instant); returns the count."""
-        self.ensure_sound(again=True)
+        self.ensure_sound(now)
         fired = 0
         while True:
             ids = self.store.due(now, limit)
@@ -300,7 +323,7 @@ class Service:
     # -- delivery ----------------------------------------------------------------------------
     def deliver(self, now: dt.datetime, limit: int = 100) -> tuple[int, int]:
         """Deliver due outbox messages; returns (sent, failed)."""
-        self.ensure_sound()
+        self.ensure_sound(now)
         sent = failed = 0
         for msg in self.store.outbox_due(now, limit):
             notifier = self.notifiers.get(msg.channel)

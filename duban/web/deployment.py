@@ -66,7 +66,8 @@ class ServicePool:
                 else "sqlite"
             store = self.hooks.stores.get(scheme)(self.config.store)
             service = Service(store, first.policies, self.hooks, first.channels,
-                              first.notifiers, first.delivery)
+                              first.notifiers, first.delivery,
+                              quick_check_every=first.quick_check_every)
         return Lease(service, identity_for(service.store))
 
     @contextmanager

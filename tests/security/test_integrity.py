@@ -5,6 +5,7 @@ events; ``item act`` and ``tick`` refuse to write to a store that fails the quic
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from collections.abc import Callable
@@ -12,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from duban.engine.model import Event
+from duban.engine.model import Actor, Event
+from duban.runtime.service import QUICK_CHECK_EVERY, Service
+from duban.store.base import StoreError
+from duban.store.sqlite import SqliteStore
 from tests.security.conftest import Duban, Opener
 
 EventsOf = Callable[[str], list[Event]]
@@ -24,8 +28,8 @@ def items(open_item: Opener) -> None:
         open_item(f"I{n}", f"资产清查第{n}项")
 
 
-def _database(tmp_path: Path) -> Path:
-    path = tmp_path / "probe.db"
+def _database(tmp_path: Path, name: str = "probe.db") -> Path:
+    path = tmp_path / name
     with sqlite3.connect(path) as c:
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
     return path
@@ -81,3 +85,72 @@ def test_doctor_finds_a_projection_that_differs_from_its_events(duban: Duban, it
     assert doctor.exit_code == 1, doctor.output
     assert "I3" in doctor.stdout and "重放" in doctor.stdout
     assert "I1" not in doctor.stdout.split("重放")[1]
+
+
+class _Counted(SqliteStore):
+    """The real SQLite store, counting its integrity checks."""
+
+    checks = 0
+
+    def check(self, *, quick: bool = True) -> list[str]:
+        self.checks += 1
+        return super().check(quick=quick)
+
+
+def _service(tmp_path: Path, every: dt.timedelta) -> tuple[Service, _Counted]:
+    from duban.policy.loader import load_policy
+
+    policy = load_policy(Path(__file__).resolve().parents[2] / "policies" / "gansu_huizhan.yaml")
+    store = _Counted(tmp_path / "worker.db")
+    store.migrate()
+    service = Service(store, {policy.id: policy}, quick_check_every=every)
+    at = dt.datetime(2026, 9, 21, 10, tzinfo=service.zone)  # the worker's first round
+    service.create("A", policy.id, {"kind": "meeting_decision", "category": "总经理督办",
+                                    "title": "资产清查", "lead": "财务部"},
+                   Actor(None, None, frozenset({"supervisor_office"})), at)
+    return service, store
+
+
+def test_a_tick_worker_checks_once_per_interval_of_its_own_clock(tmp_path: Path) -> None:
+    """A ``tick --loop`` worker: the quick check before the first write, then again only
+    when an hour (the default) has passed on the tick's ``now`` — not every round. A file
+    damaged meanwhile is refused at the first round after the hour."""
+    service, store = _service(tmp_path, QUICK_CHECK_EVERY)
+    start = dt.datetime(2026, 9, 21, 10, tzinfo=service.zone)
+    for minute in range(60):  # an hour of rounds, one a minute
+        service.tick(start + dt.timedelta(minutes=minute))
+    assert store.checks == 1
+    service.tick(start - dt.timedelta(days=1))  # a clock set back brings no check forward
+    assert store.checks == 1
+    service.store.close()
+    _garble_the_middle(_database(tmp_path, "worker.db"))
+    service.store = store = _Counted(tmp_path / "worker.db")
+    with pytest.raises(StoreError, match=r"数据库完整性检查未通过.*duban doctor"):
+        service.tick(start + dt.timedelta(minutes=60))
+    assert store.checks == 1
+    with pytest.raises(StoreError):  # and every round after it, until the file is sound
+        service.tick(start + dt.timedelta(minutes=61))
+    store.close()
+
+
+def test_quick_check_every_zero_checks_before_every_write(tmp_path: Path) -> None:
+    service, store = _service(tmp_path, dt.timedelta(0))
+    start = dt.datetime(2026, 9, 21, 10, tzinfo=service.zone)
+    for minute in range(5):
+        service.tick(start + dt.timedelta(minutes=minute))
+    assert store.checks == 1 + 5  # the create, then each round
+    store.close()
+
+
+@pytest.mark.parametrize("value", ["-1", "一小时", "1.5", "true"])
+def test_the_interval_is_a_deployment_setting_checked_when_read(duban: Duban, tmp_path: Path,
+                                                                value: str) -> None:
+    (tmp_path / "cwd" / "duban.yaml").write_text(f"quick_check_every_minutes: {value}\n",
+                                                 encoding="utf-8")
+    out = duban("tick", "--now", "2026-09-21T10:00")
+    assert out.exit_code == 2, out.output
+    assert "quick_check_every_minutes 应是不小于 0 的整数" in out.output
+    assert "Traceback" not in out.output
+    (tmp_path / "cwd" / "duban.yaml").write_text("quick_check_every_minutes: 0\n",
+                                                 encoding="utf-8")
+    assert duban("tick", "--now", "2026-09-21T10:00").exit_code == 0
