@@ -65,8 +65,18 @@ def encode_event(e: Event) -> str:
 def decode_event(text: str) -> Event:
     d = _dec(json.loads(text))
     actor = d.get("actor")
-    return Event(d["action"], d["at"], _actor(actor) if actor else None,
-                 _freeze(d.get("data") or {}), d.get("key"), d.get("entered_by"))
+    data = _freeze(d.get("data") or {})
+    return Event(d["action"], d["at"], _actor(actor) if actor else None, data, d.get("key"),
+                 _entered_by(d, data))
+
+
+def _entered_by(d: Mapping[str, Any], data: Mapping[str, Any]) -> str | None:
+    """Who entered the event. The HTTP API's first 代录 events kept the clerk in their
+    *data* (``entered_by``), while the field held the server's operator: the clerk is the
+    true answer. The data is left as written (replay must give the stored item again);
+    only this reading moves to the one field."""
+    legacy = data.get("entered_by")
+    return str(legacy) if isinstance(legacy, str) and legacy else d.get("entered_by")
 
 
 def _actor(d: Mapping[str, Any]) -> Actor:

@@ -12,8 +12,10 @@ import datetime as dt
 from typing import Any
 
 from duban.engine.access import visible_to
+from duban.engine.entry import entered_for_another
 from duban.engine.model import Actor, Event, ItemState
 from duban.policy.model import Policy
+from duban.reports.history import describe_event
 from duban.web.identity import User
 
 
@@ -72,14 +74,17 @@ def pending(policy: Policy, item: ItemState) -> dict[str, Any] | None:
             "request": {k: str(v) for k, v in p.request.items()}}
 
 
-def event_json(n: int, e: Event) -> dict[str, Any]:
+def event_json(policy: Policy, n: int, e: Event) -> dict[str, Any]:
+    """One event of the history: who decided (``by``, in the policy's words, with the
+    clerk when it was 代录: ``张总（总经理）（代录：总经理工作部 秘书）``) and who entered it."""
     actor = e.actor
     return {"seq": n, "at": e.at.isoformat(), "action": e.action,
-            "by": actor.describe() if actor else "系统",
+            "by": describe_event(policy, e),
             "person": actor.person if actor else None,
             "department": actor.department if actor else None,
             "roles": sorted(actor.roles) if actor else [],
-            "data": {k: v for k, v in e.data.items() if k != "key"}}
+            "entered_by": e.entered_by, "proxy": entered_for_another(e),
+            "data": {k: v for k, v in e.data.items() if k not in ("key", "entered_by")}}
 
 
 def detail(policy: Policy, item: ItemState, now: dt.datetime) -> dict[str, Any]:

@@ -79,8 +79,10 @@ class LiveServer:
 
 
 def start_server(store_url: str, tmp_path: Path, hooks: Any = None,
-                 **settings: Any) -> LiveServer:
-    cfg = Config(store=store_url, policies=[], plugins=None, notifiers={"console": {}})
+                 policies: tuple[Path, ...] = (), **settings: Any) -> LiveServer:
+    """``policies``: folders of the deployment's own policies (the shipped ones are added)."""
+    cfg = Config(store=store_url, policies=[str(p) for p in policies], plugins=None,
+                 notifiers={"console": {}})
     ws = WebSettings(attachment_dir=str(tmp_path / "attachments"), **settings)
     clock = Clock()
     app = create_app(cfg, ws, Deployment.open(cfg, ws, hooks, clock=clock))

@@ -54,10 +54,12 @@ def visible_item(borrowed: Lease, user: User, item_id: str) -> tuple[Policy, Ite
 
 
 def acting_as(user: User, policy: Policy, item: ItemState | None, department: str | None,
-              behalf: OnBehalfOf | None) -> tuple[Actor, dict[str, Any]]:
-    """The actor the engine judges, and the data that records who entered it (代录)."""
+              behalf: OnBehalfOf | None) -> tuple[Actor, str]:
+    """The actor the engine judges, and who entered the command (the event's
+    ``entered_by``): the user, or for 代录 the clerk as ``部门 姓名``. Whether the policy
+    allows 代录 for the role is the engine's to decide (``proxy_entry``)."""
     if behalf is None:
-        return user.actor(policy, item, department), {}
+        return user.actor(policy, item, department), user.name
     if behalf.role not in user.proxy_roles:
         raise Problem(f"用户 {user.name} 没有为“{behalf.role}”代录的权限 / no right to record "
                       "decisions for this role", "permission_denied")
@@ -65,16 +67,13 @@ def acting_as(user: User, policy: Policy, item: ItemState | None, department: st
     if canonical is None:
         raise DubanError(f"策略 {policy.id} 没有角色“{behalf.role}” / unknown role",
                          "validation_error")
+    if behalf.person == user.name:
+        raise DubanError("代录是替他人录入其决定；本人的决定请直接办理，不写 on_behalf_of / 代录 is "
+                         "for someone else's decision", "validation_error")
     decider = Actor(behalf.person or behalf.role, behalf.department, frozenset({canonical}),
                     frozenset({behalf.role}))
-    operator = f"{user.name}（{'、'.join(user.departments)}）" if user.departments else user.name
-    return decider, {"entered_by": operator}
-
-
-def typist(user: User, entered: dict[str, Any]) -> str:
-    """Who typed the command in, for the event: the signed-in user (the 代录 clerk with
-    their departments) — never the server process's operator or OS user."""
-    return str(entered.get("entered_by") or user.name)
+    clerk = f"{'、'.join(user.departments)} {user.name}" if user.departments else user.name
+    return decider, clerk
 
 
 def scoped_key(user: User, key: str | None) -> str | None:
@@ -89,7 +88,7 @@ def full(borrowed: Lease, user: User, policy: Policy, item: ItemState, at: dt.da
     out["actions"] = [o.to_json() for o in offers(policy, item, actor,
                                                   at.astimezone(policy.timezone),
                                                   include_refused=True)] if actions else []
-    out["history"] = [view.event_json(n, e) for n, e in enumerate(
+    out["history"] = [view.event_json(policy, n, e) for n, e in enumerate(
         borrowed.service.store.events(item.id), 1)] if history else []
     out["attachments"] = [a.to_json() for a in borrowed.identity.attachments(item.id)]
     if item.confidential:
@@ -153,10 +152,10 @@ def create_item(request: Request, body: CreateItem, user: Caller, borrowed: Stor
                          "unknown policy", "validation_error")
     if body.parent is not None:
         visible_item(borrowed, user, body.parent)
-    actor, entered = acting_as(user, policy, None, body.department, body.on_behalf_of)
+    actor, entered_by = acting_as(user, policy, None, body.department, body.on_behalf_of)
     at = now(request).astimezone(policy.timezone)
-    item = service.create(body.id, policy.id, {**body.data(), **entered}, actor, at,
-                          scoped_key(user, idempotency_key), entered_by=typist(user, entered))
+    item = service.create(body.id, policy.id, body.data(), actor, at,
+                          scoped_key(user, idempotency_key), entered_by=entered_by)
     return full(borrowed, user, policy, item, at)
 
 
@@ -181,7 +180,7 @@ def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_lengt
     as it now stands (without its history; with ``?actions=true`` also what the caller
     may do next)."""
     policy, item = visible_item(borrowed, user, item_id)
-    actor, entered = acting_as(user, policy, item, body.department, body.on_behalf_of)
+    actor, entered_by = acting_as(user, policy, item, body.department, body.on_behalf_of)
     known = {a.id for a in borrowed.identity.attachments(item_id)} if body.attachments \
         else set()
     missing = [a for a in body.attachments if a not in known]
@@ -189,9 +188,8 @@ def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_lengt
         raise DubanError(f"附件 {'、'.join(missing)} 不属于事项 {item_id} / unknown attachment",
                          "validation_error")
     at = now(request).astimezone(policy.timezone)
-    new = borrowed.service.act(item_id, action, actor, {**body.data(), **entered}, at,
-                               scoped_key(user, idempotency_key),
-                               entered_by=typist(user, entered))
+    new = borrowed.service.act(item_id, action, actor, body.data(), at,
+                               scoped_key(user, idempotency_key), entered_by=entered_by)
     # returned as a response: the dict is built from typed values already, and skipping
     # the re-validation against ItemDetail (still the documented schema) saves CPU on the
     # hottest endpoint

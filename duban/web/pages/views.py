@@ -10,7 +10,8 @@ a page adds no rule of its own).
 * :func:`deadline_why` — the deadline in force, the rule and cite that set it, the
   working days counted and the rest days skipped, from the item's calendar;
 * :func:`timeline` — the history in the policy's words (:func:`duban.reports.history.trail`)
-  with who entered each event (代录) and its attachments.
+  (the actor names the clerk when it was 代录: ``张总（代录：总经理工作部 秘书）``) and
+  its attachments.
 """
 
 from __future__ import annotations
@@ -373,7 +374,6 @@ class Moment:
     at: str
     word: str
     actor: str
-    entered_by: str
     details: tuple[tuple[str, str], ...]
     attachments: tuple[AttachmentRecord, ...]
 
@@ -399,11 +399,7 @@ def timeline(policy: Policy, item: ItemState, events: Sequence[Event],
         details = tuple((DETAIL_WORDS[k], str(data[k])) for k in DETAIL_WORDS
                         if k != "title" and data.get(k) not in (None, ""))
         files = tuple(by_id[a] for a in data.get("attachments") or () if a in by_id)
-        # 代录 is in the actor's words (the event's entered_by); events written before
-        # events carried it have the clerk only in their data
-        clerk = "" if "代录" in step.actor else str(data.get("entered_by") or "")
-        out.append(Moment(local(step.at, policy), step.word, step.actor, clerk, details,
-                          files))
+        out.append(Moment(local(step.at, policy), step.word, step.actor, details, files))
     return out
 
 
