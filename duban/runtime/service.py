@@ -111,7 +111,7 @@ class Service:
         """Refuse to write to a store that fails its quick check (garbage in the file, a
         bad restore): writing would spread the damage.
 
-        The check reads the whole database file (about 14 ms per MB on SQLite), so it runs
+        The check reads the whole database file (4–14 ms per MB measured on SQLite), so it runs
         before the first write of this service and then again only once
         ``quick_check_every`` has passed on the writes' own clock ``at`` (a tick's ``now``,
         a command's time) — not on every tick round of a long-running worker. A clock that
