@@ -6,30 +6,28 @@ caller and a store connection per request; it runs on Starlette, so the server-r
 pages (Jinja2) live in the same app. The work itself is synchronous (the engine, SQLite,
 psycopg), so handlers are plain functions run in the server's thread pool.
 
-HTML routes (``duban.web.pages``) register through :func:`create_app` too, when that
-package is present: they reuse :func:`duban.web.auth.require_user`, the session login
+HTML routes (``duban.web.pages``) register through :func:`create_app` too: they reuse :func:`duban.web.auth.require_user`, the session login
 and the CSRF token.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from duban.runtime.config import Config
-from duban.web import problems
-from duban.web.api import account, items, ops
+from duban.web import pages, problems
+from duban.web.api import account, attachments, items, ops, policies, reports
 from duban.web.deployment import Deployment
 from duban.web.observe import ObserveMiddleware
+from duban.web.pages.render import STATIC
 from duban.web.settings import WebSettings
 
-API_ROUTERS = (items.router, account.router, ops.router)
-#: Optional router modules (each exposes ``router``), included when importable.
-OPTIONAL_ROUTERS = ("duban.web.api.reports", "duban.web.api.policies",
-                    "duban.web.api.attachments", "duban.web.pages")
+ROUTERS = (items.router, account.router, ops.router, reports.router, policies.router,
+           attachments.router, pages.router)
 
 
 def create_app(config: Config, settings: WebSettings | None = None,
@@ -50,16 +48,11 @@ def create_app(config: Config, settings: WebSettings | None = None,
                               "`code` 为引擎的错误码。Authorization: Bearer <API 令牌>。")
     app.state.deployment = dep
     problems.install(app)
-    for router in API_ROUTERS:
+    for router in ROUTERS:
         app.include_router(router)
-    for name in OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.include_router(module.router)
+    # On the app, not the pages' router: FastAPI before 0.16x drops a router's mounts
+    # when it is included.
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(ObserveMiddleware, hsts=settings.secure_cookies,
                        max_body=settings.attachment_max_bytes + 1024 * 1024)
     return app
