@@ -65,7 +65,7 @@ def with_service(func: F) -> F:
         except DubanError as err:
             click.echo(f"错误 [{err.code}]：{err}", err=True)
             sys.exit(2 if err.code in ("validation_error", "unknown_item",
-                                       "idempotency_conflict") else 1)
+                                       "idempotency_conflict", "user_exists") else 1)
         finally:
             service.store.close()
     return wrapper  # type: ignore[return-value]

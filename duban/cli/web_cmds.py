@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from duban.cli import main
+from duban.cli.ops_cmds import with_service
 from duban.errors import DubanError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,26 +25,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _identity(func: F) -> F:
     """Opens the store's identity tables (and the policies, to check role words)."""
-    @click.option("--store", default=None, help="存储 URL，默认 sqlite:///duban.db")
-    @click.option("--config", default=None, help="配置文件（默认 ./duban.yaml）")
+    @with_service
     @wraps(func)
-    def wrapper(*args: Any, store: str | None, config: str | None, **kwargs: Any) -> Any:
-        from duban.runtime.app import open_service
-        from duban.runtime.config import load_config
+    def wrapper(service: Any, *args: Any, **kwargs: Any) -> Any:
         from duban.store.identity import identity_for
 
-        try:
-            service = open_service(load_config(config, store=store))
-        except DubanError as err:
-            click.echo(str(err), err=True)
-            sys.exit(2)
-        try:
-            return func(Admin(service, identity_for(service.store)), *args, **kwargs)
-        except DubanError as err:
-            click.echo(f"错误 [{err.code}]：{err}", err=True)
-            sys.exit(2)
-        finally:
-            service.store.close()
+        return func(Admin(service, identity_for(service.store)), *args, **kwargs)
     return wrapper  # type: ignore[return-value]
 
 
