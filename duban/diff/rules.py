@@ -13,7 +13,15 @@ from typing import Any
 from duban.diff import words as w
 from duban.diff.change import Collector, named_keywords
 from duban.diff.keyed import by_name, pairs, render, union
-from duban.policy.model import Counter, ExtensionRules, PenaltyRule, Policy, Reminder
+from duban.policy.maximum import scope_words
+from duban.policy.model import (
+    Counter,
+    ExtensionRules,
+    MaximumLimit,
+    PenaltyRule,
+    Policy,
+    Reminder,
+)
 
 
 def time_limits(c: Collector) -> None:
@@ -70,11 +78,43 @@ def time_limits(c: Collector) -> None:
                 f"“{b.state}”环节{w.dur(b.limit)}", cite=cite, old_cite=old_cite, raw=raw)
         c.roles_value("time_limits", (*path, "to"), f"{label}超时提示",
                       lambda p, s: w.roles(p, s.to), a, b, cite=cite, old_cite=old_cite, raw=raw)
+    _maxima(c)
     for name in _shared(o, n):
         co, cn = o.categories[name], n.categories[name]
         c.value("time_limits", ("categories", name, "time_limit"), f"“{name}”默认办理时限",
                 w.dur(co.time_limit), w.dur(cn.time_limit), cite=cn.cite, old_cite=co.cite,
                 raw=("categories", name, "time_limit"))
+
+
+def _maxima(c: Collector) -> None:
+    """Ceilings on the written deadline (time_limits.maximum), compared by name: scope,
+    limit and what happens above it."""
+    o, n = c.old, c.new
+
+    def raw(p: Policy, name: str) -> tuple[Any, ...]:
+        entries = (p.raw.get("time_limits") or {}).get("maximum") or ()
+        return next((("time_limits", "maximum", i) for i, x in enumerate(entries)
+                     if x.get("name") == name), ("time_limits", "maximum"))
+
+    def above(p: Policy, m: MaximumLimit) -> str:
+        return "超过的不予接受" if m.above is None else \
+            f"超过的须经“{m.above}”（{w.chain_named(p, m.above)}）审批"
+
+    def whole(p: Policy, m: MaximumLimit) -> str:
+        return f"{scope_words(m)}不超过{w.dur(m.limit)}，{above(p, m)}"
+    for name, a, b in pairs(by_name(o.maxima), by_name(n.maxima)):
+        path, label = ("time_limits", "maximum", name), f"最长办理时限“{name}”"
+        kw: dict[str, Any] = {"cite": b.cite if b else None, "old_cite": a.cite if a else None,
+                              "raw": raw(n, name), "old_raw": raw(o, name)}
+        if not c.presence("time_limits", path, label, render(a, lambda m: whole(o, m)),
+                          render(b, lambda m: whole(n, m)), **kw):
+            continue
+        assert a is not None and b is not None
+        c.value("time_limits", (*path, "scope"), f"{label}适用范围", scope_words(a),
+                scope_words(b), **kw)
+        c.value("time_limits", (*path, "limit"), label, w.dur(a.limit), w.dur(b.limit), **kw)
+        c.value("time_limits", (*path, "above"), f"{label}超过时", above(o, a), above(n, b),
+                **kw)
 
 
 def _cite(p: Policy, *path: str) -> str | None:

@@ -37,7 +37,7 @@ from transitions import EventData
 
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
-from duban.engine import access, assessment, inform, lateness
+from duban.engine import access, assessment, ceiling, inform, lateness
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.attributes import set_attributes
@@ -196,6 +196,9 @@ class Engine:
             return
         chosen = self._choose(item, draft, canonical, specific)
         check_action(p, self.category(item), item, event, canonical, chosen)
+        if canonical in ("create", "confirm") and event.data.get("due") is not None and \
+                (canonical == "create" or item.due is None):  # a deadline being written
+            ceiling.check(p, item, draft, event, to_datetime(event.data["due"], p))
         if canonical != "create":
             set_attributes(p, item, draft, event, canonical)
         if canonical == "report" and item.handoff and \
@@ -305,6 +308,8 @@ class Engine:
             approvers = cat.extensions.approvers
             n = max(draft.extension_requests - 1, 0)  # this request is counted already
             return approvers[min(n, len(approvers) - 1)] if approvers else None
+        if purpose == "opening" and (above := ceiling.chain_above(p, draft)) is not None:
+            return above  # a deadline above a ceiling needs the approval the text names
         chain: str | None = getattr(cat.approvals, purpose)
         return chain
 

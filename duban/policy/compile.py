@@ -25,6 +25,7 @@ from duban.errors import DubanError, Location, Problem
 from duban.policy import cel, window
 from duban.policy.basis import basis_of
 from duban.policy.division import divisions
+from duban.policy.maximum import compile_maxima
 from duban.policy.model import (
     EXTENSION_SETTINGS,
     Approvals,
@@ -218,6 +219,8 @@ class _Compiler:
         self.check_shadowing(fields["transitions"])
         self.check_graph(d.get("initial"), fields["transitions"])
         fields |= self.time_limits(d.get("time_limits") or {})
+        fields["maxima"] = compile_maxima(self, (d.get("time_limits") or {}).get("maximum") or [],
+                                          fields["handling"], fields["categories"])
         fields["reminders"] = self.reminders(d.get("reminders") or [])
         fields["progress"] = self.progress_reports(d.get("progress_reports"))
         fields["penalties"] = self.penalties(d.get("penalties") or [], d.get("reminders") or []) \

@@ -11,6 +11,7 @@ from __future__ import annotations
 from duban import vocabulary
 from duban.calendar.duration import Duration
 from duban.policy.explain_workflow import workflow_lines
+from duban.policy.maximum import scope_words
 from duban.policy.model import Category, Chain, PenaltyRule, Policy, Reminder
 
 INHERITED = "〔标准生命周期；制度未规定〕"
@@ -158,6 +159,10 @@ class _Reading:
             say(f"{kind} 类事项 {_d(d)}内办结", h.cite)
         if h.longest:
             say(f"办理时限一般不超过{_d(h.longest)}", h.cite)
+        for m in p.maxima:
+            above = "超过的不予接受" if m.above is None else \
+                f"超过的须经 {_chain(p, p.chains.get(m.above))} 审批（立项时写明，代替立项审批链）"
+            say(f"“{m.name}”：{scope_words(m)}写明的办理期限不超过{_d(m.limit)}，{above}", m.cite)
         if p.per_department:
             say(f"多部门依次办理的，每个部门 {_d(p.per_department)}",
                 ((p.raw.get("time_limits") or {}).get("per_department") or {}).get("cite"))

@@ -168,6 +168,19 @@ class HandlingLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class MaximumLimit:
+    """A ceiling on an item's handling limit (普通收文办毕时间不超过7个工作日): a deadline
+    written beyond it is refused, or (``above`` names a chain) needs that chain's approval."""
+
+    name: str
+    limit: Duration
+    categories: tuple[str, ...] = ()  # empty: every category
+    urgency: str | None = None  # None: whatever the urgency
+    above: str | None = None  # None: refused; else the approval chain a longer limit needs
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reminder:
     name: str
     event: str
@@ -288,6 +301,8 @@ class Policy:
     warnings: tuple[Any, ...] = ()
     #: 代录: whose decisions may be entered by someone else (None: nothing enforced).
     proxy_entry: ProxyEntry | None = None
+    #: Ceilings on the handling limit per category / urgency (``time_limits.maximum``).
+    maxima: tuple[MaximumLimit, ...] = ()
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

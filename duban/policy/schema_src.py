@@ -352,6 +352,24 @@ def root_properties() -> dict[str, Any]:
                      "The longest limit normally allowed."),
         "cite": CITE, "because": BECAUSE, "note": NOTE,
     })
+    maximum = obj({
+        "name": P({"type": "string", "minLength": 1}, "名称", "如 普通收文、紧急收文。", "Name."),
+        "categories": P(str_list(), "适用类别", "适用于哪些类别（categories 中的名称）；不写表示所有类别。",
+                        "Categories it covers; all when absent."),
+        "urgency": P({"type": "string", "minLength": 1}, "紧急程度",
+                     "只适用于该紧急程度的事项（time_limits.handling.by_urgency 中的名称）；不写表示不论紧急程度。",
+                     "Only items of this urgency (a key of handling.by_urgency)."),
+        "limit": P("duration", "上限", "自写明期限之时（已起算的，自起算点）起，期限最晚不超过多久。",
+                   "The longest limit, counted from the counting start once it has happened, "
+                   "else from when the deadline is written.", ["7个工作日", "一个月"]),
+        "above": P({"type": "string", "minLength": 1}, "超过时",
+                   "refuse（默认）：超过上限的期限被拒绝；写审批链名称：超过的期限须经该链审批（立项时用它代替"
+                   "类别的立项审批链）。",
+                   "`refuse` (default): a longer deadline is refused; a chain name: a longer "
+                   "deadline needs that chain's approval (used as the opening approval).",
+                   ["refuse", "总经理审批"]),
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
+    }, ("name",))
     time_limits = obj({
         "handling": P(handling, "办理时限", "事项的办理期限（item.due）如何确定。",
                       "How an item's deadline is set."),
@@ -363,6 +381,11 @@ def root_properties() -> dict[str, Any]:
                                  "cite": CITE, "because": BECAUSE}), "分部门时限",
                             "多部门依次办理（无主办部门时）每个部门的时限。",
                             "Per-department limit for sequential hand-off."),
+        "maximum": P(named_list(maximum), "最长办理时限",
+                     "写明的办理期限不得超过的上限，按类别和紧急程度（如 普通收文不超过7个工作日、紧急收文不超过"
+                     "3个工作日）：超过的期限被拒绝，或须经指定审批链审批，按原文。",
+                     "Ceilings on the deadline a person writes, per category and urgency: a "
+                     "longer deadline is refused, or needs the named chain's approval."),
         "steps": P(named_map(step_limit, "步骤名"), "步骤时限",
                    "各环节时限：如 签收确认 2个工作日、延期审批 2个工作日、办结审核 3个工作日。",
                    "Limits on time spent in a state."),

@@ -45,6 +45,8 @@ def rules_in_force(d: Mapping[str, Any]) -> Iterator[tuple[Path, str, Mapping[st
                 spec, ""
     for name, spec in (tl.get("steps") or {}).items():
         yield ("time_limits", "steps", name), f"环节时限“{name}”", spec, ""
+    for i, spec in enumerate(tl.get("maximum") or ()):
+        yield ("time_limits", "maximum", i), f"最长办理时限“{spec.get('name')}”", spec, ""
     decline = d.get("decline") or {}
     if decline.get("within"):
         yield ("decline",), "退回时限", decline, ""
