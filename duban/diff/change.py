@@ -48,8 +48,10 @@ class Change:
         kind: ``added``, ``removed`` or ``changed``.
         label: the subject in domain words (``提醒“催办预告”``, ``默认办理时限``).
         old, new: the values in domain words (None where absent).
-        cite: the clause of the regulation that states the rule (NEW's, else OLD's).
-        source: the file that wrote the value (NEW's side, or OLD's for a removal).
+        cite: the basis of the value shown on the side that has it: NEW's (a rule NEW
+            inherits without a clause has none, never OLD's clause), or OLD's where NEW
+            has no value (a removal, or a change to 未规定).
+        source: the file that wrote that value (NEW's side, or OLD's where NEW has none).
         inherited: the source is not the policy file itself but a base it extends.
     """
 
@@ -75,16 +77,6 @@ class Change:
         return {"area": self.area, "title": AREAS[self.area], "path": list(self.path),
                 "kind": self.kind, "old": self.old, "new": self.new, "cite": self.cite,
                 "source": self.source, "text": self.sentence()}
-
-
-def source_of(policy: Policy, raw_path: Sequence[Any]) -> str | None:
-    """The file that wrote the merged value at ``raw_path`` (origins are kept ≤3 deep)."""
-    path = tuple(raw_path)
-    for k in range(min(len(path), 3), -1, -1):
-        hit = policy.origins.get(path[:k])
-        if hit is not None:
-            return hit
-    return None
 
 
 def raw_index(policy: Policy, section: str, name: str) -> tuple[Any, ...]:
@@ -134,10 +126,10 @@ class Collector:
             "added" if old is None else "removed"
         side, rpath = (self.old, old_raw if old_raw is not None else raw) \
             if new is None else (self.new, raw)
-        src = source_of(side, rpath)
+        src = side.source_of(rpath)
         self.changes.append(Change(
             area, tuple(str(p) for p in path), kind, label, old, new,
-            (cite or old_cite) if new is not None else (old_cite or cite), src,
+            cite if new is not None else old_cite, src,
             src is not None and src != side.path))
 
     def roles_value(self, area: str, path: Sequence[str], label: str,

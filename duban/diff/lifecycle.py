@@ -120,7 +120,9 @@ def _approvals(c: Collector) -> None:
             continue
         c.roles_value("chains", ("approvals", key), f"{w.PURPOSE_WORDS[key]}人", f,
                       o.approvals, n.approvals, cite=_cite(n, n.approvals, key),
-                      old_cite=_cite(o, o.approvals, key), raw=("approvals", key))
+                      old_cite=_cite(o, o.approvals, key),
+                      raw=_written(n, n.approvals, key, ("approvals", key)),
+                      old_raw=_written(o, o.approvals, key, ("approvals", key)))
     for name in [k for k in o.categories if k in n.categories]:
         ca, cb = o.categories[name].approvals, n.categories[name].approvals
         for key in PURPOSES:
@@ -130,12 +132,20 @@ def _approvals(c: Collector) -> None:
                 c.roles_value("chains", ("categories", name, "approvals", key),
                               f"“{name}”{w.PURPOSE_WORDS[key]}人", f, ca, cb,
                               cite=_cite(n, cb, key), old_cite=_cite(o, ca, key),
-                              raw=("categories", name, "approvals"))
+                              raw=_written(n, cb, key, ("categories", name, "approvals")),
+                              old_raw=_written(o, ca, key, ("categories", name, "approvals")))
 
 
 def _same_chain(c: Collector, x: str | None, y: str | None) -> bool:
     """Both sides use one chain (present in both): its change is listed under its name."""
     return x is not None and x == y and x in c.old.chains and x in c.new.chains
+
+
+def _written(p: Policy, a: Approvals, key: str, where: tuple[str, ...]) -> tuple[str, ...]:
+    """Where the approvers shown for ``key`` were written: the chosen chain's steps (the
+    words come from there), else the approvals entry itself."""
+    chain = getattr(a, key)
+    return ("chains", chain, "steps") if chain in p.chains else where
 
 
 def _cite(p: Policy, a: Approvals, key: str) -> str | None:

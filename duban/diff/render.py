@@ -42,7 +42,9 @@ class Report:
 
 
 def _tail(c: Change, md: bool = False) -> str:
-    cite = f"（{c.cite}）" if c.cite else ""
+    # a change to 未规定 shows OLD's basis: say so, it is not NEW's clause
+    old_side = c.kind == "changed" and c.new is None
+    cite = f"（{'原依据：' if old_side else ''}{c.cite}）" if c.cite else ""
     src = ""
     if c.inherited and c.source:
         src = f"〔来自 `{c.source}`〕" if md else f"〔来自 {c.source}〕"

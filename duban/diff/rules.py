@@ -167,6 +167,23 @@ def _same_chain(c: Collector, key: str, a: ExtensionRules, b: ExtensionRules) ->
     return x is not None and x == y and x in c.old.chains and x in c.new.chains
 
 
+def _ext_basis(c: Collector, key: str, a: ExtensionRules, b: ExtensionRules,
+               where: tuple[str, ...]) -> dict[str, Any]:
+    """Basis and origin of one extension setting on each side: the setting's own (a
+    ``because`` may name it), and for the n-th approver the chain it names, whose steps
+    are where the approvers were written."""
+    setting = key.split("/")[0]
+
+    def side(p: Policy, e: ExtensionRules) -> tuple[str | None, tuple[str, ...]]:
+        if setting == "approvers":
+            chain = p.chains.get(w.approver_chain(e, int(key.split("/")[1])) or "")
+            if chain is not None:
+                return chain.cite or e.basis_for(setting), ("chains", chain.name, "steps")
+        return e.basis_for(setting), (*where, setting)
+    (old_cite, old_raw), (cite, raw) = side(c.old, a), side(c.new, b)
+    return {"cite": cite, "old_cite": old_cite, "raw": raw, "old_raw": old_raw}
+
+
 def extensions(c: Collector) -> None:
     o, n = c.old, c.new
     c.cite("extensions", ("extensions",), "延期规则", o.extensions.cite, n.extensions.cite,
@@ -177,8 +194,8 @@ def extensions(c: Collector) -> None:
             seen[key] = ("", "")  # categories on the same chain are covered too
             continue
         c.roles_value("extensions", ("extensions", *key.split("/")), label, f, o.extensions,
-                      n.extensions, cite=n.extensions.cite, old_cite=o.extensions.cite,
-                      raw=("extensions",))
+                      n.extensions, **_ext_basis(c, key, o.extensions, n.extensions,
+                                                 ("extensions",)))
         seen[key] = (f(c.canon_old, o.extensions), f(c.canon_new, n.extensions))
     for name in _shared(o, n):
         co, cn = o.categories[name].extensions, n.categories[name].extensions
@@ -187,8 +204,8 @@ def extensions(c: Collector) -> None:
                     seen.get(key) == (f(c.canon_old, co), f(c.canon_new, cn)):
                 continue  # the category follows the policy-wide rule (or its change)
             c.roles_value("extensions", ("categories", name, "extensions", *key.split("/")),
-                          f"“{name}”{label}", f, co, cn, cite=cn.cite, old_cite=co.cite,
-                          raw=("categories", name, "extensions"))
+                          f"“{name}”{label}", f, co, cn,
+                          **_ext_basis(c, key, co, cn, ("categories", name, "extensions")))
 
 
 # -- reminders and progress reports ------------------------------------------------------------

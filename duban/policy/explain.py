@@ -39,11 +39,7 @@ def _chain(policy: Policy, chain: Chain | None) -> str:
 
 def written_by_base(policy: Policy, path: tuple[str, ...]) -> bool:
     """Whether the value at ``path`` was inherited from the built-in standard lifecycle."""
-    for k in range(len(path), 0, -1):
-        src = policy.origins.get(path[:k])
-        if src is not None:
-            return src == "standard"
-    return False
+    return policy.source_of(path) == "standard"
 
 
 def explain_policy(policy: Policy) -> str:

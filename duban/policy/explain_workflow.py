@@ -16,15 +16,6 @@ from duban.vocabulary import ACTIONS as ACTION_WORDS
 from duban.vocabulary import APPROVAL_PURPOSES as PURPOSE_WORDS
 
 
-def source_of(policy: Policy, path: tuple[object, ...]) -> str | None:
-    """The file that wrote the merged value at ``path`` (the deepest recorded prefix)."""
-    for k in range(len(path), 0, -1):
-        src = policy.origins.get(path[:k])
-        if src is not None:
-            return src
-    return None
-
-
 def _own(policy: Policy, src: str | None) -> bool:
     if src is None:
         return True
@@ -59,7 +50,7 @@ def workflow_lines(policy: Policy) -> list[str]:
     """One line per transition: 从…，谁 做什么 → 到…〔出处〕（本策略 / 继承自 …）."""
     out = []
     for i, t in enumerate(policy.transitions):
-        src = source_of(policy, ("transitions", i))
+        src = policy.source_of(("transitions", i))
         origin = "本策略" if _own(policy, src) else f"继承自 {src}"
         action = ACTION_WORDS.get(t.action, t.action)
         what = t.name if t.name == action else f"{t.name}（{action}）"

@@ -201,7 +201,7 @@ def load_policy(path: str | os.PathLike[str], *,
                 return src.locate((*spath, *mpath[n:]))
         return None
 
-    file_of = {k: s.file for k, (s, _) in origins.items() if len(k) <= 3}
+    file_of = {k: s.file for k, (s, _) in origins.items()}
     policy, problems = compile_policy(data, locate, str(path), file_of, calendar_additions,
                                       conditions, beyond_known_data)
     problems = removal_problems + _blame_own_file(problems, chain, p)

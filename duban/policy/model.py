@@ -317,6 +317,17 @@ class Policy:
         return self.role_words.get(canonical_role) or vocabulary.word(vocabulary.ROLES,
                                                                       canonical_role)
 
+    def source_of(self, path: Iterable[Any]) -> str | None:
+        """The file that wrote the merged value at ``path``: the deepest recorded prefix
+        (a subtree written in one file is recorded once, at its root), so a key the policy
+        writes inside an inherited mapping is its own and its inherited siblings are not."""
+        key = tuple(path)
+        for k in range(len(key), -1, -1):
+            hit = self.origins.get(key[:k])
+            if hit is not None:
+                return hit
+        return None
+
     def canonical_role(self, word: str) -> str | None:
         role = self.roles.get(word)
         return role.canonical if role else None

@@ -132,3 +132,72 @@ def test_a_base_the_revision_lacks_comes_from_the_working_copy(repo: Path) -> No
     shutil.copyfile(EXT / "group_v2.yaml", pol / "draft.yaml")  # never committed
     result = run("diff", "HEAD:policies/child2.yaml", "policies/child.yaml", "--format", "json")
     assert result.exit_code == 0, result.output
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GROUP = """duban: 1
+id: demo_group
+name: 示例集团督办管理办法
+extends: standard
+categories:
+  重点事项:
+    kinds: [leader_instruction]
+    extensions: {{max: {max}, approvers: [延期审批, 延期审批], cite: 集团办法 第十二条}}
+    cite: 集团办法 第五条
+"""
+
+
+def test_a_setting_inherited_beside_one_the_child_writes_names_the_base(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child writes one extension setting of a group category (four keys deep); the
+    group's change to a sibling setting is the group's, not the child's (origins are kept
+    at every depth)."""
+    monkeypatch.chdir(tmp_path)
+    for version, count in (("v1", 2), ("v2", 1)):
+        (tmp_path / version).mkdir()
+        _write(tmp_path / version, "group.yaml", GROUP.format(max=count))
+        _write(tmp_path / version, "child.yaml", """duban: 1
+id: demo_subsidiary
+name: 示例子公司督办管理办法
+extends: group.yaml
+categories:
+  重点事项:
+    extensions: {before_due: true}
+""")
+    changes = {c.path: c for c in diff_policies(load_ref("v1/child.yaml"),
+                                                load_ref("v2/child.yaml"))}
+    count = changes[("categories", "重点事项", "extensions", "max")]
+    assert (count.old, count.new, count.cite, count.source, count.inherited) == (
+        "2次", "1次", "集团办法 第十二条", "v2/group.yaml", True)
+    assert all(c.source == "v2/group.yaml" for c in changes.values())
+
+
+def test_a_rule_the_new_policy_inherits_without_a_clause_never_shows_the_old_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two organisations compared: OLD limits extensions under its own clause, NEW says
+    nothing and inherits the standard's mechanics. The line names the standard as the
+    source and carries no clause — OLD's clause says nothing about NEW. A rule NEW no
+    longer has shows OLD's clause as OLD's (原依据)."""
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "jia.yaml", """duban: 1
+id: jia
+name: 甲公司督办办法
+extends: standard
+time_limits:
+  handling: {default: 10个工作日, cite: 甲办法 第八条}
+extensions: {max: 2, approvers: [延期审批, 延期审批], cite: 甲办法 第九条}
+""")
+    _write(tmp_path, "yi.yaml", "duban: 1\nid: yi\nname: 乙公司督办办法\nextends: standard\n")
+    rows = {c.path: c for c in diff_policies(load_ref("jia.yaml"), load_ref("yi.yaml"))}
+    count = rows[("extensions", "max")]
+    assert (count.old, count.new, count.cite, count.source) == ("2次", "不限次数", None,
+                                                                 "standard")
+    text = run("diff", "jia.yaml", "yi.yaml").stdout
+    assert "最多延期次数：2次 → 不限次数〔来自 standard〕\n" in text
+    assert "甲办法 第九条" not in text
+    assert "默认办理时限（领导未明确时限的）：10个工作日 → 未规定（原依据：甲办法 第八条）" in text
