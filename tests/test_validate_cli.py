@@ -331,6 +331,23 @@ def test_strict_accepts_an_explicit_default_and_shows_it_as_such(run: Run, tmp_p
     assert "〔制度未规定，本单位按分管领导审批（制度未写审批人）〕" in out
 
 
+def test_strict_asks_a_maximum_limit_for_its_basis_and_explain_shows_it(run: Run,
+                                                                        tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    ceiling = ("time_limits:\n  maximum:\n"
+               "    - {name: 收文, limit: 7个工作日BASIS}\n")
+    path.write_text(STRICT_BASE.replace("REMINDER", ", cite: 第六条") + ceiling.replace(
+        "BASIS", ""), encoding="utf-8")
+    result = run("validate", "--strict", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:13:7: 错误[strict.no_basis]: 最长办理时限“收文” 正在生效" in result.stdout
+    path.write_text(STRICT_BASE.replace("REMINDER", ", cite: 第六条") + ceiling.replace(
+        "BASIS", ", cite: 第七条"), encoding="utf-8")
+    assert run("validate", "--strict", str(path)).exit_code == 0
+    assert "“收文”：各类事项写明的办理期限不超过7个工作日，超过的不予接受〔第七条〕" in \
+        run("explain", str(path)).stdout
+
+
 def test_strict_reports_an_inherited_rule_at_the_extends_line(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("duban: 1\nid: bare\nname: 裸策略\nextends: standard\n", encoding="utf-8")
