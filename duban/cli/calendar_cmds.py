@@ -18,6 +18,7 @@ from duban.calendar import DEFAULT_TZ, Notice, NoticeError, calendar_status, rea
 from duban.calendar.datafile import render_data_file, write_atomically
 from duban.calendar.notice import WEEKDAY_NAMES
 from duban.cli.ops_cmds import parse_time, with_service
+from duban.cli.paths import FilePath
 from duban.cli.time_cmds import EXIT_BAD_INPUT, _bad_input, calendar_group, cli_calendar
 from duban.errors import DubanError
 from duban.runtime.heal import heal
@@ -62,7 +63,7 @@ def _print_notice(notice: Notice) -> None:
 @calendar_group.command("import")
 @click.argument("notice_path", metavar="NOTICE")
 @click.option("-o", "--output", "output", required=True,
-              type=click.Path(path_type=Path, dir_okay=False), help="写入的日历数据文件")
+              type=FilePath(path_type=Path, dir_okay=False), help="写入的日历数据文件")
 @click.option("--year", type=click.IntRange(1900, 9998), default=None,
               help="通知年份（通知文本没有标题时）")
 def calendar_import(notice_path: str, output: Path, year: int | None) -> None:

@@ -25,6 +25,7 @@ import click
 from duban import vocabulary
 from duban.cli import main
 from duban.cli.engine_cmds import render_table
+from duban.cli.paths import FilePath
 from duban.engine.core import engine_for
 from duban.engine.model import ItemState
 from duban.errors import PolicyError
@@ -145,7 +146,7 @@ def _load_all() -> list[Policy]:
 @main.command()
 @click.option("-p", "--policy", "policy_id", default="gansu_huizhan", show_default=True,
               help="用哪一个已发布策略运行这个月")
-@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", default=None, type=FilePath(file_okay=False),
               help="数据库与通报写到此目录（默认新建临时目录，演示后保留）")
 @click.option("--no-serve", is_flag=True,
               help="最后不启动网页（CI=true 时同样不启动）/ do not serve the month at the end")

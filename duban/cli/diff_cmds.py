@@ -10,6 +10,7 @@ import click
 
 from duban.calendar.instants import read_instant
 from duban.cli import main
+from duban.cli.paths import FilePath
 from duban.diff.behaviour import diff_behaviour
 from duban.diff.refs import load_ref
 from duban.diff.render import RENDERERS, Report
@@ -48,7 +49,7 @@ def _instant(text: str | None, policy: Policy, end: bool) -> dt.datetime | None:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text",
               help="text（终端）、md（评审意见）、json（工具）")
-@click.option("--scenarios", "scenarios", multiple=True, type=click.Path(),
+@click.option("--scenarios", "scenarios", multiple=True, type=FilePath(),
               help="场景目录（递归）或文件：在两个策略下重放并列出结果不同的场景；可重复")
 @click.option("--history", "history", default=None,
               help="存储（SQLite 文件或 URL）：把 OLD 所管事项的事件记录在两个策略下重放")
@@ -86,7 +87,7 @@ def diff_cmd(old: str, new: str, fmt: str, scenarios: tuple[str, ...], history: 
 @click.argument("policy")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "svg"]), default="mermaid",
               help="mermaid（stateDiagram-v2 文本）或 svg（图片）")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", type=FilePath(dir_okay=False), default=None,
               help="写入文件（默认打印）")
 def graph_cmd(policy: str, fmt: str, output: str | None) -> None:
     """画出策略的生命周期：状态、可执行角色、审批链与时限 (draw the lifecycle)."""

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from duban.cli import main
+from duban.cli.paths import FilePath
 from duban.errors import DubanError, PolicyError
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
@@ -70,7 +71,7 @@ def read_scenario(path: str) -> Scenario:
 
 
 @main.command(name="simulate")
-@click.argument("scenario", type=click.Path())
+@click.argument("scenario", type=FilePath())
 @click.option("-p", "--policy", "policies", multiple=True, required=True,
               help="策略 id 或文件，可重复；all 表示全部已发布策略加本单位 policies 文件夹中的策略")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
@@ -132,7 +133,7 @@ def _width(text: str) -> int:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path())
+@click.argument("scenario", type=FilePath())
 @click.argument("item")
 @click.option("-p", "--policy", "policy", required=True)
 def why(scenario: str, item: str, policy: str) -> None:

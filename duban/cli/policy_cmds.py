@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from duban.cli import main
+from duban.cli.paths import FilePath
 from duban.errors import PolicyError
 from duban.policy.loader import check_paths, load_policy
 from duban.policy.schema_check import schema_path
@@ -105,9 +106,9 @@ def schema() -> None:
 @main.command()
 @click.argument("policy_id")
 @click.option("--name", default=None, help="单位名称（原样使用）/ organisation name, used as given")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", type=FilePath(dir_okay=False), default=None,
               help="写入的文件（默认 policies/ID.yaml）")
-@click.option("--from", "source", type=click.Path(dir_okay=False), default=None,
+@click.option("--from", "source", type=FilePath(dir_okay=False), default=None,
               help="从制度文件（.docx、.pdf、.txt、.md）生成策略草稿与条款清单")
 @click.option("--part", type=int, default=None, help="文件含多篇制度时，选第 N 篇（与 --from 一起用）")
 @click.option("--report", is_flag=True, help="打印识别摘要（与 --from 一起用）")

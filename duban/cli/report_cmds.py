@@ -31,6 +31,7 @@ from duban.cli.output import (
     spooling,
     write_output,
 )
+from duban.cli.paths import FilePath
 from duban.engine.access import visible_to
 from duban.errors import DubanError, PolicyError
 from duban.reports import source as sources
@@ -161,7 +162,7 @@ def emit(data: bytes, fmt: str, output: str | None, force: bool = False) -> None
               help="md、html、docx（或插件提供的格式）")
 @click.option("-o", "--output", default=None, help="写入文件（docx 必须）")
 @force_option
-@click.option("--scenario", default=None, type=click.Path(),
+@click.option("--scenario", default=None, type=FilePath(),
               help="不读存储，在内存中运行此场景（须同时给 -p）")
 @click.option("-p", "--policy", "policy_id", default=None,
               help="策略 id：与 --scenario 一起为运行所用策略；否则只统计该策略的事项")
@@ -229,7 +230,7 @@ def form(item_id: str, kind: str, fmt: str, output: str | None, force: bool, sto
               show_default=True)
 @click.option("-o", "--output", default=None, help="写入文件（xlsx 必须；csv 默认输出到屏幕）")
 @force_option
-@click.option("--scenario", default=None, type=click.Path(),
+@click.option("--scenario", default=None, type=FilePath(),
               help="不读存储，在内存中运行此场景（须同时给 -p）")
 @click.option("-p", "--policy", "policy_id", default=None,
               help="策略 id：与 --scenario 一起为运行所用策略；否则只列该策略的事项")

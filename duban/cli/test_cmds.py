@@ -15,13 +15,14 @@ from typing import Any
 import click
 
 from duban.cli import main
+from duban.cli.paths import FilePath
 from duban.errors import PolicyError
 from duban.testing.coverage import PolicyCoverage, below, render, summarize
 from duban.testing.suite import CaseResult, discover, run_case, update
 
 
 @main.command(name="test")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=FilePath())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式 / output format")
 @click.option("--coverage", is_flag=True, help="报告各策略的规则覆盖率 / report coverage per policy")

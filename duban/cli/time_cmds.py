@@ -40,6 +40,7 @@ from duban.calendar.days import WEEKDAYS_ZH, describe_day, year_listing
 from duban.calendar.instants import read_instant
 from duban.calendar.settings import with_beyond
 from duban.cli import main
+from duban.cli.paths import FilePath
 from duban.errors import DubanError
 
 #: Exit status for bad input (as click uses for usage errors).
@@ -163,7 +164,7 @@ def warn_if_data_ends(calendars: list[WorkCalendar], today: dt.date) -> None:
 
 _CALENDAR_OPTION = click.option(
     "--calendar", "calendar_files", multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=FilePath(path_type=Path, dir_okay=False),
     help="日历数据文件（duban calendar import 的输出），可多次；不读 duban.yaml 与插件 "
          "(calendar data files to use directly)")
 _CONFIG_OPTION = click.option("--config", default=None,
@@ -173,7 +174,7 @@ _CONFIG_OPTION = click.option("--config", default=None,
 @main.command("due")
 @click.argument("from_", metavar="FROM")
 @click.argument("duration_words", metavar="DURATION", nargs=-1, required=True)
-@click.option("--policy", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--policy", type=FilePath(path_type=Path, dir_okay=False),
               help="读取策略的 calendar: 设置 (use the policy's calendar: settings).")
 @_CALENDAR_OPTION
 @_CONFIG_OPTION
@@ -241,7 +242,7 @@ def calendar_group() -> None:
 
 @calendar_group.command("show")
 @click.argument("year", type=click.IntRange(1, 9998))
-@click.option("--policy", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--policy", type=FilePath(path_type=Path, dir_okay=False),
               help="读取策略的 calendar: 设置 (use the policy's calendar: settings).")
 @_CALENDAR_OPTION
 @_CONFIG_OPTION

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from duban.cli import main
@@ -76,6 +76,8 @@ WORDS = ["validate", "explain", "simulate", "why", "due", "calendar", "schema", 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(WORDS) | st.text(max_size=12), max_size=6))
+@example(["simulate", "\x00"])  # found by this test: click.Path's os.stat raised ValueError
+@example(["validate", "a\x00.yaml", "--strict"])
 def test_cli_arguments_never_traceback(args: list[str]) -> None:
     import os
     import tempfile
