@@ -103,3 +103,44 @@ def test_events_that_kept_the_clerk_in_their_data_read_the_same(sqlite_server: L
     assert approved["by"] == "张总（代录：秘书（总经理工作部））"
     assert approved["entered_by"] == "秘书（总经理工作部）" and approved["proxy"] is True
     assert "entered_by" not in approved["data"]
+
+
+def test_the_item_page_offers_a_clerk_only_the_roles_the_policy_lets_them_record_for(
+        backend_url: str, tmp_path: Path) -> None:
+    """A clerk who may record for 总经理 sees 总经理's approval as a form only where the
+    policy allows 代录 for 总经理; where it allows 代录 only for 分管领导 the page does not
+    offer what the engine would refuse on submit."""
+    import re
+
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "gansu_huizhan.yaml").write_text(
+        SHIPPED.read_text(encoding="utf-8")
+        + f"\nproxy_entry:\n  roles: [分管领导]\n  because: {BECAUSE}\n", encoding="utf-8")
+    server = start_server(backend_url, tmp_path, policies=(folder,))
+    try:
+        office = server.user("王科长", "总经理工作部", "总经理工作部")
+        clerk = server.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("总经理",))
+        assert office.post("/api/v1/items", json={**ITEM, "id": "P3"}).status_code == 201
+        page = clerk.get("/items/P3")
+        assert page.status_code == 200
+        assert not re.search(r'<form method="post" action="[^"]*/act/approve"', page.text)
+        refused = clerk.post("/api/v1/items/P3/actions/approve",
+                             json={"on_behalf_of": {"role": "总经理", "person": "张总"}})
+        assert refused.status_code == 403 and refused.json()["rule"] == "代录"
+    finally:
+        server.stop()
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (folder / "gansu_huizhan.yaml").write_text(
+        SHIPPED.read_text(encoding="utf-8")
+        + f"\nproxy_entry:\n  roles: [总经理]\n  because: {BECAUSE}\n", encoding="utf-8")
+    server = start_server(backend_url, allowed, policies=(folder,))
+    try:
+        office = server.user("周科长", "总经理工作部", "总经理工作部")
+        clerk = server.user("秘书乙", "总经理工作部", "总经理工作部", proxy_roles=("总经理",))
+        assert office.post("/api/v1/items", json={**ITEM, "id": "P4"}).status_code == 201
+        page = clerk.get("/items/P4").text
+        assert re.search(r'<form method="post" action="[^"]*/act/approve"', page)
+    finally:
+        server.stop()

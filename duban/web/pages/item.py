@@ -19,7 +19,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from duban.engine.entry import may_be_entered_for
+from duban.engine.model import Actor
 from duban.errors import DubanError
+from duban.policy.model import Policy
 from duban.reports.taizhang import light
 from duban.runtime.offers import offers
 from duban.store.base import IdempotencyConflict
@@ -52,9 +55,10 @@ def _item_page(request: Request, user: User, borrowed: Lease, item_id: str,
     if item.confidential:
         borrowed.identity.audit_read(user.name, item_id, "page", at)
     actor = user.actor(policy, item)
-    if user.proxy_roles:  # a 代录 clerk is offered what the roles they record for may do
-        actor = replace(actor, roles=actor.roles | user.canonical_roles(policy, user.proxy_roles),
-                        words=actor.words | user.words(policy, user.proxy_roles))
+    proxied = recordable(policy, user)
+    if proxied:  # a 代录 clerk is offered what the roles they may record for may do
+        actor = replace(actor, roles=actor.roles | user.canonical_roles(policy, proxied),
+                        words=actor.words | user.words(policy, proxied))
     moves = views.named(policy, item, offers(policy, item, actor,
                                              at.astimezone(policy.timezone),
                                              include_refused=True))
@@ -67,6 +71,13 @@ def _item_page(request: Request, user: User, borrowed: Lease, item_id: str,
                 refusal_cite=getattr(refusal, "cite", None) or "",
                 key=secrets.token_urlsafe(12),
                 light=light(policy, item, at))
+
+
+def recordable(policy: Policy, user: User) -> tuple[str, ...]:
+    """The user's 代录 roles whose decisions the policy lets someone else enter (the
+    engine's own test), so the page offers nothing the engine refuses on submit."""
+    return tuple(word for word in user.proxy_roles if may_be_entered_for(policy, Actor(
+        word, None, user.canonical_roles(policy, (word,)), user.words(policy, (word,)))))
 
 
 @router.get("/items/new", dependencies=[Depends(viewer)])
