@@ -2,9 +2,12 @@
 
 Why generate: every property needs a Chinese title and description (English after) that
 editors show on hover, and the same descriptions feed the generated policy reference in
-``docs/``. Writing them through small helpers keeps the schema readable and consistent;
-``schemas/policy.schema.json`` is the emitted file (a test checks it is up to date, and
-``python -m duban.policy.schema_src`` rewrites it).
+``docs/``. Writing them through small helpers keeps the schema readable and consistent.
+This module is the one source; ``python -m duban.policy.schema_src`` emits it twice:
+``schemas/policy.schema.json`` for editors of a checkout (policies point their
+``$schema`` at it) and ``duban/schemas/policy.schema.json``, the copy an installed
+package reads. ``tests/test_schema.py`` fails if either differs from what this module
+renders.
 
 Draft-07 is used because both ``jsonschema`` and the YAML language server in editors
 understand it fully.
@@ -649,7 +652,12 @@ def render() -> str:
     return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
+#: Where the schema is emitted, relative to the repository root (see the module docstring).
+EMITTED = ("schemas/policy.schema.json", "duban/schemas/policy.schema.json")
+
 if __name__ == "__main__":  # python -m duban.policy.schema_src [PATH]
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "schemas/policy.schema.json")
-    out.write_text(render(), encoding="utf-8")
-    print(f"wrote {out}")
+    root = Path(__file__).resolve().parents[2]
+    text = render()
+    for out in [Path(sys.argv[1])] if len(sys.argv) > 1 else [root / e for e in EMITTED]:
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
