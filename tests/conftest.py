@@ -22,6 +22,19 @@ settings.load_profile("duban")
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: Fixtures that start something slow — the real PostgreSQL server (tests/pg_fixture.py),
+#: headless Chromium: every test that uses one, directly or through another fixture, is
+#: marked ``slow``, so ``make test-fast`` skips it and ``make test`` (CI) still runs it.
+#: A PostgreSQL backend chosen by a fixture parameter carries the mark on the parameter;
+#: SIGKILL loops and atheris carry it themselves.
+SLOW_FIXTURES = frozenset({"pg_url", "pg_schema_url", "chromium", "browser"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @cache
 def policy_at(path: str) -> Policy:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
 atheris = pytest.importorskip("atheris", reason="atheris does not install on this platform")
 
 

@@ -221,7 +221,7 @@ def check_store(url: str, n_items: int, per_item: int, folder: Path) -> tuple[in
     return total, sum(c - 1 for c in got.values())
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "duban.db")
@@ -268,6 +268,7 @@ def test_four_workers_fire_each_due_timer_once(pg_schema_url: str, tmp_path: Pat
           f"seed {seeded - t0:.1f}s, tick+deliver {worked - seeded:.1f}s, duplicates 0")
 
 
+@pytest.mark.slow  # a SIGKILL loop
 @pytest.mark.timeout(2 * RUN_TIMEOUT)
 def test_sigkilled_worker_restarted_loses_and_repeats_nothing(store_url: str,
                                                               tmp_path: Path) -> None:

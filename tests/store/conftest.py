@@ -19,7 +19,7 @@ __all__ = ["pg_schema_url", "pg_url"]
 Opener = Callable[[], Store]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
     """Opens a new connection to the same (per-test) database each time it is called,
     as a second worker would; all are closed after the test."""

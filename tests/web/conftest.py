@@ -102,7 +102,7 @@ def start_server(store_url: str, tmp_path: Path, hooks: Any = None,
     return LiveServer(f"http://127.0.0.1:{port}", app.state.deployment, server, thread, clock)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'duban.db'}"
