@@ -44,7 +44,7 @@ class Graph:
 
 # -- the graph -------------------------------------------------------------------------------
 
-def _grouped(policy: Policy, text_of: dict[str, str]) -> list[str]:
+def _grouped(text_of: dict[str, str]) -> list[str]:
     """Categories grouped by the same text: ``督办领导（日常督办、挂牌督办）``."""
     groups: dict[str, list[str]] = {}
     for cat, text in text_of.items():
@@ -69,12 +69,12 @@ def _state_notes(policy: Policy, name: str) -> list[str]:
     cats = policy.categories.values()
     notes: list[str] = []
     if st.approval == "extension":
-        texts = _grouped(policy, {c.name: _extension_text(policy, c) for c in cats})
+        texts = _grouped({c.name: _extension_text(policy, c) for c in cats})
         notes += [f"延期审批 {t}" for t in texts]
         if policy.extensions.review_limit:
             notes.append(f"审批时限 {w.dur(policy.extensions.review_limit)}")
     elif st.approval:
-        texts = _grouped(policy, {c.name: w.chain_named(policy, getattr(c.approvals, st.approval))
+        texts = _grouped({c.name: w.chain_named(policy, getattr(c.approvals, st.approval))
                                   for c in cats})
         notes += [f"{w.PURPOSE_WORDS.get(st.approval, st.approval)} {t}" for t in texts]
     if st.clock_stopped:

@@ -115,7 +115,7 @@ class DubanFile(pytest.File):
             yield DubanItem.from_parent(self, name=f"test[{case.id}]", case=case)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> str | Any:
+                     style: Any = None) -> str | Any:  # noqa: ARG002 (pytest's signature)
         from duban.errors import DubanError
 
         if isinstance(excinfo.value, DubanError):
@@ -170,7 +170,7 @@ class DubanItem(pytest.Item):
         raise DubanMismatch(_lines(result))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
-                     style: Any = None) -> str | Any:
+                     style: Any = None) -> str | Any:  # noqa: ARG002 (pytest's signature)
         if isinstance(excinfo.value, DubanMismatch):
             return _relative("\n".join(excinfo.value.lines), self.config)
         return super().repr_failure(excinfo)
@@ -195,8 +195,7 @@ def _lines(result: CaseResult) -> list[str]:
     return out
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
-                            config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     updated = config.stash.get(_UPDATED, [])
     if updated:
         terminalreporter.write_sep("-", "duban: 已更新预期结果 / expected outcomes updated")

@@ -125,7 +125,7 @@ def build_actor(service: Service, policy_id: str, role: str | None, dept: str | 
     return Actor(person, dept, frozenset(roles), frozenset(words))
 
 
-def _summary(policy_name: str, item: ItemState) -> str:
+def _summary(item: ItemState) -> str:
     due = item.due.isoformat() if item.due else "—"
     return (f"{item.id}  {item.state}  期限 {due}  主办 {item.department or '—'}  "
             f"{item.title}" + ("  〔保密〕" if item.confidential else ""))
@@ -170,7 +170,7 @@ def item_create(service: Service, item_id: str, policy_id: str, kind: str, title
     at = parse_time(at_text, service.zone)
     new = service.create(item_id, policy_id, {k: v for k, v in data.items() if v is not None},
                          actor, at, key)
-    click.echo(_summary(policy.name, new))
+    click.echo(_summary(new))
     warn_if_data_ends([policy.calendar], at.date())
 
 
@@ -204,7 +204,7 @@ def item_act(service: Service, item_id: str, action: str, until: str | None,
     data = {"until": until, "reason": reason, "due": due, "lead": lead, "defect": defect}
     new = service.act(item_id, action, actor, {k: v for k, v in data.items() if v},
                       parse_time(at_text, service.zone), key)
-    click.echo(_summary(policy.name, new))
+    click.echo(_summary(new))
 
 
 def _may_see(service: Service, policy: Any, it: ItemState, role: str | None,
@@ -251,7 +251,7 @@ def item_show(service: Service, item_id: str, fmt: str, role: str | None, dept: 
         click.echo(json.dumps({"id": it.id, "policy": policy.id, "title": it.title,
                                **item_outcome(policy, it, None)}, ensure_ascii=False, indent=2))
         return
-    click.echo(_summary(policy.name, it))
+    click.echo(_summary(it))
     for f in it.fired:
         click.echo(f"  提醒 {f.name}（{f.event}）{f.at.isoformat()}")
     for e in it.penalties:
@@ -271,7 +271,7 @@ def item_list(service: Service, policy_id: str | None, role: str | None, dept: s
         policy = service.policy_for(it)
         if not _may_see(service, policy, it, role, dept, person):
             continue
-        click.echo(_summary(policy.name, it))
+        click.echo(_summary(it))
         shown += 1
     click.echo(f"共 {shown} 项")
 

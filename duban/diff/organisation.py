@@ -51,11 +51,11 @@ def organisation(c: Collector) -> None:
     _members(c, "organisation", ("organisation", "departments"), "部门", o.departments,
              n.departments, cite=cite, old_cite=old_cite, raw=("organisation", "departments"))
     for person, a2, b2 in pairs(o.people, n.people):
-        def who(p: Policy, x: Any) -> str:
+        def who(x: Any) -> str:
             roles = "、".join(str(r) for r in x.get("roles") or ()) or "（无角色）"
             return roles + (f"，{x['department']}" if x.get("department") else "")
         c.value("organisation", ("organisation", "people", person), f"人员“{person}”",
-                render(a2, lambda x: who(o, x)), render(b2, lambda x: who(n, x)),
+                render(a2, who), render(b2, who),
                 raw=("organisation", "people", person), thing=True)
     c.roles_value("organisation", ("confidentiality", "visible_to"), "保密事项可见范围（承办部门以外）",
                   lambda p, x: w.roles(p, x), o.confidential_visible_to, n.confidential_visible_to,

@@ -135,17 +135,17 @@ ExtField = tuple[str, str, Callable[[Policy, ExtensionRules], str | None]]
 
 def _ext_fields(a: ExtensionRules, b: ExtensionRules) -> list[ExtField]:
     """(key, label, render) for every compared field of two extension rule sets."""
-    out: list[ExtField] = [("max", "最多延期次数", lambda p, e: w.max_extensions(e))]
+    out: list[ExtField] = [("max", "最多延期次数", lambda _p, e: w.max_extensions(e))]
     for k in range(1, max(_requests(a), _requests(b)) + 1):
         out.append((f"approvers/{k}", f"{w.nth(k)}延期审批人", _nth_approver(k)))
     out += [
-        ("before_due", "须在期限届满前申请延期", lambda p, e: w.yes(e.before_due)),
-        ("lead_time", "申请延期至迟提前", lambda p, e: w.dur(e.lead_time)),
-        ("longest", "单次延期最长", lambda p, e: w.dur(e.longest)),
-        ("unit", "延期计量", lambda p, e: "按小时" if e.unit == "hour" else "按日"),
+        ("before_due", "须在期限届满前申请延期", lambda _p, e: w.yes(e.before_due)),
+        ("lead_time", "申请延期至迟提前", lambda _p, e: w.dur(e.lead_time)),
+        ("longest", "单次延期最长", lambda _p, e: w.dur(e.longest)),
+        ("unit", "延期计量", lambda _p, e: "按小时" if e.unit == "hour" else "按日"),
         ("exempt_penalties", "经批准延期并按期完成的免于考核",
-         lambda p, e: w.yes(e.exempt_penalties)),
-        ("review_limit", "延期审批时限", lambda p, e: w.dur(e.review_limit)),
+         lambda _p, e: w.yes(e.exempt_penalties)),
+        ("review_limit", "延期审批时限", lambda _p, e: w.dur(e.review_limit)),
     ]
     return out
 

@@ -216,7 +216,7 @@ class _Robot(WebhookNotifier):
             return data["errcode"], str(data.get("errmsg", ""))
         return None
 
-    def temporary(self, code: int, text: str) -> bool:
+    def temporary(self, code: int, text: str) -> bool:  # noqa: ARG002 (a platform reads text)
         return code in self.THROTTLED or code == -1
 
     def send(self, message: OutboxMessage) -> None:
@@ -330,7 +330,7 @@ class FeishuNotifier(_Robot):
         throttled = code == 9499 and ("many" in text.lower() or "limit" in text.lower())
         return throttled or super().temporary(code, text)
 
-    def body(self, notice: Notice, mobiles: list[str]) -> dict[str, Any]:
+    def body(self, notice: Notice, mobiles: list[str]) -> dict[str, Any]:  # noqa: ARG002
         if self.msgtype == "post":
             lines = [[{"tag": "text", "text": ln}] for ln in notice.text.splitlines()]
             msg: dict[str, Any] = {"msg_type": "post", "content": {"post": {"zh_cn": {

@@ -18,7 +18,6 @@ the text is silent (``because:``) are listed apart as explicit defaults, never a
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,7 +193,7 @@ def page(policy_id: str) -> tuple[str, tuple[int, int]]:
     return render(policy, rows, notes), share(rows)
 
 
-def main(argv: list[str]) -> int:
+def main() -> int:
     from duban.policy.shipped import shipped_paths
 
     out_dir = ROOT / "docs" / "policies"
@@ -214,4 +213,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

@@ -186,7 +186,7 @@ def load_policy(path: str | os.PathLike[str], *,
     for src in chain:
         if not origins:
             data = merge.strip_removals(src.data, src, (), removal_problems)
-            origins = merge.annotate(data, src)
+            origins = merge.annotate(src)
         else:
             data, origins, found = merge.merge(data, origins, src.data, src)
             removal_problems.extend(found)

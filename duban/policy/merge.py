@@ -31,7 +31,7 @@ def _named_list(value: Any) -> bool:
         isinstance(x, dict) and isinstance(x.get("name"), str) for x in value)
 
 
-def annotate(data: Any, src: Source, path: Path = (), merged: Path = (),
+def annotate(src: Source, path: Path = (), merged: Path = (),
              origins: Origins | None = None) -> Origins:
     """Record that the subtree at ``merged`` comes from ``src`` at ``path``.
 
@@ -99,64 +99,81 @@ def _copy_origins(base_origins: Origins, old: Path, new: Path, out: Origins) -> 
 
 def _merge(base: Any, bo: Origins, bpath: Path, over: Any, src: Source, opath: Path,
            mpath: Path, out: Origins, problems: list[Problem]) -> Any:
+    """``over`` written over ``base``: mappings key by key, lists of named items name by
+    name (not a chain's ``steps``, whose order is the chain), anything else replaced."""
+    args = (base, bo, bpath, over, src, opath, mpath, out, problems)
     if isinstance(base, dict) and isinstance(over, dict):
         out[mpath] = (src, opath)
-        result: dict[str, Any] = {}
-        for k, v in base.items():
-            if k in over:
-                continue
-            result[k] = v
-            _copy_origins(bo, (*bpath, k), (*mpath, k), out)
-        for k, v in over.items():
-            if v is None:  # null removes the inherited key
-                if k not in base:
-                    problems.append(_nothing(src, (*opath, k), f"'{k}'"))
-                continue
-            if k in base and base[k] is not None:
-                result[k] = _merge(base[k], bo, (*bpath, k), v, src, (*opath, k),
-                                   (*mpath, k), out, problems)
-            else:
-                result[k] = strip_removals(v, src, (*opath, k), problems)
-                annotate(v, src, (*opath, k), (*mpath, k), out)
-        # keep the base's key order, then the new keys
-        ordered = {k: result[k] for k in base if k in result}
-        ordered.update({k: result[k] for k in result if k not in ordered})
-        return ordered
+        return _merge_mapping(*args)
     if _named_list(base) and isinstance(over, list) and mpath[-1:] != ("steps",) and all(
             isinstance(x, dict) and "name" in x for x in over):
         out[mpath] = (src, opath)
-        index = {x["name"]: i for i, x in enumerate(base)}
-        removed: set[int] = set()
-        appended: list[tuple[Any, int]] = []
-        overrides: dict[int, int] = {}
-        for j, x in enumerate(over):
-            i = index.get(x["name"])
-            if x.get("remove") is True:
-                if i is not None:
-                    removed.add(i)
-                else:
-                    problems.append(_nothing(src, (*opath, j), f"'{x['name']}'"))
-                continue
-            if i is None:
-                appended.append((x, j))
-            else:
-                overrides[i] = j
-        result_list: list[Any] = []
-        for i, bval in enumerate(base):
-            if i in removed:
-                continue
-            k = len(result_list)
-            if i in overrides:
-                j = overrides[i]
-                result_list.append(_merge(bval, bo, (*bpath, i), over[j], src, (*opath, j),
-                                          (*mpath, k), out, problems))
-            else:
-                result_list.append(bval)
-                _copy_origins(bo, (*bpath, i), (*mpath, k), out)
-        for x, j in appended:
-            k = len(result_list)
-            result_list.append(strip_removals(x, src, (*opath, j), problems))
-            annotate(x, src, (*opath, j), (*mpath, k), out)
-        return result_list
-    annotate(over, src, opath, mpath, out)
+        return _merge_named(*args)
+    annotate(src, opath, mpath, out)
     return over
+
+
+def _merge_mapping(base: dict[str, Any], bo: Origins, bpath: Path, over: dict[str, Any],
+                   src: Source, opath: Path, mpath: Path, out: Origins,
+                   problems: list[Problem]) -> dict[str, Any]:
+    """Key by key: a key written over is merged, ``null`` removes it, new keys follow."""
+    result: dict[str, Any] = {}
+    for k, v in base.items():
+        if k in over:
+            continue
+        result[k] = v
+        _copy_origins(bo, (*bpath, k), (*mpath, k), out)
+    for k, v in over.items():
+        if v is None:  # null removes the inherited key
+            if k not in base:
+                problems.append(_nothing(src, (*opath, k), f"'{k}'"))
+            continue
+        if k in base and base[k] is not None:
+            result[k] = _merge(base[k], bo, (*bpath, k), v, src, (*opath, k),
+                               (*mpath, k), out, problems)
+        else:
+            result[k] = strip_removals(v, src, (*opath, k), problems)
+            annotate(src, (*opath, k), (*mpath, k), out)
+    # keep the base's key order, then the new keys
+    ordered = {k: result[k] for k in base if k in result}
+    ordered.update({k: result[k] for k in result if k not in ordered})
+    return ordered
+
+
+def _merge_named(base: list[Any], bo: Origins, bpath: Path, over: list[Any], src: Source,
+                 opath: Path, mpath: Path, out: Origins, problems: list[Problem]) -> list[Any]:
+    """Name by name: an item of the same name is merged, ``remove: true`` drops it, new
+    names are appended."""
+    index = {x["name"]: i for i, x in enumerate(base)}
+    removed: set[int] = set()
+    appended: list[tuple[Any, int]] = []
+    overrides: dict[int, int] = {}
+    for j, x in enumerate(over):
+        i = index.get(x["name"])
+        if x.get("remove") is True:
+            if i is not None:
+                removed.add(i)
+            else:
+                problems.append(_nothing(src, (*opath, j), f"'{x['name']}'"))
+            continue
+        if i is None:
+            appended.append((x, j))
+        else:
+            overrides[i] = j
+    result_list: list[Any] = []
+    for i, bval in enumerate(base):
+        if i in removed:
+            continue
+        k = len(result_list)
+        if i in overrides:
+            j = overrides[i]
+            result_list.append(_merge(bval, bo, (*bpath, i), over[j], src, (*opath, j),
+                                      (*mpath, k), out, problems))
+        else:
+            result_list.append(bval)
+            _copy_origins(bo, (*bpath, i), (*mpath, k), out)
+    for x, j in appended:
+        k = len(result_list)
+        result_list.append(strip_removals(x, src, (*opath, j), problems))
+        annotate(src, (*opath, j), (*mpath, k), out)
+    return result_list

@@ -17,7 +17,7 @@ from duban.reports.render import Rendered, Renderer, render
 from duban.reports.source import Dataset
 
 
-def charts(report: Report, context: dict[str, object]) -> list[str]:
+def charts(report: Report) -> list[str]:
     """The two SVG charts of the HTML 通报: 办结率 by department, the overdue trend."""
     ranked = [d for d in report.depts if d.rate is not None]
     bars = svg.rate_bars([(d.name, d.rate, f"{d.closed_on_time}/{d.total}  "
@@ -36,7 +36,7 @@ def render_report(dataset: Dataset, period: Period, fmt: str = "md", *,
     context = report_context(report)
     policy = dataset.policies[0] if len(dataset.policies) == 1 else None
     return render(period.kind, fmt, context, policy=policy, renderers=renderers,
-                  charts=charts(report, context) if fmt == "html" else ())
+                  charts=charts(report) if fmt == "html" else ())
 
 
 def report_body(dataset: Dataset, period: Period) -> tuple[str, str]:
@@ -51,7 +51,7 @@ def report_body(dataset: Dataset, period: Period) -> tuple[str, str]:
     blocks = mdblocks.parse(render_markdown(period.kind, context, policy))
     title = next((mdblocks.plain(b.text) for b in blocks if isinstance(b, mdblocks.Heading)),
                  period.title)
-    return title, htmlout.body_html(blocks, charts(report, context))
+    return title, htmlout.body_html(blocks, charts(report))
 
 
 def render_form(kind: str, policy: Policy, item: ItemState, events: list[Event],

@@ -31,7 +31,8 @@ class Collector:
 
     name = "demo"
 
-    def __init__(self, config: dict[str, Any] | None = None) -> None:
+    def __init__(self, config: dict[str, Any] | None = None) -> None:  # noqa: ARG002
+        """Notifiers are built from their ``notifiers:`` entry; this one needs none."""
         self.sent: list[OutboxMessage] = []
 
     def send(self, message: OutboxMessage) -> None:

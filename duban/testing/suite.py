@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from duban.errors import DubanError, Location, PolicyError, Problem
 from duban.policy.loader import load_policy
@@ -258,14 +258,7 @@ def load_suite(path: Path) -> Suite:
         lists[key] = value
     base = path.parent
     policies = _policies(lists["policies"], base, src, ("policies",), problems)
-    scenarios: list[Path] = []
-    for i, pattern in enumerate(lists["scenarios"]):
-        hits = sorted(Path(p) for p in glob.glob(str(base / pattern), recursive=True)
-                      if Path(p).is_file() and not is_suite_file(Path(p)))
-        if not hits:
-            bad(("scenarios", i), f"没有文件匹配 '{pattern}' / the pattern matches no file",
-                f"路径相对于 {base}", pattern)
-        scenarios += [h for h in hits if h not in scenarios]
+    scenarios = _scenario_files(lists["scenarios"], base, bad)
     loaded: list[tuple[Path, Scenario, Source]] = []
     for sc_path in scenarios:
         try:
@@ -276,8 +269,39 @@ def load_suite(path: Path) -> Suite:
     if not isinstance(expect, dict):
         bad(("expect",), "expect 须是 {场景: {策略id: 预期}} / `expect` is a mapping")
         expect = {}
-    ids = {p.id for p in policies}
     names = {k for sc_path, sc, _ in loaded for k in (scenario_key(sc_path), sc.name)}
+    _check_expect(expect, {p.id for p in policies}, names, bad)
+    if problems:
+        raise PolicyError(problems)
+    cases = _suite_cases(path, src, policies, loaded, expect)
+    return Suite(path, str(data.get("name") or path.name), tuple(policies),
+                 tuple(scenarios), tuple(cases))
+
+
+class _Bad(Protocol):
+    """Reports one mistake of a suite file (``load_suite``'s collector)."""
+
+    def __call__(self, at: tuple[Any, ...], message: str, hint: str | None = None,
+                 value: Any = None, key: bool = False) -> None: ...
+
+
+def _scenario_files(patterns: list[str], base: Path, bad: _Bad) -> list[Path]:
+    """The scenario files the suite's globs match, in order, each once; a pattern that
+    matches nothing is a mistake."""
+    scenarios: list[Path] = []
+    for i, pattern in enumerate(patterns):
+        hits = sorted(Path(p) for p in glob.glob(str(base / pattern), recursive=True)
+                      if Path(p).is_file() and not is_suite_file(Path(p)))
+        if not hits:
+            bad(("scenarios", i), f"没有文件匹配 '{pattern}' / the pattern matches no file",
+                f"路径相对于 {base}", pattern)
+        scenarios += [h for h in hits if h not in scenarios]
+    return scenarios
+
+
+def _check_expect(expect: dict[str, Any], ids: set[str], names: set[str], bad: _Bad) -> None:
+    """``expect:`` names known scenarios, and under each, policies of the suite or
+    outcome fields."""
     for key, value in expect.items():
         if key not in names:
             bad(("expect", key), f"expect 中的场景 '{key}' 不在 scenarios 中 / unknown scenario",
@@ -290,11 +314,6 @@ def load_suite(path: Path) -> Suite:
                     bad(("expect", key, k), f"'{k}' 既不是本测试的策略 id，也不是结果字段 / "
                         "neither a policy of this test nor an outcome field",
                         "可用：" + ", ".join([*sorted(ids), *sorted(OUTCOME_KEYS)]), k, key=True)
-    if problems:
-        raise PolicyError(problems)
-    cases = _suite_cases(path, src, policies, loaded, expect)
-    return Suite(path, str(data.get("name") or path.name), tuple(policies),
-                 tuple(scenarios), tuple(cases))
 
 
 def suite_scenarios(path: Path) -> frozenset[Path]:
@@ -307,7 +326,7 @@ def suite_scenarios(path: Path) -> frozenset[Path]:
 
 
 @cache
-def _suite_scenarios(path: str, mtime: int) -> frozenset[Path]:
+def _suite_scenarios(path: str, _mtime: int) -> frozenset[Path]:
     try:
         data = load_yaml_file(path).data
     except PolicyError:
