@@ -122,6 +122,7 @@ APPROVAL_PURPOSES: Final = _table(
     pause="暂停审批",
     resume="恢复审批",
     review="办结审核",
+    progress="反馈审核",
 )
 
 #: Why the engine refused a step (``DubanError.code``).

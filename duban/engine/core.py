@@ -37,7 +37,7 @@ from transitions import EventData
 
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
-from duban.engine import access, assessment, ceiling, inform, lateness
+from duban.engine import access, assessment, ceiling, feedback, inform, lateness
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.attributes import set_attributes
@@ -201,6 +201,8 @@ class Engine:
             ceiling.check(p, item, draft, event, to_datetime(event.data["due"], p))
         if canonical != "create":
             set_attributes(p, item, draft, event, canonical)
+        if canonical == "progress" and feedback.awaits_approval(p, chosen):
+            draft.last_progress_at = item.last_progress_at  # it counts once approved
         if canonical == "report" and item.handoff and \
                 item.handoff_index < len(item.handoff) - 1 and not item.lead:
             self._hand_over(item, draft)
@@ -374,6 +376,8 @@ class Engine:
             self._set_due(draft, until, f"第{item.extensions_granted + 1}次延期获批",
                           rules.cite, item.seq + 1)
             self._penalize(item, draft, "extension_granted")
+        elif pending.purpose == feedback.PURPOSE:
+            feedback.decided(draft, True, event.at)
 
     def _refused(self, item: ItemState, draft: Draft, pending: Pending) -> None:
         """An approval says no: an extension stays refused, a review returns the work."""
@@ -393,6 +397,8 @@ class Engine:
                 self._set_due(draft, deadline(p, event.at, p.rework),
                               f"退办后{p.rework}", p.rework_cite, item.seq + 1)
             self._penalize(item, draft, "returned")
+        elif pending.purpose == feedback.PURPOSE:
+            feedback.decided(draft, False, event.at)
 
     # -- the Machine's callbacks (bound to this engine) -------------------------------------
     def _entered(self, ev: EventData) -> None:
@@ -439,7 +445,8 @@ class Engine:
             raise ActionRefused("invalid_transition", f"没有 {purpose} 审批链",
                                 item=draft.id, action=event.action)
         draft.pending = Pending(purpose, chain, 0, event.at,
-                                dict(event.data) if purpose in ("extension", "pause") else EMPTY)
+                                dict(event.data) if purpose in ("extension", "pause",
+                                                                feedback.PURPOSE) else EMPTY)
         steps = p.chains[chain].steps
         if steps:
             draft.effects.append(Effect("approval_requested", {

@@ -67,6 +67,8 @@ class Draft:
     returns: int = 0
     declines: int = 0
     censures: int = 0
+    progress_approved: int = 0
+    progress_returned: int = 0
     pending: Pending | None = None
     previous: str | None = None
     paused_at: datetime | None = None

@@ -157,6 +157,8 @@ class ItemState:
     returns: int = 0
     declines: int = 0
     censures: int = 0
+    progress_approved: int = 0  # progress reports approved (反馈审核同意)
+    progress_returned: int = 0  # progress reports sent back by their approver
     pending: Pending | None = None
     previous: str | None = None
     paused_at: datetime | None = None

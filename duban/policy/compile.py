@@ -330,7 +330,7 @@ class _Compiler:
     def check_chains_named(self, categories: Mapping[str, Category], approvals: Approvals) -> None:
         """A state that waits for an approval needs a chain for it somewhere."""
         unknown_chain = any(p.code == "semantic.unknown_chain" for p in self.problems)
-        for purpose in ("opening", "pause", "resume", "review"):
+        for purpose in ("opening", "pause", "resume", "review", "progress"):
             needing = [s for s in self.states.values() if s.approval == purpose]
             if needing and not unknown_chain and all(getattr(c.approvals, purpose) is None
                                for c in categories.values()) and \
@@ -532,7 +532,9 @@ class _Compiler:
             self.chain_ref(spec["pause"], (*p, "pause")) if "pause" in spec else base.pause,
             self.chain_ref(spec["resume"], (*p, "resume")) if "resume" in spec else base.resume,
             self.chain_ref(spec["review"], (*p, "review")) if "review" in spec else base.review,
-            spec.get("cite", base.cite))
+            spec.get("cite", base.cite),
+            self.chain_ref(spec["progress"], (*p, "progress")) if "progress" in spec
+            else base.progress)
 
     def assessed(self, spec: Mapping[str, Any] | None, p: tuple[Any, ...]) -> Assessed | None:
         """``assessed: {min, max, by}``: the bounds and who assesses (扣1–5分)."""

@@ -108,6 +108,10 @@ class _Reading:
         chain_rev = p.chains.get(cat.approvals.review or "")
         say(f"“{cat.name}”办结审核：{_chain(p, chain_rev)}；审核不通过即退办",
             chain_rev.cite if chain_rev else None)
+        chain_fb = p.chains.get(cat.approvals.progress or "")
+        if chain_fb is not None:
+            say(f"“{cat.name}”反馈办理情况须经 {_chain(p, chain_fb)} 审核同意后才算已反馈；"
+                "不同意的退回，不算反馈", chain_fb.cite)
         self.extensions(cat)
         if cat.time_limit:
             say(f"“{cat.name}”领导未明确时限的，{_d(cat.time_limit)}内办结", cat.cite)

@@ -70,6 +70,8 @@ class Approvals:
     resume: str | None = None
     review: str | None = None
     cite: str | None = None
+    #: the chain a progress report (反馈办理情况) passes before it counts as given
+    progress: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,12 @@ def definitions() -> dict[str, Any]:
                         "Chain for a resume request."),
             "review": P("chain_ref", "办结审核链", "报结后的审核链（如 初审→分管领导→总经理）；驳回即退办。",
                         "Completion review chain; a reject during review is 退办."),
+            "progress": P("chain_ref", "反馈审核链",
+                          "办理情况反馈（progress）须先经审核同意的链（如“主办部门应经分管领导审核同意后"
+                          "及时反馈办理情况”）：反馈转入 approval: progress 的状态，审核同意后才算已反馈，"
+                          "不同意的退回、不算反馈。",
+                          "Chain a progress report must pass before it counts as given (the "
+                          "report enters a state with `approval: progress`)."),
             "cite": CITE,
         }),
         "extensions": obj({

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from duban.engine import inform
+from duban.engine import feedback, inform
 from duban.engine.closure import counted, on_time, overdue
 from duban.engine.core import engine_for
 from duban.engine.lateness import DEADLINE_PASSED
@@ -40,6 +40,9 @@ def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None,
     }
     if policy.numbering:
         out["number"] = item.number
+    if feedback.reviewed(policy):  # 反馈须经审核同意: reports approved and sent back
+        out["progress_approved"] = item.progress_approved
+        out["progress_returned"] = item.progress_returned
     if informed is not None and inform.informed(policy):  # 分送/知会: who was told, when
         out["informed"] = informed
     return out
