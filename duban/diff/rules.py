@@ -13,6 +13,7 @@ from typing import Any
 from duban.diff import words as w
 from duban.diff.change import Collector, named_keywords
 from duban.diff.keyed import by_name, pairs, render, union
+from duban.policy.frequency import floor_words
 from duban.policy.maximum import scope_words
 from duban.policy.model import (
     Counter,
@@ -223,6 +224,10 @@ def reminders(c: Collector) -> None:
     c.roles_value("reminders", ("progress_reports",), "定时反馈", prog, po, pn,
                   cite=pn.cite if pn else None, old_cite=po.cite if po else None,
                   raw=("progress_reports",))
+    for name, x, y in pairs(by_name(o.at_least), by_name(n.at_least)):  # 至少N次每周期
+        c.roles_value("reminders", ("at_least", name), f"次数要求“{name}”", floor_words, x, y,
+                      thing=x is None or y is None,
+                      **named_keywords(c, "at_least", name, x, y))
 
 
 def _reminder(c: Collector, name: str, a: Reminder | None, b: Reminder | None) -> None:

@@ -22,6 +22,7 @@ from duban.engine.model import (
     ItemState,
     PenaltyEntry,
     Pending,
+    Shortfall,
 )
 
 _DT = "$dt"
@@ -107,5 +108,7 @@ def decode_item(text: str) -> ItemState:
         fired=tuple(FiredTimer(**f) for f in d["fired"]),
         penalties=tuple(PenaltyEntry(**{**p, "measures": tuple(p["measures"])})
                         for p in d["penalties"]),
+        counted=tuple((str(n), at) for n, at in d.get("counted") or ()),
+        shortfalls=tuple(Shortfall(**s) for s in d.get("shortfalls") or ()),
     )
     return ItemState(**d)

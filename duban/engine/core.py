@@ -37,7 +37,7 @@ from transitions import EventData
 
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
-from duban.engine import access, assessment, ceiling, feedback, inform, lateness
+from duban.engine import access, assessment, at_least, ceiling, feedback, inform, lateness
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.attributes import set_attributes
@@ -432,6 +432,7 @@ class Engine:
             "transition": t.name, "from": ev.transition.source,
             "to": ev.transition.dest or ev.transition.source}))
         draft.effects.extend(inform.notices(self.policy, t, draft, cast(Event, draft.event).at))
+        at_least.tally(self.policy, t, draft, cast(Event, draft.event).at)
 
     def _await_approval(self, draft: Draft, purpose: str | None) -> None:
         """Entering a state that waits for an approval starts its chain's first step."""
@@ -486,6 +487,11 @@ class Engine:
         draft.fired = (*item.fired, FiredTimer(timer.name, timer.event, timer.at, timer.key))
         draft.effects.append(Effect("timer_fired", {"name": timer.name, "event": timer.event,
                                                     "at": timer.at.isoformat()}))
+        if timer.event == at_least.PERIOD_END:  # a count checked, not a notice
+            short = at_least.check(self.policy, item, timer.name, timer.at, draft)
+            if short is not None:
+                draft.effects.append(Effect("shortfall", short.to_json()))
+            return
         if timer.event == lateness.DEADLINE_PASSED:  # a fact, not a notice
             self._penalize(item, draft, lateness.LATE)
             return

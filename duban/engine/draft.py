@@ -26,6 +26,7 @@ from duban.engine.model import (
     ItemState,
     PenaltyEntry,
     Pending,
+    Shortfall,
 )
 from duban.policy.model import Transition
 
@@ -74,6 +75,8 @@ class Draft:
     paused_at: datetime | None = None
     fired: tuple[FiredTimer, ...] = ()
     penalties: tuple[PenaltyEntry, ...] = ()
+    counted: tuple[tuple[str, datetime], ...] = ()
+    shortfalls: tuple[Shortfall, ...] = ()
     number: str | None = None
     seq: int = 0
     last_at: datetime | None = None

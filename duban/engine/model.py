@@ -110,6 +110,25 @@ def _num(x: float) -> float | int:
 
 
 @dataclass(frozen=True, slots=True)
+class Shortfall:
+    """A period that ended with fewer of a required action than the text asks (每两个月不少于
+    3次, 督查 2 次): a record of the fact, against whose duty it was."""
+
+    requirement: str
+    by: str  # whose duty, in the policy's words
+    start: datetime
+    end: datetime
+    done: int
+    required: int
+    cite: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"requirement": self.requirement, "by": self.by, "from": self.start.isoformat(),
+                "to": self.end.isoformat(), "done": self.done, "required": self.required,
+                "cite": self.cite or ""}
+
+
+@dataclass(frozen=True, slots=True)
 class DueInfo:
     """Why the deadline is what it is (the answer to "why is this red")."""
 
@@ -164,6 +183,9 @@ class ItemState:
     paused_at: datetime | None = None
     fired: tuple[FiredTimer, ...] = ()
     penalties: tuple[PenaltyEntry, ...] = ()
+    #: actions counted toward an ``at_least`` requirement, until their period is checked
+    counted: tuple[tuple[str, datetime], ...] = ()
+    shortfalls: tuple[Shortfall, ...] = ()  # periods that ended short of a requirement
     number: str | None = None
     seq: int = 0
     last_at: datetime | None = None
@@ -202,7 +224,7 @@ class Effect:
     """Something the shell must do or record after a successful apply (after commit).
 
     kinds: ``state_changed``, ``deadline_set``, ``approval_requested``, ``notify``,
-    ``penalty``, ``timer_fired``, ``number_assigned``, ``subitem_closed``.
+    ``penalty``, ``timer_fired``, ``number_assigned``, ``subitem_closed``, ``shortfall``.
     """
 
     kind: str

@@ -16,6 +16,7 @@ Instants (documented in docs/lifecycle.md):
 * ``repeat: {every, times}`` — further occurrences every interval after the first.
 * step limits and approval-step limits — the first instant after the step's own deadline.
 * 定时反馈 — one period after the last progress report (or assignment), plus the grace.
+* 至少N次每周期 — the end of each period counted from the hand-over (``at_least``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from duban.calendar.deadline import add_months, compute_deadline, workdays_before
 from duban.calendar.duration import Duration
-from duban.engine import lateness
+from duban.engine import at_least, lateness
 from duban.engine.model import OPEN_STATES, ItemState
 from duban.policy.cel import Expression
 from duban.policy.model import Policy, Reminder
@@ -104,6 +105,8 @@ def schedule(policy: Policy, item: ItemState) -> list[Timer]:
         out += _approval_step(policy, item, fired, order)
     if policy.progress is not None and is_open and item.assigned_at:
         out += _progress_report(policy, item, fired, order + 1)
+    if policy.at_least and is_open and item.assigned_at:
+        out += _period_ends(policy, item, fired, order + 2)
     out.sort()
     return out
 
@@ -212,6 +215,24 @@ def _progress_report(policy: Policy, item: ItemState, fired: set[str], order: in
     if key in fired or (item.due is not None and at > item.due):
         return []
     return [Timer(at, order, "定时反馈", "step_overdue", key, pr.to)]
+
+
+def _period_ends(policy: Policy, item: ItemState, fired: set[str], order: int) -> list[Timer]:
+    """至少N次每周期: the end of each requirement's next unchecked period, counted as a whole
+    from the hand-over (a check of what was done, not a notice)."""
+    handed_over = item.assigned_at
+    assert handed_over is not None
+    out = []
+    for r in policy.at_least:
+        if r.when is not None and not _holds(r.when, policy, item, r.name):
+            continue
+        n = 1
+        while at_least.key_for(r, n, handed_over) in fired:
+            n += 1
+        out.append(Timer(_next_repeat(policy, handed_over, at_least.period_length(r, n)),
+                         order, r.name, at_least.PERIOD_END, at_least.key_for(r, n, handed_over),
+                         r.by))
+    return out
 
 
 def _next_repeat(policy: Policy, at: dt.datetime, every: Duration) -> dt.datetime:

@@ -22,7 +22,7 @@ from duban.calendar.build import official_calendar
 from duban.calendar.duration import Duration, parse_duration
 from duban.calendar.settings import CalendarSettings, settings_from_mapping
 from duban.errors import DubanError, Location, Problem
-from duban.policy import cel, window
+from duban.policy import cel, frequency, window
 from duban.policy.basis import basis_of
 from duban.policy.division import divisions
 from duban.policy.maximum import compile_maxima
@@ -227,6 +227,8 @@ class _Compiler:
             + self.penalties(d.get("commendations") or [], d.get("reminders") or [],
                              "commendations")
         fields["counters"] = self.counters(d.get("counters") or [], fields["penalties"])
+        fields["at_least"] = frequency.at_least(self, d.get("at_least") or [],
+                                                fields["transitions"], fields["actions"])
         fields |= self.calendar(d.get("calendar") or {}, d.get("timezone"), path)
         fields |= self.documents(d.get("documents") or {}, path)
         fields["proxy_entry"] = self.proxy_entry(d.get("proxy_entry"))

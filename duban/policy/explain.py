@@ -11,6 +11,7 @@ from __future__ import annotations
 from duban import vocabulary
 from duban.calendar.duration import Duration
 from duban.policy.explain_workflow import workflow_lines
+from duban.policy.frequency import floor_words
 from duban.policy.maximum import scope_words
 from duban.policy.model import Category, Chain, PenaltyRule, Policy, Reminder
 
@@ -187,6 +188,8 @@ class _Reading:
             self.say(f"{_when(rem)}向{to}发出“{rem.name}”{rep}{cond}", rem.cite)
         if p.progress:
             self.say(f"定时反馈：每 {_d(p.progress.every)}反馈一次办理进展", p.progress.cite)
+        for r in p.at_least:
+            self.say(f"“{r.name}”：{floor_words(p, r)}", r.cite)
 
     def penalties(self) -> None:
         p = self.p

@@ -208,6 +208,25 @@ class ProgressReports:
 
 
 @dataclass(frozen=True, slots=True)
+class AtLeast:
+    """A frequency floor: at least ``times`` of an action in each period (每两个月不少于3次)."""
+
+    name: str
+    action: str  # the canonical action counted
+    transition: str | None  # only this transition of it, when the policy names one
+    times: int
+    every: Duration  # the period, counted from the item's hand-over
+    by: tuple[str, ...] = ()  # canonical roles whose duty it is
+    by_words: tuple[str, ...] = ()  # the same, as written
+    when: Expression | None = None  # which items it applies to
+    cite: str | None = None
+
+    def counts(self, t: Transition) -> bool:
+        """Whether firing ``t`` is one of the actions this requirement counts."""
+        return t.name == self.transition if self.transition else t.action == self.action
+
+
+@dataclass(frozen=True, slots=True)
 class Assessed:
     """Points decided at assessment within bounds (扣1–5分), by the named roles."""
 
@@ -305,6 +324,8 @@ class Policy:
     proxy_entry: ProxyEntry | None = None
     #: Ceilings on the handling limit per category / urgency (``time_limits.maximum``).
     maxima: tuple[MaximumLimit, ...] = ()
+    #: Frequency floors (至少 N 次每周期), each checked at the end of every period.
+    at_least: tuple[AtLeast, ...] = ()
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

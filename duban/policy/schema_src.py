@@ -433,6 +433,21 @@ def root_properties() -> dict[str, Any]:
         "to": P("role_list", "提醒对象", "提醒谁。", "Who is reminded."),
         "cite": CITE, "because": BECAUSE,
     }, ("every",))
+    floor = obj({
+        "name": P({"type": "string", "minLength": 1}, "名称", "要求的名称。", "Requirement name."),
+        "action": P({"type": "string", "minLength": 1}, "计数的动作",
+                    "数哪个动作：转换名（只数这条转换）、动作词或规范动作（数该动作的所有转换）。",
+                    "What is counted: a transition's name (only it), an action word or a "
+                    "canonical action (every transition of it).", ["督查记录", "verify"]),
+        "times": P({"type": "integer", "minimum": 1}, "不少于几次", "每个周期内至少几次。",
+                   "At least how many per period.", [1, 3]),
+        "every": P("duration", "周期", "周期长度，自事项交办起算（如 一个月、两个月）。",
+                   "The period, counted from the item's hand-over.", ["一个月", "两个月"]),
+        "by": P("role_list", "责任者", "这是谁的要求（不足时记在谁名下），写本单位的角色词。",
+                "Whose duty it is (the shortfall is recorded against them)."),
+        "when": P("cel", "适用条件", "哪些事项适用（如 某些类别）。", "Which items it applies to."),
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
+    }, ("name",))
     penalty = obj({
         "name": P({"type": "string", "minLength": 1}, "名称", "扣分规则名称。", "Rule name."),
         "on": P({"type": "string", "pattern":
@@ -578,6 +593,12 @@ def root_properties() -> dict[str, Any]:
         "reminders": P(named_list(reminder),
             "催办提醒", "催办预告、催办通知、升级。按 name 合并。", "Reminders, merged by name."),
         "progress_reports": P(progress, "定时反馈", "长期事项的定时反馈要求。", "Periodic progress reports."),
+        "at_least": P(named_list(floor),
+            "至少N次每周期",
+            "“每两个月不少于3次”：每个周期（自交办起算）内某动作至少几次；周期结束时不足的记录为“未达次数”"
+            "（谁的要求、哪个周期、做了几次、应做几次、依据），不扣分，除非另写扣分规则。按 name 合并。",
+            "Frequency floors: at least N of an action in each period counted from the hand-"
+            "over; a period that ends short is recorded as a shortfall. Merged by name."),
         "penalties": P(named_list(penalty),
             "考核扣分", "扣分、绩效系数、处理措施。按 name 合并。", "Penalty rules, merged by name."),
         "commendations": P(named_list(penalty),

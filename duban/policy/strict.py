@@ -58,8 +58,8 @@ def rules_in_force(d: Mapping[str, Any]) -> Iterator[tuple[Path, str, Mapping[st
         yield ("proxy_entry",), "代录规则", d["proxy_entry"], ""
     if d.get("progress_reports"):
         yield ("progress_reports",), "定时反馈", d["progress_reports"], ""
-    for section, what in (("penalties", "考核规则"), ("commendations", "表彰规则"),
-                          ("counters", "累计规则")):
+    for section, what in (("at_least", "次数要求"), ("penalties", "考核规则"),
+                          ("commendations", "表彰规则"), ("counters", "累计规则")):
         for i, x in enumerate(d.get(section) or ()):
             yield (section, i), f"{what}“{x.get('name')}”", x, ""
     yield from _chains_in_force(d)

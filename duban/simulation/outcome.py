@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from duban.engine import feedback, inform
+from duban.engine import at_least, feedback, inform
 from duban.engine.closure import counted, on_time, overdue
 from duban.engine.core import engine_for
 from duban.engine.lateness import DEADLINE_PASSED
@@ -16,6 +16,9 @@ from duban.engine.model import ItemState
 from duban.policy.model import Policy
 from duban.simulation.runner import RunResult, run_scenario
 from duban.simulation.scenario import Scenario
+
+#: Timer events that are facts or checks, not notices (lateness; the end of a period).
+NOT_NOTICES = frozenset({DEADLINE_PASSED, at_least.PERIOD_END})
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -33,13 +36,15 @@ def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None,
         "extensions_rejected": item.extensions_rejected,
         "returns": item.returns,
         "reminders": [{"event": f.event, "at": f.at.isoformat()} for f in item.fired
-                      if f.event != DEADLINE_PASSED],  # lateness is a fact, not a notice
+                      if f.event not in NOT_NOTICES],
         "overdue": overdue(item, end),
         "closed_at": _iso(item.closed_at),
         "on_time": on_time(item),
     }
     if policy.numbering:
         out["number"] = item.number
+    if policy.at_least:  # 至少N次每周期: periods that ended short
+        out["shortfalls"] = [s.to_json() for s in item.shortfalls]
     if feedback.reviewed(policy):  # 反馈须经审核同意: reports approved and sent back
         out["progress_approved"] = item.progress_approved
         out["progress_returned"] = item.progress_returned

@@ -56,6 +56,7 @@ def universe(policy: Policy) -> dict[str, list[str]]:
         timers.append(HANDOFF_TIMER)
     if policy.progress is not None:
         timers.append(PROGRESS_TIMER)
+    timers += [r.name for r in policy.at_least]  # the end of each period is checked
     return {
         "transitions": list(dict.fromkeys(t.name for t in policy.transitions)),
         "timers": list(dict.fromkeys(timers)),
@@ -67,11 +68,12 @@ def universe(policy: Policy) -> dict[str, list[str]]:
 
 
 def referenced_chains(policy: Policy) -> list[str]:
-    """Chains some category uses (opening, pause, resume, review, n-th extension); a chain
+    """Chains some category uses (opening, pause, resume, review, progress, n-th extension); a chain
     only defined (e.g. inherited and replaced) cannot be exercised and is not counted."""
     names: list[str] = []
     for appr in [policy.approvals, *(c.approvals for c in policy.categories.values())]:
-        names += [n for n in (appr.opening, appr.pause, appr.resume, appr.review) if n]
+        names += [n for n in (appr.opening, appr.pause, appr.resume, appr.review,
+                              appr.progress) if n]
     names += _extension_chains(policy)
     return [n for n in dict.fromkeys(names) if n in policy.chains]
 
