@@ -123,6 +123,7 @@ APPROVAL_PURPOSES: Final = _table(
     resume="恢复审批",
     review="办结审核",
     progress="反馈审核",
+    share="部门时限延期审批",
 )
 
 #: Why the engine refused a step (``DubanError.code``).

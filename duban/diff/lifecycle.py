@@ -15,7 +15,7 @@ from duban.diff.keyed import by_name, pairs, render
 from duban.policy.explain_workflow import informed
 from duban.policy.model import Approvals, Policy, State, Transition
 
-PURPOSES = ("opening", "pause", "resume", "review", "progress")
+PURPOSES = ("opening", "pause", "resume", "review", "progress", "share")
 
 
 def _state(s: State) -> str:
@@ -150,9 +150,10 @@ def _written(p: Policy, a: Approvals, key: str, where: tuple[str, ...]) -> tuple
 
 def _cite(p: Policy, a: Approvals, key: str) -> str | None:
     """The clause of a purpose's approver: the mapping's cite (written for its opening and
-    review chains), except for a progress report's approval, which a clause of its own
-    requires (反馈须经审核同意) and its chain cites."""
+    review chains), except for a progress report's approval (反馈须经审核同意) and a
+    department's own extension (部门时间的延期), which clauses of their own require and
+    their chains cite."""
     chain = p.chains.get(getattr(a, key) or "")
-    if key == "progress" and chain is not None and chain.cite:
+    if key in ("progress", "share") and chain is not None and chain.cite:
         return chain.cite
     return a.cite or (chain.cite if chain else None)

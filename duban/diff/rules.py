@@ -58,6 +58,10 @@ def time_limits(c: Collector) -> None:
             cite=_cite(n, "time_limits", "per_department"),
             old_cite=_cite(o, "time_limits", "per_department"),
             raw=("time_limits", "per_department", "limit"))
+    c.value("time_limits", ("time_limits", "per_department", "ask_before_end"),
+            "部门时间的延期须在届满前申请", "是" if o.share_ask_before else "否",
+            "是" if n.share_ask_before else "否", cite=n.share_cite, old_cite=o.share_cite,
+            raw=("time_limits", "per_department"))
     c.value("time_limits", ("decline", "within"), "非本部门职责的退回时限",
             w.dur(o.decline_within), w.dur(n.decline_within), cite=n.decline_cite,
             old_cite=o.decline_cite, raw=("decline", "within"))

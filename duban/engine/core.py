@@ -37,7 +37,7 @@ from transitions import EventData
 
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
-from duban.engine import access, assessment, at_least, ceiling, feedback, inform, lateness
+from duban.engine import access, assessment, at_least, ceiling, feedback, inform, lateness, share
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.attributes import set_attributes
@@ -203,6 +203,9 @@ class Engine:
             set_attributes(p, item, draft, event, canonical)
         if canonical == "progress" and feedback.awaits_approval(p, chosen):
             draft.last_progress_at = item.last_progress_at  # it counts once approved
+        elif canonical == "request_extension" and share.asks(p, chosen):
+            draft.extension_requests = item.extension_requests  # the department's share,
+            share.hold(p, item, draft)                          # not the item's deadline
         if canonical == "report" and item.handoff and \
                 item.handoff_index < len(item.handoff) - 1 and not item.lead:
             self._hand_over(item, draft)
@@ -276,7 +279,7 @@ class Engine:
                 self._penalize(item, draft, lateness.LATE)
         if canonical in ("censure", "commend"):
             self._penalize(item, draft, canonical)
-        elif canonical == "request_extension":
+        elif canonical == "request_extension" and not share.asks(self.policy, t):
             self._penalize(item, draft, "extension_requested")
         defect = event.data.get("defect")
         if defect and canonical in ("censure", "verify", "reject"):
@@ -378,6 +381,8 @@ class Engine:
             self._penalize(item, draft, "extension_granted")
         elif pending.purpose == feedback.PURPOSE:
             feedback.decided(draft, True, event.at)
+        elif pending.purpose == share.PURPOSE:
+            share.granted(p, draft, pending.request)
 
     def _refused(self, item: ItemState, draft: Draft, pending: Pending) -> None:
         """An approval says no: an extension stays refused, a review returns the work."""
@@ -446,8 +451,9 @@ class Engine:
             raise ActionRefused("invalid_transition", f"没有 {purpose} 审批链",
                                 item=draft.id, action=event.action)
         draft.pending = Pending(purpose, chain, 0, event.at,
-                                dict(event.data) if purpose in ("extension", "pause",
-                                                                feedback.PURPOSE) else EMPTY)
+                                dict(event.data) if purpose in (
+                                    "extension", "pause", feedback.PURPOSE, share.PURPOSE)
+                                else EMPTY)
         steps = p.chains[chain].steps
         if steps:
             draft.effects.append(Effect("approval_requested", {

@@ -47,6 +47,8 @@ class Draft:
     assist: tuple[str, ...] = ()
     handoff: tuple[str, ...] = ()  # sequential departments when no lead is named
     handoff_index: int = 0
+    share_due: datetime | None = None
+    share_of: int = 0
     confidential: bool = False
     parent: str | None = None
     children_open: frozenset[str] = frozenset()

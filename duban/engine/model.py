@@ -155,6 +155,8 @@ class ItemState:
     assist: tuple[str, ...] = ()
     handoff: tuple[str, ...] = ()  # sequential departments when no lead is named
     handoff_index: int = 0
+    share_due: datetime | None = None  # the current department's share, as extended or held
+    share_of: int = 0  # the hand-off position share_due belongs to
     confidential: bool = False
     parent: str | None = None
     children_open: frozenset[str] = frozenset()

@@ -8,6 +8,7 @@ whether the chosen transition may fire, before anything changes.
 
 from __future__ import annotations
 
+from duban.engine import share
 from duban.engine.instants import before, deadline, to_datetime
 from duban.engine.model import Event, ItemState
 from duban.engine.refusal import ActionRefused
@@ -24,7 +25,9 @@ def check_action(policy: Policy, category: Category, item: ItemState, event: Eve
                                 f"“{t.name}”须写明{REQUIRED_FIELDS[need]}（{need}）/ `{need}` "
                                 "is required", item=item.id, action=event.action,
                                 rule=t.name, cite=t.cite)
-    if canonical == "request_extension":
+    if canonical == "request_extension" and share.asks(policy, t):  # a department's share
+        share.check(policy, item, event, t)
+    elif canonical == "request_extension":
         _extension_allowed(category, item, event)
         _extension_in_time(policy, category, item, event)
         _extension_until(policy, category, item, event)

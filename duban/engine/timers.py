@@ -171,15 +171,31 @@ def _step_limits(policy: Policy, item: ItemState, fired: set[str], order: int) -
     return out
 
 
+def share_end(policy: Policy, item: ItemState) -> dt.datetime | None:
+    """The end of the current department's share: as extended (or held while a request is
+    decided, ``duban.engine.share``), else its limit counted from when the department
+    received the item."""
+    if item.share_due is not None and item.share_of == item.handoff_index:
+        return item.share_due
+    if policy.per_department is None or item.state_since is None:
+        return None
+    return compute_deadline(policy.calendar, item.state_since, policy.per_department,
+                            roll_forward=policy.roll_forward, end_of_day=policy.end_of_day).at
+
+
 def _department_share(policy: Policy, item: ItemState, fired: set[str],
                       order: int) -> list[Timer]:
     """One department's share of the limit when departments take the item in turn."""
     assert item.state_since is not None and policy.per_department is not None
-    key = f"分部门时限#{item.handoff_index}@{item.state_since.isoformat()}"
+    end = share_end(policy, item)  # as extended (部门时限延期) or counted from arrival
+    assert end is not None
+    held = item.share_due is not None and item.share_of == item.handoff_index
+    key = f"分部门时限#{item.handoff_index}@" + (end.isoformat() if held else
+                                               item.state_since.isoformat())
     if key in fired:
         return []
-    return [Timer(_step_deadline(policy, item.state_since, policy.per_department), order,
-                  "分部门时限", "step_overdue", key, ("lead_department",))]
+    return [Timer(end + ONE_SECOND, order, "分部门时限", "step_overdue", key,
+                  ("lead_department",))]
 
 
 def _approval_step(policy: Policy, item: ItemState, fired: set[str], order: int) -> list[Timer]:

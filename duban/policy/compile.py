@@ -332,7 +332,7 @@ class _Compiler:
     def check_chains_named(self, categories: Mapping[str, Category], approvals: Approvals) -> None:
         """A state that waits for an approval needs a chain for it somewhere."""
         unknown_chain = any(p.code == "semantic.unknown_chain" for p in self.problems)
-        for purpose in ("opening", "pause", "resume", "review", "progress"):
+        for purpose in ("opening", "pause", "resume", "review", "progress", "share"):
             needing = [s for s in self.states.values() if s.approval == purpose]
             if needing and not unknown_chain and all(getattr(c.approvals, purpose) is None
                                for c in categories.values()) and \
@@ -373,7 +373,9 @@ class _Compiler:
                                         ("time_limits", "rework", "default")),
                 "rework_cite": basis_of(rework),
                 "per_department": self.duration(per_dep.get("limit"),
-                                                ("time_limits", "per_department", "limit"))}
+                                                ("time_limits", "per_department", "limit")),
+                "share_ask_before": bool(per_dep.get("ask_before_end")),
+                "share_cite": basis_of(per_dep)}
 
     def reminders(self, raw: list[Mapping[str, Any]]) -> tuple[Reminder, ...]:
         """Reminders, each anchored at exactly one of the deadline (before or after) and
@@ -536,7 +538,8 @@ class _Compiler:
             self.chain_ref(spec["review"], (*p, "review")) if "review" in spec else base.review,
             spec.get("cite", base.cite),
             self.chain_ref(spec["progress"], (*p, "progress")) if "progress" in spec
-            else base.progress)
+            else base.progress,
+            self.chain_ref(spec["share"], (*p, "share")) if "share" in spec else base.share)
 
     def assessed(self, spec: Mapping[str, Any] | None, p: tuple[Any, ...]) -> Assessed | None:
         """``assessed: {min, max, by}``: the bounds and who assesses (扣1–5分)."""

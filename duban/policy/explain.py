@@ -109,6 +109,10 @@ class _Reading:
         chain_rev = p.chains.get(cat.approvals.review or "")
         say(f"“{cat.name}”办结审核：{_chain(p, chain_rev)}；审核不通过即退办",
             chain_rev.cite if chain_rev else None)
+        chain_share = p.chains.get(cat.approvals.share or "")
+        if chain_share is not None:
+            say(f"“{cat.name}”多部门依次办理时，某一部门延长本部门时间须经 {_chain(p, chain_share)} 审批；"
+                "只延长该部门的时间，事项的期限和延期次数不变", chain_share.cite)
         chain_fb = p.chains.get(cat.approvals.progress or "")
         if chain_fb is not None:
             say(f"“{cat.name}”反馈办理情况须经 {_chain(p, chain_fb)} 审核同意后才算已反馈；"
@@ -165,8 +169,8 @@ class _Reading:
                 f"超过的须经 {_chain(p, p.chains.get(m.above))} 审批（立项时写明，代替立项审批链）"
             say(f"“{m.name}”：{scope_words(m)}写明的办理期限不超过{_d(m.limit)}，{above}", m.cite)
         if p.per_department:
-            say(f"多部门依次办理的，每个部门 {_d(p.per_department)}",
-                ((p.raw.get("time_limits") or {}).get("per_department") or {}).get("cite"))
+            ask = "；本部门时间的延期须在届满前申请" if p.share_ask_before else ""
+            say(f"多部门依次办理的，每个部门 {_d(p.per_department)}{ask}", p.share_cite)
         for s in p.step_limits:
             say(f"“{s.name}”：在“{s.state}”环节不超过 {_d(s.limit)}，超时提示"
                 + "、".join(p.word(r) for r in s.to), s.cite)

@@ -72,6 +72,8 @@ class Approvals:
     cite: str | None = None
     #: the chain a progress report (反馈办理情况) passes before it counts as given
     progress: str | None = None
+    #: the chain that extends one department's share of a limit (部门时间的延期手续)
+    share: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +328,9 @@ class Policy:
     maxima: tuple[MaximumLimit, ...] = ()
     #: Frequency floors (至少 N 次每周期), each checked at the end of every period.
     at_least: tuple[AtLeast, ...] = ()
+    #: a department's own extension of its share must be asked before the share ends (提前报)
+    share_ask_before: bool = False
+    share_cite: str | None = None  # the basis of the per-department share and its extension
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

@@ -166,6 +166,11 @@ def definitions() -> dict[str, Any]:
                           "不同意的退回、不算反馈。",
                           "Chain a progress report must pass before it counts as given (the "
                           "report enters a state with `approval: progress`)."),
+            "share": P("chain_ref", "部门时限延期审批链",
+                       "多部门依次办理时，某一部门延长本部门时限（部门时间）的审批链：申请转入 approval: share 的"
+                       "状态，批准后只延长该部门的时限，不改变事项的期限、不计入事项的延期次数。",
+                       "Chain that extends one department's share of the limit (the item's "
+                       "own deadline and extension count are unchanged)."),
             "cite": CITE,
         }),
         "extensions": obj({
@@ -387,6 +392,11 @@ def root_properties() -> dict[str, Any]:
                          "cite": CITE, "because": BECAUSE}), "退办时限", "退办后新的办理期限。", "The new limit after 退办."),
         "per_department": P(obj({"limit": P("duration", "每个部门时限", "依次办理时每个部门的时限。",
                                             "Each department's share."),
+                                 "ask_before_end": P({"type": "boolean"}, "须在部门时限内申请延期",
+                                                     "部门延期（approval: share 的状态）须在本部门时限届满前申请"
+                                                     "（“特殊情况需提前报办公室办理延期手续”）。",
+                                                     "A department's own extension must be asked "
+                                                     "before its share ends."),
                                  "cite": CITE, "because": BECAUSE}), "分部门时限",
                             "多部门依次办理（无主办部门时）每个部门的时限。",
                             "Per-department limit for sequential hand-off."),
