@@ -88,6 +88,7 @@ ACTIONS: Final = _table(
     censure="通报批评",
     cancel="撤销",
     commend="通报表扬",
+    request_coordination="申请协调",
 )
 
 #: Bookkeeping events the engine records besides actions (numbering, sub-items, a policy
@@ -124,6 +125,7 @@ APPROVAL_PURPOSES: Final = _table(
     review="办结审核",
     progress="反馈审核",
     share="部门时限延期审批",
+    coordination="协调",
 )
 
 #: Why the engine refused a step (``DubanError.code``).

@@ -15,7 +15,7 @@ from duban.diff.keyed import by_name, pairs, render
 from duban.policy.explain_workflow import informed
 from duban.policy.model import Approvals, Policy, State, Transition
 
-PURPOSES = ("opening", "pause", "resume", "review", "progress", "share")
+PURPOSES = ("opening", "pause", "resume", "review", "progress", "share", "coordination")
 
 
 def _state(s: State) -> str:
@@ -150,10 +150,10 @@ def _written(p: Policy, a: Approvals, key: str, where: tuple[str, ...]) -> tuple
 
 def _cite(p: Policy, a: Approvals, key: str) -> str | None:
     """The clause of a purpose's approver: the mapping's cite (written for its opening and
-    review chains), except for a progress report's approval (反馈须经审核同意) and a
-    department's own extension (部门时间的延期), which clauses of their own require and
-    their chains cite."""
+    review chains), except for a progress report's approval (反馈须经审核同意), a
+    department's own extension (部门时间的延期) and a coordination (送督办单位协调解决),
+    which clauses of their own require and their chains cite."""
     chain = p.chains.get(getattr(a, key) or "")
-    if key in ("progress", "share") and chain is not None and chain.cite:
+    if key in ("progress", "share", "coordination") and chain is not None and chain.cite:
         return chain.cite
     return a.cite or (chain.cite if chain else None)

@@ -37,7 +37,17 @@ from transitions import EventData
 
 from duban.calendar.duration import Duration
 from duban.calendar.pause import shift_for_pause, shift_for_pause_exact
-from duban.engine import access, assessment, at_least, ceiling, feedback, inform, lateness, share
+from duban.engine import (
+    access,
+    assessment,
+    at_least,
+    ceiling,
+    coordination,
+    feedback,
+    inform,
+    lateness,
+    share,
+)
 from duban.engine import penalties as penalty_rules
 from duban.engine.activation import activation, holds
 from duban.engine.attributes import set_attributes
@@ -383,6 +393,8 @@ class Engine:
             feedback.decided(draft, True, event.at)
         elif pending.purpose == share.PURPOSE:
             share.granted(p, draft, pending.request)
+        elif pending.purpose == coordination.PURPOSE:
+            coordination.resolved(draft)
 
     def _refused(self, item: ItemState, draft: Draft, pending: Pending) -> None:
         """An approval says no: an extension stays refused, a review returns the work."""
@@ -452,7 +464,8 @@ class Engine:
                                 item=draft.id, action=event.action)
         draft.pending = Pending(purpose, chain, 0, event.at,
                                 dict(event.data) if purpose in (
-                                    "extension", "pause", feedback.PURPOSE, share.PURPOSE)
+                                    "extension", "pause", feedback.PURPOSE, share.PURPOSE,
+                                    coordination.PURPOSE)
                                 else EMPTY)
         steps = p.chains[chain].steps
         if steps:

@@ -72,6 +72,7 @@ class Draft:
     censures: int = 0
     progress_approved: int = 0
     progress_returned: int = 0
+    coordinated: int = 0
     pending: Pending | None = None
     previous: str | None = None
     paused_at: datetime | None = None

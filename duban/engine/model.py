@@ -180,6 +180,7 @@ class ItemState:
     censures: int = 0
     progress_approved: int = 0  # progress reports approved (反馈审核同意)
     progress_returned: int = 0  # progress reports sent back by their approver
+    coordinated: int = 0  # coordination requests resolved (协调解决)
     pending: Pending | None = None
     previous: str | None = None
     paused_at: datetime | None = None

@@ -332,7 +332,8 @@ class _Compiler:
     def check_chains_named(self, categories: Mapping[str, Category], approvals: Approvals) -> None:
         """A state that waits for an approval needs a chain for it somewhere."""
         unknown_chain = any(p.code == "semantic.unknown_chain" for p in self.problems)
-        for purpose in ("opening", "pause", "resume", "review", "progress", "share"):
+        for purpose in ("opening", "pause", "resume", "review", "progress", "share",
+                        "coordination"):
             needing = [s for s in self.states.values() if s.approval == purpose]
             if needing and not unknown_chain and all(getattr(c.approvals, purpose) is None
                                for c in categories.values()) and \
@@ -539,7 +540,9 @@ class _Compiler:
             spec.get("cite", base.cite),
             self.chain_ref(spec["progress"], (*p, "progress")) if "progress" in spec
             else base.progress,
-            self.chain_ref(spec["share"], (*p, "share")) if "share" in spec else base.share)
+            self.chain_ref(spec["share"], (*p, "share")) if "share" in spec else base.share,
+            self.chain_ref(spec["coordination"], (*p, "coordination")) if "coordination" in spec
+            else base.coordination)
 
     def assessed(self, spec: Mapping[str, Any] | None, p: tuple[Any, ...]) -> Assessed | None:
         """``assessed: {min, max, by}``: the bounds and who assesses (扣1–5分)."""

@@ -113,6 +113,10 @@ class _Reading:
         if chain_share is not None:
             say(f"“{cat.name}”多部门依次办理时，某一部门延长本部门时间须经 {_chain(p, chain_share)} 审批；"
                 "只延长该部门的时间，事项的期限和延期次数不变", chain_share.cite)
+        chain_co = p.chains.get(cat.approvals.coordination or "")
+        if chain_co is not None:
+            say(f"“{cat.name}”主办、协办单位意见分歧的，主办单位申请协调，由 {_chain(p, chain_co)} 协调解决",
+                chain_co.cite)
         chain_fb = p.chains.get(cat.approvals.progress or "")
         if chain_fb is not None:
             say(f"“{cat.name}”反馈办理情况须经 {_chain(p, chain_fb)} 审核同意后才算已反馈；"

@@ -74,6 +74,8 @@ class Approvals:
     progress: str | None = None
     #: the chain that extends one department's share of a limit (部门时间的延期手续)
     share: str | None = None
+    #: who resolves a disagreement the lead department brings (送督办单位协调解决)
+    coordination: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

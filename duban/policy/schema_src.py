@@ -171,6 +171,12 @@ def definitions() -> dict[str, Any]:
                        "状态，批准后只延长该部门的时限，不改变事项的期限、不计入事项的延期次数。",
                        "Chain that extends one department's share of the limit (the item's "
                        "own deadline and extension count are unchanged)."),
+            "coordination": P("chain_ref", "协调链",
+                              "主办、协办单位意见分歧，主办单位申请协调（request_coordination，转入 approval: "
+                              "coordination 的状态）后由谁协调解决（如“送督办单位协调解决”）：同意即协调解决，"
+                              "事项回到原状态继续办理。",
+                              "Who resolves a disagreement the lead department brings "
+                              "(request_coordination into a state with `approval: coordination`)."),
             "cite": CITE,
         }),
         "extensions": obj({

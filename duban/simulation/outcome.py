@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from duban.engine import at_least, feedback, inform
+from duban.engine import at_least, coordination, feedback, inform
 from duban.engine.closure import counted, on_time, overdue
 from duban.engine.core import engine_for
 from duban.engine.lateness import DEADLINE_PASSED
@@ -45,6 +45,8 @@ def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None,
         out["number"] = item.number
     if policy.at_least:  # 至少N次每周期: periods that ended short
         out["shortfalls"] = [s.to_json() for s in item.shortfalls]
+    if coordination.asked(policy):  # 送督办单位协调解决: requests resolved
+        out["coordinated"] = item.coordinated
     if feedback.reviewed(policy):  # 反馈须经审核同意: reports approved and sent back
         out["progress_approved"] = item.progress_approved
         out["progress_returned"] = item.progress_returned

@@ -73,7 +73,7 @@ def referenced_chains(policy: Policy) -> list[str]:
     names: list[str] = []
     for appr in [policy.approvals, *(c.approvals for c in policy.categories.values())]:
         names += [n for n in (appr.opening, appr.pause, appr.resume, appr.review,
-                              appr.progress, appr.share) if n]
+                              appr.progress, appr.share, appr.coordination) if n]
     names += _extension_chains(policy)
     return [n for n in dict.fromkeys(names) if n in policy.chains]
 
