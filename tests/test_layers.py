@@ -32,11 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 APART = {("duban.store", "duban.notify"), ("duban.notify", "duban.store")}
 #: Known breaks, each with who removes it; an entry no longer needed fails the test.
 KNOWN: Mapping[tuple[str, str], str] = {}
-KNOWN_CYCLES: Mapping[frozenset[str], str] = {
-    frozenset({"duban.authoring.sources", "duban.authoring.docx_source",
-               "duban.authoring.pdf_source"}):
-        "issue 17: the readers import SourceError from the module that lazily imports them",
-}
+KNOWN_CYCLES: Mapping[frozenset[str], str] = {}
 
 
 def modules() -> dict[str, Path]:

@@ -13,6 +13,6 @@ paragraphs), :mod:`~duban.authoring.script` (clean-up, traditional → simplifie
 from __future__ import annotations
 
 from duban.authoring.draft import Draft, draft_from_file
-from duban.authoring.sources import SourceError
+from duban.authoring.source_error import SourceError
 
 __all__ = ["Draft", "SourceError", "draft_from_file"]

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from duban.authoring.sources import SourceError
+from duban.authoring.source_error import SourceError
 
 #: Largest total size of a .docx's unpacked parts (text of a long regulation is < 5 MB).
 MAX_UNPACKED = 200 * 1024 * 1024

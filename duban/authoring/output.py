@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from duban.authoring.sources import SourceError
+from duban.authoring.source_error import SourceError
 
 
 def inventory_path(policy_out: Path, policy_id: str, default_layout: bool) -> Path:

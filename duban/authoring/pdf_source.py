@@ -19,7 +19,7 @@ from statistics import median
 from typing import Any
 
 from duban.authoring.numbering import mark_at
-from duban.authoring.sources import SourceError
+from duban.authoring.source_error import SourceError
 
 #: How far short of the right edge (in character widths) a line may stop and still be full.
 FULL_LINE_SLACK = 1.5

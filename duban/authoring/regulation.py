@@ -13,7 +13,8 @@ from pathlib import Path
 
 from duban.authoring.layout import split_documents, split_parts
 from duban.authoring.script import prepare
-from duban.authoring.sources import SourceError, read_paragraphs
+from duban.authoring.source_error import SourceError
+from duban.authoring.sources import read_paragraphs
 from duban.authoring.structure import Clause, clauses_of
 
 

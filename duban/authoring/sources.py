@@ -15,18 +15,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from duban.errors import DubanError
+from duban.authoring.source_error import SourceError
 
 #: Largest file read (a regulation is a few dozen pages; this guards the PDF parser).
 MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".text")
-
-
-class SourceError(DubanError):
-    """A regulation file that cannot be read: missing, unsupported, encrypted, scanned."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, "validation_error")
 
 
 def read_paragraphs(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from fpdf import FPDF
 
 from duban.authoring.regulation import read_regulation
-from duban.authoring.sources import SourceError
+from duban.authoring.source_error import SourceError
 from tests.authoring import regulations as R
 from tests.authoring.documents import write_docx, write_pdf
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from duban.authoring.draft import draft_from_file
-from duban.authoring.sources import SourceError
+from duban.authoring.source_error import SourceError
 
 MARKS = ["第一条", "第二条", "第三章", "一、", "二、", "（一）", "(2)", "1、", "2.", "3.1", "4.3.2",
          "a)", "一是", "附件1", "第1篇:", "第2篇:", "本制度自印发之日起执行。", "二〇二六年三月一日"]
