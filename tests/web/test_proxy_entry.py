@@ -105,42 +105,39 @@ def test_events_that_kept_the_clerk_in_their_data_read_the_same(sqlite_server: L
     assert "entered_by" not in approved["data"]
 
 
-def test_the_item_page_offers_a_clerk_only_the_roles_the_policy_lets_them_record_for(
-        backend_url: str, tmp_path: Path) -> None:
-    """A clerk who may record for 总经理 sees 总经理's approval as a form only where the
-    policy allows 代录 for 总经理; where it allows 代录 only for 分管领导 the page does not
-    offer what the engine would refuse on submit."""
+def _clerk_sees_the_approval(backend_url: str, root: Path, allowed: str, suffix: str) -> bool:
+    """Whether a clerk who may record for 总经理 gets 总经理's approval as a form on the item
+    page, under gansu_huizhan with ``proxy_entry`` naming ``allowed``; where the page offers
+    nothing, the API refuses the 代录 too (the page and the engine agree)."""
     import re
 
-    folder = tmp_path / "policies"
-    folder.mkdir()
+    folder = root / "policies"
+    folder.mkdir(parents=True)
     (folder / "gansu_huizhan.yaml").write_text(
         SHIPPED.read_text(encoding="utf-8")
-        + f"\nproxy_entry:\n  roles: [分管领导]\n  because: {BECAUSE}\n", encoding="utf-8")
-    server = start_server(backend_url, tmp_path, policies=(folder,))
+        + f"\nproxy_entry:\n  roles: [{allowed}]\n  because: {BECAUSE}\n", encoding="utf-8")
+    server = start_server(backend_url, root, policies=(folder,))
     try:
-        office = server.user("王科长", "总经理工作部", "总经理工作部")
-        clerk = server.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("总经理",))
-        assert office.post("/api/v1/items", json={**ITEM, "id": "P3"}).status_code == 201
-        page = clerk.get("/items/P3")
+        office = server.user(f"王科长{suffix}", "总经理工作部", "总经理工作部")
+        clerk = server.user(f"秘书{suffix}", "总经理工作部", "总经理工作部",
+                            proxy_roles=("总经理",))
+        item = f"P{suffix}"
+        assert office.post("/api/v1/items", json={**ITEM, "id": item}).status_code == 201
+        page = clerk.get(f"/items/{item}")
         assert page.status_code == 200
-        assert not re.search(r'<form method="post" action="[^"]*/act/approve"', page.text)
-        refused = clerk.post("/api/v1/items/P3/actions/approve",
-                             json={"on_behalf_of": {"role": "总经理", "person": "张总"}})
-        assert refused.status_code == 403 and refused.json()["rule"] == "代录"
+        offered = bool(re.search(r'<form method="post" action="[^"]*/act/approve"', page.text))
+        if not offered:
+            refused = clerk.post(f"/api/v1/items/{item}/actions/approve",
+                                 json={"on_behalf_of": {"role": "总经理", "person": "张总"}})
+            assert refused.status_code == 403 and refused.json()["rule"] == "代录"
+        return offered
     finally:
         server.stop()
-    allowed = tmp_path / "allowed"
-    allowed.mkdir()
-    (folder / "gansu_huizhan.yaml").write_text(
-        SHIPPED.read_text(encoding="utf-8")
-        + f"\nproxy_entry:\n  roles: [总经理]\n  because: {BECAUSE}\n", encoding="utf-8")
-    server = start_server(backend_url, allowed, policies=(folder,))
-    try:
-        office = server.user("周科长", "总经理工作部", "总经理工作部")
-        clerk = server.user("秘书乙", "总经理工作部", "总经理工作部", proxy_roles=("总经理",))
-        assert office.post("/api/v1/items", json={**ITEM, "id": "P4"}).status_code == 201
-        page = clerk.get("/items/P4").text
-        assert re.search(r'<form method="post" action="[^"]*/act/approve"', page)
-    finally:
-        server.stop()
+
+
+def test_the_item_page_offers_a_clerk_only_the_roles_the_policy_lets_them_record_for(
+        backend_url: str, tmp_path: Path) -> None:
+    """Offered where the policy allows 代录 for 总经理; not where it allows it only for
+    分管领导 (the page offers nothing the engine would refuse on submit)."""
+    assert not _clerk_sees_the_approval(backend_url, tmp_path / "a", "分管领导", "3")
+    assert _clerk_sees_the_approval(backend_url, tmp_path / "b", "总经理", "4")
