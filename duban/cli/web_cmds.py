@@ -43,6 +43,11 @@ class Admin:
     identity: Any
 
 
+def _unknown_user(name: str) -> DubanError:
+    """The one answer for a name the store does not hold (exit 2: bad input)."""
+    return DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -105,7 +110,7 @@ def user_list(admin: Admin) -> None:
 def user_disable(admin: Admin, name: str) -> None:
     """停用用户：其令牌与登录会话立即失效。"""
     if not admin.identity.set_disabled(name, True):
-        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+        raise _unknown_user(name)
     click.echo(f"已停用 {name}")
 
 
@@ -115,7 +120,7 @@ def user_disable(admin: Admin, name: str) -> None:
 def user_enable(admin: Admin, name: str) -> None:
     """重新启用用户。"""
     if not admin.identity.set_disabled(name, False):
-        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+        raise _unknown_user(name)
     click.echo(f"已启用 {name}")
 
 
@@ -130,7 +135,7 @@ def user_token(admin: Admin, name: str, label: str,
     from duban.web.identity import issue_token
 
     if admin.identity.user(name) is None:
-        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+        raise _unknown_user(name)
     if revoke_id:
         record = admin.identity.token(revoke_id)
         if record is None or record.user_name != name:
@@ -151,7 +156,7 @@ def user_passwd(admin: Admin, name: str) -> None:
     from duban.web.identity import hash_password
 
     if not admin.identity.set_password(name, hash_password(_read_password())):
-        raise DubanError(f"没有用户 '{name}' / unknown user", "validation_error")
+        raise _unknown_user(name)
     click.echo(f"已设置 {name} 的密码")
 
 
