@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from duban.engine.model import PenaltyEntry
+from duban.engine.model import PenaltyEntry, Shortfall
 from duban.reports.kpi import DeptKpi, ItemRow, compute, in_period, item_row, trend
 from duban.reports.period import SHANGHAI, Bucket, Period
-from duban.reports.source import Dataset
+from duban.reports.source import Dataset, Entry
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class Report:
     upcoming: tuple[ItemRow, ...]  # open, due in the next period
     trend: tuple[tuple[Bucket, int, int], ...]
     subperiods: tuple[SubPeriod, ...]  # the months of a quarter or a year
+    #: periods of an "at least N" requirement (每两个月不少于3次) that ended in the period
+    #: short of the floor, with the item they were counted on
+    shortfalls: tuple[tuple[Entry, Shortfall], ...] = ()
 
     @property
     def overdue_rows(self) -> list[ItemRow]:
@@ -95,4 +98,14 @@ def build_report(dataset: Dataset, period: Period) -> Report:
     return Report(period, as_of, dataset, tuple(rows), tuple(depts), total, tuple(lines),
                   tuple(sorted(carried, key=lambda r: (r.item.due or as_of, r.id))),
                   tuple(sorted(upcoming, key=lambda r: (r.item.due or as_of, r.id))),
-                  tuple(trend(rows, period.buckets())), tuple(subs))
+                  tuple(trend(rows, period.buckets())), tuple(subs),
+                  period_shortfalls(dataset, period, tz))
+
+
+def period_shortfalls(dataset: Dataset, period: Period,
+                      tz: dt.tzinfo) -> tuple[tuple[Entry, Shortfall], ...]:
+    """Shortfalls whose counting period ended in ``period``: the 通报 names them as a fact
+    (the texts that set a floor attach no points to missing it), in the order they ended."""
+    found = [(e, s) for e in dataset.entries for s in e.item.shortfalls
+             if period.contains(s.end, tz)]
+    return tuple(sorted(found, key=lambda x: (x[1].end, x[0].item.id, x[1].requirement)))

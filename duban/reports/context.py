@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from duban.engine.model import PenaltyEntry
+from duban.engine.model import PenaltyEntry, Shortfall
 from duban.policy.model import Policy
 from duban.reports.bulletin import Report
 from duban.reports.history import extension_requests, returns, trail
@@ -72,6 +72,17 @@ def line_dict(line: PenaltyEntry, titles: dict[str, str], tz: Any) -> dict[str, 
             "censure": line.trigger == "censure"}
 
 
+def shortfall_dict(entry: Entry, short: Shortfall) -> dict[str, Any]:
+    """One row of the 未达次数 table: which requirement, on which item, whose duty, the
+    counting period, done against required, and the clause."""
+    it, tz = entry.item, entry.policy.timezone
+    return {"item": it.id, "ref": it.number or it.id,
+            "title": ("〔保密〕" if it.confidential else "") + (it.title or it.id),
+            "lead": it.lead or "", "requirement": short.requirement, "by": short.by,
+            "from": short_date(short.start, tz), "to": short_date(short.end, tz),
+            "done": short.done, "required": short.required, "cite": short.cite or ""}
+
+
 def _cite(policies: list[Policy], *path: str) -> str:
     for p in policies:
         node: Any = p.raw
@@ -122,6 +133,7 @@ def report_context(report: Report) -> dict[str, Any]:
                       if x.kind != "commendation"],
         "commendations": [line_dict(x, titles, tz) for x in report.lines
                           if x.kind == "commendation"],
+        "shortfalls": [shortfall_dict(e, x) for e, x in report.shortfalls],
         "trend": [{"label": b.label, "total": total, "overdue": late}
                   for b, total, late in report.trend],
         "months": [{"title": s.period.title, **dept_dict(s.total)} for s in report.subperiods],

@@ -42,7 +42,7 @@ NO_LIGHT_STATES = frozenset({"draft", "pending_approval", "cancelled", "declined
 
 COLUMNS = ("序号", "编号", "事项", "类别", "类型", "紧急程度", "主办部门", "协办部门", "状态",
            "办理情况", "信号灯", "立项时间", "交办时间", "原定期限", "现行期限", "预警起点", "延期次数",
-           "退办次数", "报结时间", "办结时间", "逾期天数", "保密", "策略")
+           "退办次数", "次数未达周期", "报结时间", "办结时间", "逾期天数", "保密", "策略")
 FILLS = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
 
 
@@ -137,7 +137,7 @@ def rows(dataset: Dataset) -> list[Row]:
             it.department or "", "、".join(it.assist), it.state, r.status, lamp,
             _local(it.opened_at, tz), _local(it.assigned_at, tz), _local(it.original_due, tz),
             _local(it.due, tz), _local(start, tz), it.extensions_granted, it.returns,
-            _local(it.reported_at, tz), _local(it.closed_at, tz), r.days_late,
+            len(it.shortfalls), _local(it.reported_at, tz), _local(it.closed_at, tz), r.days_late,
             "是" if it.confidential else "", p.id), lamp))
     return out
 
@@ -204,6 +204,8 @@ def to_xlsx(table: Sequence[Row], dataset: Dataset) -> bytes:
     notes.append(["绿", "按期推进或已按时报结、办结"])
     for p in dataset.policies:
         notes.append([f"预警期（{p.id}）", safe_text(warning_window(p).text)])
+    notes.append(["次数未达周期", "“每…不少于N次”的要求（如督查频次），截至统计时点已结束而次数不足的周期数；"
+                  "明细见月度通报"])
     notes.append(["单引号", "以 = + - @ 等开头的文字前加 '，防止被当作公式执行"])
     notes.column_dimensions["A"].width = 24
     notes.column_dimensions["B"].width = 60
