@@ -20,7 +20,14 @@ from duban import vocabulary
 from duban.engine.closure import overdue
 from duban.engine.model import Event, ItemState
 from duban.policy.model import Policy
-from duban.reports.history import TrailStep, extension_requests, returns, trail
+from duban.reports.history import (
+    ApprovalRound,
+    TrailStep,
+    approval_rounds,
+    extension_requests,
+    returns,
+    trail,
+)
 from duban.reports.kpi import item_row
 from duban.reports.render import DOCUMENTS
 from duban.reports.words import (
@@ -92,6 +99,48 @@ def _signatures(names: Sequence[str], decided: Sequence[dict[str, str]]) -> list
     return out
 
 
+#: Approvals a 过程记录单 prints as signature rows of their own, beside 立项/延期/办结 (which
+#: have their own forms): a progress report's 审核 (反馈须经审核同意), a department's share
+#: extension (部门时间的延期手续), a coordination request (送督办单位协调解决).
+ROUND_PURPOSES = ("progress", "share", "coordination")
+#: What the request of each such approval is called on the form.
+ROUND_REQUESTS = {"progress": "反馈办理情况", "share": "申请部门时限延期", "coordination": "申请协调"}
+BLANK_SIGNATURE = {"signer": "签字：", "opinion": "", "date": "　　年　　月　　日"}
+
+
+def _opinion(s: TrailStep) -> str:
+    """同意 / 不同意 (or 退办), with the opinion written with it."""
+    words = [str(s.data[k]) for k in ("opinion", "reason", "note") if s.data.get(k)]
+    verdict = "同意" if s.canonical == "approve" else "不同意"
+    return f"{verdict}：{'；'.join(words)}" if words else verdict
+
+
+def _round_rows(policy: Policy, r: ApprovalRound, tz: dt.tzinfo) -> list[dict[str, str]]:
+    """One signature row per chain step: signed (who, opinion, date), or — while the
+    request still waits — blank for ink. A decided round shows only the steps that signed
+    (a refusal or a chain ending early leaves the rest unneeded)."""
+    chain = policy.chains.get(r.chain)
+    steps = list(chain.steps) if chain else []
+    words = {st.name: st.word or policy.word(st.role) for st in steps}
+    rows = [{"step": d.step_name or d.word, "role": words.get(d.step_name or "", ""),
+             "signer": d.actor, "opinion": _opinion(d), "date": cn_date(d.at, tz)}
+            for d in r.decisions]
+    if not r.done:
+        rows += [{"step": st.name, "role": words[st.name], **BLANK_SIGNATURE}
+                 for st in steps[len(r.decisions):]]
+    return rows
+
+
+def _rounds(policy: Policy, steps: Sequence[TrailStep], tz: dt.tzinfo) -> list[dict[str, Any]]:
+    """Every such request of the item, in the order they were made."""
+    rounds = sorted((r for p in ROUND_PURPOSES for r in approval_rounds(steps, p)),
+                    key=lambda r: r.request.seq)
+    return [{"purpose": vocabulary.word(vocabulary.APPROVAL_PURPOSES, r.purpose),
+             "request": f"第{r.number}次{ROUND_REQUESTS[r.purpose]}", "by": r.request.actor,
+             "date": cn_date(r.request.at, tz), "note": _note(r.request),
+             "rows": _round_rows(policy, r, tz)} for r in rounds]
+
+
 def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Event],
                  as_of: dt.datetime) -> dict[str, Any]:
     """Everything the form templates print (plain values only)."""
@@ -160,6 +209,7 @@ def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Ev
             "signatures": _signatures(_chain_steps(policy, item, "extension", n), ext_decisions),
         },
         "opening": _signatures(_chain_steps(policy, item, "opening"), opening),
+        "rounds": _rounds(policy, steps, tz),
         "review": _signatures(_chain_steps(policy, item, "review"), review),
     }
 

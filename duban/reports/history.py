@@ -39,6 +39,8 @@ class TrailStep:
     purpose: str | None = None  # approve/reject: what was pending
     step_name: str | None = None  # approve/reject: the chain step
     due_before: dt.datetime | None = None  # the deadline in force before the event
+    chain: str | None = None  # the approval chain it decided (approve/reject) or opened
+    opens: str | None = None  # the approval purpose this step sent the item to, if any
 
 
 def action_word(policy: Policy, canonical: str, written: str) -> str:
@@ -111,13 +113,54 @@ def trail(policy: Policy, item_id: str, events: Sequence[Event]) -> list[TrailSt
             continue
         canonical, _ = engine.resolve(e.action)
         word = action_word(policy, canonical, e.action)
-        purpose = step_name = None
+        purpose = step_name = chain = opens = None
         if canonical in ("approve", "reject") and replaying and before.pending is not None:
-            purpose = before.pending.purpose
+            purpose, chain = before.pending.purpose, before.pending.chain
             step_name = pending_step(policy, before.pending)
             word = decision_word(policy, before.pending, canonical)
+        elif replaying and item.pending is not None and item.pending is not before.pending:
+            opens, chain = item.pending.purpose, item.pending.chain
         out.append(TrailStep(n, e.at, canonical, word, who, dict(e.data), before.state,
-                             item.state if replaying else "", purpose, step_name, before.due))
+                             item.state if replaying else "", purpose, step_name, before.due,
+                             chain, opens))
+    return out
+
+
+@dataclass(frozen=True)
+class ApprovalRound:
+    """One request sent to an approval chain (a progress report, a department's share
+    extension, a coordination request …) and the signatures it has received."""
+
+    purpose: str
+    number: int  # the n-th request of this purpose on the item
+    request: TrailStep
+    chain: str
+    decisions: tuple[TrailStep, ...]
+    done: bool  # decided (approved through, refused, or ended early)
+
+
+def approval_rounds(steps: Sequence[TrailStep], purpose: str) -> list[ApprovalRound]:
+    """The item's requests of ``purpose`` in order, each with its decisions."""
+    out: list[ApprovalRound] = []
+    current: TrailStep | None = None
+    decisions: list[TrailStep] = []
+
+    def close(done: bool) -> None:
+        nonlocal current, decisions
+        if current is not None:
+            out.append(ApprovalRound(purpose, len(out) + 1, current, current.chain or "",
+                                     tuple(decisions), done))
+        current, decisions = None, []
+
+    for s in steps:
+        if s.opens == purpose:
+            close(False)
+            current = s
+        elif current is not None and s.purpose == purpose:
+            decisions.append(s)
+            if s.canonical == "reject" or (s.after and s.after != s.before):
+                close(True)
+    close(False)
     return out
 
 
