@@ -348,6 +348,36 @@ def test_strict_asks_a_maximum_limit_for_its_basis_and_explain_shows_it(run: Run
         run("explain", str(path)).stdout
 
 
+COORDINATION = """\
+states:
+  协调中: {canonical: in_progress, approval: coordination, cite: 第八条}
+transitions:
+  - {name: 申请协调, action: request_coordination, from: [已交办, 承办中], to: 协调中,
+     roles: [主办部门], cite: 第八条}
+  - {name: 协调完成, action: approve, from: 协调中, to: previous, cite: 第八条}
+approvals: {coordination: 办结审核}
+coordination:
+  within: WITHIN
+"""
+
+
+def test_a_time_to_ask_for_coordination_is_cited_explained_and_diffed(run: Run,
+                                                                      tmp_path: Path) -> None:
+    base = STRICT_BASE.replace("REMINDER", ", cite: 第六条") + COORDINATION
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    new.write_text(base.replace("WITHIN", "2个工作日"), encoding="utf-8")
+    result = run("validate", "--strict", str(new))
+    assert result.exit_code == 1
+    assert f"{new}:19:3: 错误[strict.no_basis]: 申请协调时限 正在生效" in result.stdout, result.stdout
+    new.write_text(base.replace("WITHIN", "2个工作日\n  cite: 第八条"), encoding="utf-8")
+    old.write_text(base.replace("WITHIN", "3个工作日\n  cite: 第八条"), encoding="utf-8")
+    assert run("validate", "--strict", str(new)).exit_code == 0
+    assert "需要协调的，须在交办后 2个工作日内申请协调，逾期的申请不予受理〔第八条〕" in \
+        run("explain", str(new)).stdout
+    assert "申请协调时限（自交办起）：3个工作日 → 2个工作日（第八条）" in \
+        run("diff", str(old), str(new)).stdout
+
+
 def test_strict_reports_an_inherited_rule_at_the_extends_line(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("duban: 1\nid: bare\nname: 裸策略\nextends: standard\n", encoding="utf-8")

@@ -39,6 +39,8 @@ def time_limits(c: Collector) -> None:
            raw=("time_limits", "rework"))
     c.cite("time_limits", ("decline",), "退回时限", o.decline_cite, n.decline_cite,
            raw=("decline",))
+    c.cite("time_limits", ("coordination",), "申请协调时限", o.coordination_cite,
+           n.coordination_cite, raw=("coordination",))
     field("default", "默认办理时限（领导未明确时限的）", w.dur(ho.default), w.dur(hn.default))
     field("from", "办理时限起算点", w.COUNTS_FROM[ho.counts_from], w.COUNTS_FROM[hn.counts_from])
     for u in union(ho.by_urgency, hn.by_urgency):
@@ -65,6 +67,10 @@ def time_limits(c: Collector) -> None:
     c.value("time_limits", ("decline", "within"), "非本部门职责的退回时限",
             w.dur(o.decline_within), w.dur(n.decline_within), cite=n.decline_cite,
             old_cite=o.decline_cite, raw=("decline", "within"))
+    c.value("time_limits", ("coordination", "within"), "申请协调时限（自交办起）",
+            w.dur(o.coordination_within), w.dur(n.coordination_within),
+            cite=n.coordination_cite, old_cite=o.coordination_cite,
+            raw=("coordination", "within"))
     so, sn = {s.name: s for s in o.step_limits}, {s.name: s for s in n.step_limits}
     for name, a, b in pairs(so, sn):
         path, raw = ("time_limits", "steps", name), ("time_limits", "steps", name)

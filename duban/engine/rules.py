@@ -8,6 +8,9 @@ whether the chosen transition may fire, before anything changes.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from duban.calendar.duration import Duration
 from duban.engine import share
 from duban.engine.instants import before, deadline, to_datetime
 from duban.engine.model import Event, ItemState
@@ -32,7 +35,11 @@ def check_action(policy: Policy, category: Category, item: ItemState, event: Eve
         _extension_in_time(policy, category, item, event)
         _extension_until(policy, category, item, event)
     elif canonical == "decline":
-        _decline_in_time(policy, item, event)
+        _asked_in_time(policy, policy.decline_within, policy.decline_cite, item.state_since,
+                       "退回", item, event)
+    elif canonical == "request_coordination":
+        _asked_in_time(policy, policy.coordination_within, policy.coordination_cite,
+                       item.assigned_at, "申请协调", item, event)
     elif canonical == "report" and item.children_open and policy.parent_waits_for_children:
         raise ActionRefused("invalid_transition",
                             f"子事项 {'、'.join(sorted(item.children_open))} 尚未办结，主事项不得报结 "
@@ -93,14 +100,16 @@ def _extension_until(policy: Policy, category: Category, item: ItemState,
                                 cite=rules.basis_for("longest"))
 
 
-def _decline_in_time(policy: Policy, item: ItemState, event: Event) -> None:
-    """退回 within the policy's limit, counted from when this department received it (a
-    reassignment restarts it)."""
-    if policy.decline_within is None or not item.state_since:
+def _asked_in_time(policy: Policy, within: Duration | None, cite: str | None,
+                   since: dt.datetime | None, what: str, item: ItemState, event: Event) -> None:
+    """A request the text allows only within a time of receipt: 退回 (非本部门职责的 2 个工作日内,
+    counted from when this department received it — a reassignment restarts it) and 申请协调
+    (必须在2个工作日内（自接到督办通知单之日起算）…进行协调, counted from the hand-over)."""
+    if within is None or since is None:
         return
-    limit = deadline(policy, item.state_since, policy.decline_within)
+    limit = deadline(policy, since, within)
     if event.at > limit:
         raise ActionRefused("invalid_transition",
-                            f"退回须在交办后 {policy.decline_within} 内提出（截至 "
-                            f"{limit.isoformat()}）/ too late to decline", item=item.id,
-                            action=event.action, rule="退回时限", cite=policy.decline_cite)
+                            f"{what}须在交办后 {within} 内提出（截至 {limit.isoformat()}）/ too "
+                            f"late to ask ({event.action})", item=item.id, action=event.action,
+                            rule=f"{what}时限", cite=cite)

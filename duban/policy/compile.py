@@ -237,6 +237,8 @@ class _Compiler:
         fields |= self.confidentiality(d.get("confidentiality") or {})
         fields |= self.subitems(d.get("subitems") or {})
         fields |= self.decline(d.get("decline") or {})
+        fields |= self.coordination(d.get("coordination") or {}, fields["transitions"],
+                                    fields["actions"])
         fields["sequential_handoff"] = bool((d.get("handoff") or {}).get("sequential_when_no_lead"))
         fields["kpis"] = {k: v["formula"]
                           for k, v in ((d.get("reports") or {}).get("kpis") or {}).items()}
@@ -530,6 +532,19 @@ class _Compiler:
     def decline(self, decline: Mapping[str, Any]) -> dict[str, Any]:
         return {"decline_within": self.duration(decline.get("within"), ("decline", "within")),
                 "decline_cite": basis_of(decline)}
+
+    def coordination(self, spec: Mapping[str, Any], transitions: tuple[Transition, ...],
+                     actions: Mapping[str, str]) -> dict[str, Any]:
+        """The time to ask for coordination; a time with nothing to ask is a mistake."""
+        within = self.duration(spec.get("within"), ("coordination", "within"))
+        if within is not None and not any(
+                actions.get(t.action, t.action) == "request_coordination" for t in transitions):
+            self.problem("unused_rule", ("coordination", "within"),
+                         "写了申请协调时限，但没有申请协调的转换 / a time to ask for "
+                         "coordination without a request_coordination transition",
+                         expected="transitions 中 action: request_coordination 的转换",
+                         hint="删去 coordination.within，或加上申请协调的转换与 approvals.coordination")
+        return {"coordination_within": within, "coordination_cite": basis_of(spec)}
 
     def approvals(self, spec: Mapping[str, Any], p: tuple[Any, ...], base: Approvals) -> Approvals:
         return Approvals(

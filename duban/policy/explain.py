@@ -115,7 +115,7 @@ class _Reading:
                 "只延长该部门的时间，事项的期限和延期次数不变", chain_share.cite)
         chain_co = p.chains.get(cat.approvals.coordination or "")
         if chain_co is not None:
-            say(f"“{cat.name}”主办、协办单位意见分歧的，主办单位申请协调，由 {_chain(p, chain_co)} 协调解决",
+            say(f"“{cat.name}”需要协调的，申请协调后由 {_chain(p, chain_co)} 协调解决（期限不变）",
                 chain_co.cite)
         chain_fb = p.chains.get(cat.approvals.progress or "")
         if chain_fb is not None:
@@ -180,6 +180,9 @@ class _Reading:
                 + "、".join(p.word(r) for r in s.to), s.cite)
         if p.decline_within:
             say(f"非本部门职责的，须在交办后 {_d(p.decline_within)}内退回", p.decline_cite)
+        if p.coordination_within:
+            say(f"需要协调的，须在交办后 {_d(p.coordination_within)}内申请协调，逾期的申请不予受理",
+                p.coordination_cite)
         if p.rework:
             say(f"退办后未另定期限的，{_d(p.rework)}内重新办结", p.rework_cite)
         if p.end_of_day:

@@ -333,6 +333,9 @@ class Policy:
     #: a department's own extension of its share must be asked before the share ends (提前报)
     share_ask_before: bool = False
     share_cite: str | None = None  # the basis of the per-department share and its extension
+    #: a coordination request must be made within this long of the hand-over (2个工作日内)
+    coordination_within: Duration | None = None
+    coordination_cite: str | None = None
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

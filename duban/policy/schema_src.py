@@ -593,6 +593,16 @@ def root_properties() -> dict[str, Any]:
                         "How long a department has to decline."),
             "cite": CITE, "because": BECAUSE,
         }), "退回", "退回（非本部门职责）规则。", "Declining an item."),
+        "coordination": P(obj({
+            "within": P("duration", "申请协调时限",
+                        "承办部门须在接到交办后多长时间内申请协调（申请协调 request_coordination），"
+                        "如“必须在2个工作日内（自接到督办通知单之日起算）报告并由总经理工作部进行协调”；"
+                        "逾期的申请被拒绝并注明出处。",
+                        "How long after the hand-over a department may ask for coordination "
+                        "(request_coordination); a later request is refused with the clause."),
+            "cite": CITE, "because": BECAUSE,
+        }), "协调", "申请协调的规则（谁来协调见 approvals.coordination）。",
+            "Rules of coordination requests (who coordinates: approvals.coordination)."),
         "handoff": P(obj({
             "sequential_when_no_lead": P({"type": "boolean"}, "无主办时依次办理",
                                          "未明确主办部门时，各部门按顺序依次办理。",

@@ -28,6 +28,14 @@ _HINT = ("写 cite: <条款>（制度原文这样规定），或 because: <做�
          "remove the rule")
 
 
+def _request_windows(d: Mapping[str, Any]) -> Iterator[tuple[Path, str, Mapping[str, Any], str]]:
+    """The times to ask: 退回 (decline.within) and 申请协调 (coordination.within)."""
+    for key, label in (("decline", "退回时限"), ("coordination", "申请协调时限")):
+        spec = d.get(key) or {}
+        if spec.get("within"):
+            yield (key,), label, spec, ""
+
+
 def rules_in_force(d: Mapping[str, Any]) -> Iterator[tuple[Path, str, Mapping[str, Any], str]]:
     """(path, what, spec, setting) of every rule the engine enforces in a merged policy;
     ``setting`` names the one setting of ``spec`` whose basis is asked ("" for the whole)."""
@@ -47,9 +55,7 @@ def rules_in_force(d: Mapping[str, Any]) -> Iterator[tuple[Path, str, Mapping[st
         yield ("time_limits", "steps", name), f"环节时限“{name}”", spec, ""
     for i, spec in enumerate(tl.get("maximum") or ()):
         yield ("time_limits", "maximum", i), f"最长办理时限“{spec.get('name')}”", spec, ""
-    decline = d.get("decline") or {}
-    if decline.get("within"):
-        yield ("decline",), "退回时限", decline, ""
+    yield from _request_windows(d)
     if any(t.get("action") == "request_extension" for t in d.get("transitions") or ()):
         yield from _extension_rules(d)
     for i, r in enumerate(d.get("reminders") or ()):
