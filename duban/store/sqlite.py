@@ -12,13 +12,13 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from duban.engine import codec
 from duban.engine.model import Event, ItemState, PenaltyEntry
 from duban.outbox import OutboxMessage
+from duban.store import group_commit
 from duban.store.base import (
     Commit,
     ConcurrencyError,
@@ -89,6 +89,7 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"无法打开数据库 {self.path}：{exc} / cannot open database") from None
         self.lock = threading.RLock()
+        self._queue = group_commit.queue_for(self.path)
 
     # -- schema ----------------------------------------------------------------------------
     def migrate(self) -> list[str]:
@@ -115,37 +116,24 @@ class SqliteStore:
     def _write(self, sql: str, params: tuple[object, ...] = ()) -> None:
         self._transaction(lambda c: c.execute(sql, params))
 
-    def _transaction(self, body: object) -> None:
-        """Run ``body(cursor)`` inside BEGIN IMMEDIATE … COMMIT, retrying on a busy file."""
-        delay = 0.05
-        for attempt in range(8):
-            with self.lock:
-                try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as exc:
-                    if "locked" in str(exc) or "busy" in str(exc):
-                        time.sleep(delay * (attempt + 1))
-                        continue
-                    raise StoreError(f"数据库错误：{exc} / database error") from None
-                try:
-                    body(_Tx(self.conn))  # type: ignore[operator]
-                    self.conn.execute("COMMIT")
-                    return
-                except BaseException as exc:
-                    if self.conn.in_transaction:  # SQLite rolls back by itself on SQLITE_FULL
-                        self.conn.execute("ROLLBACK")
-                    if isinstance(exc, sqlite3.OperationalError):
-                        if "full" in str(exc):
-                            raise StoreError(f"磁盘已满，未写入任何内容：{exc} / disk full, nothing "
-                                             "written") from None
-                        if "locked" in str(exc) or "busy" in str(exc):
-                            time.sleep(delay * (attempt + 1))
-                            continue
-                        raise StoreError(f"数据库错误：{exc} / database error") from None
-                    if isinstance(exc, sqlite3.Error):
-                        raise StoreError(f"数据库错误：{exc} / database error") from None
-                    raise
-        raise StoreError("数据库持续繁忙，请稍后重试 / database stayed busy, retry later")
+    def _transaction(self, body: Callable[[_Tx], object]) -> None:
+        """Run ``body(cursor)`` inside BEGIN IMMEDIATE … COMMIT, retrying on a busy file.
+
+        The writes of this process to this file go through one queue
+        (:mod:`duban.store.group_commit`): those that queue up while one commits share
+        the next commit, each in its own savepoint. Returns when the commit holding
+        ``body`` returned; raises ``body``'s own error (nothing of it written)."""
+        write = group_commit.Write(body)
+        if self._queue is None:  # an in-memory database: no other connection shares it
+            self._commit([write])
+        else:
+            self._queue.run(write, self._commit)
+        if write.error is not None:
+            raise write.error
+
+    def _commit(self, batch: list[group_commit.Write]) -> None:
+        with self.lock:
+            group_commit.commit_batch(self.conn, batch, _Tx, _failure)
 
     # -- policies ----------------------------------------------------------------------------
     def save_policy(self, content_hash: str, policy_id: str, document: str) -> None:
@@ -176,6 +164,10 @@ class SqliteStore:
         return request.answer(item_id, action, fingerprint, result, self.load)
 
     def commit(self, c: Commit) -> None:
+        self._transaction(self._commit_body(c))
+
+    def _commit_body(self, c: Commit) -> Callable[[_Tx], None]:
+        """What :meth:`commit` runs inside its transaction (a write of a batch)."""
         item = c.item
 
         def body(tx: _Tx) -> None:
@@ -215,10 +207,7 @@ class SqliteStore:
                            (item.id, o.dedupe_key, o.channel, o.recipient,
                             json.dumps(o.payload, ensure_ascii=False), now))
 
-        try:
-            self._transaction(body)
-        except sqlite3.IntegrityError as exc:  # pragma: no cover - guarded above
-            raise StoreError(f"写入冲突：{exc}") from None
+        return body
 
     def check(self, *, quick: bool = True) -> list[str]:
         pragma = "quick_check" if quick else "integrity_check"
@@ -322,6 +311,17 @@ class SqliteStore:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _failure(exc: BaseException) -> BaseException:
+    """The error a writer sees for a database failure (nothing of its write is stored)."""
+    if not isinstance(exc, sqlite3.Error):
+        return exc
+    if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+        return StoreError(f"磁盘已满，未写入任何内容：{exc} / disk full, nothing written")
+    if group_commit.retryable(exc):
+        return StoreError("数据库持续繁忙，请稍后重试 / database stayed busy, retry later")
+    return StoreError(f"数据库错误：{exc} / database error")
 
 
 class _Tx:
