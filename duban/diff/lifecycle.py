@@ -12,7 +12,7 @@ from collections.abc import Callable
 from duban.diff import words as w
 from duban.diff.change import Collector, named_keywords
 from duban.diff.keyed import by_name, pairs, render
-from duban.policy.explain_workflow import informed
+from duban.policy.explain_workflow import informed, required_words
 from duban.policy.model import Approvals, Policy, State, Transition
 
 PURPOSES = ("opening", "pause", "resume", "review", "progress", "share", "coordination")
@@ -90,6 +90,8 @@ def _transition_change(c: Collector, name: str, a: Transition | None,
             b.when.source if b.when else w.NONE, **kw)
     c.value("lifecycle", (*path, "inform"), f"{label}分送知晓", informed(a) or "不分送",
             informed(b) or "不分送", **kw)
+    c.value("lifecycle", (*path, "requires"), f"{label}须写明", "、".join(required_words(a)) or
+            w.NONE, "、".join(required_words(b)) or w.NONE, **kw)
 
 
 def chains(c: Collector) -> None:

@@ -9,6 +9,8 @@ whether the chosen transition may fire, before anything changes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from duban.calendar.duration import Duration
 from duban.engine import share
@@ -23,11 +25,12 @@ def check_action(policy: Policy, category: Category, item: ItemState, event: Eve
                  canonical: str, t: Transition) -> None:
     """Refuse the action (:class:`ActionRefused`) if a rule of the action forbids it."""
     for need in t.requires:
-        if event.data.get(need) in (None, ""):
+        if need in REQUIRED_FIELDS and event.data.get(need) in (None, ""):
             raise ActionRefused("validation_error",
                                 f"“{t.name}”须写明{REQUIRED_FIELDS[need]}（{need}）/ `{need}` "
                                 "is required", item=item.id, action=event.action,
                                 rule=t.name, cite=t.cite)
+    _contents_given(item, event, t)
     if canonical == "request_extension" and share.asks(policy, t):  # a department's share
         share.check(policy, item, event, t)
     elif canonical == "request_extension":
@@ -45,6 +48,30 @@ def check_action(policy: Policy, category: Category, item: ItemState, event: Eve
                             f"子事项 {'、'.join(sorted(item.children_open))} 尚未办结，主事项不得报结 "
                             "/ sub-items are still open", item=item.id, action=event.action,
                             rule="子项办结后方可报结")
+
+
+def missing_contents(t: Transition, data: Mapping[str, Any]) -> list[str]:
+    """The named contents ``t`` requires that ``data["contents"]`` leaves out or empty."""
+    given = data.get("contents")
+    given = given if isinstance(given, Mapping) else {}
+    return [need for need in t.requires if need not in REQUIRED_FIELDS
+            and not str(given.get(need) or "").strip()]
+
+
+def _contents_given(item: ItemState, event: Event, t: Transition) -> None:
+    """A report must include what the text names (必须包括但不限于：…): every named content,
+    non-empty, or the whole report is refused with the list of what is missing."""
+    given = event.data.get("contents")
+    if given is not None and not isinstance(given, Mapping):
+        raise ActionRefused("validation_error", "contents 应为“内容名称: 文字”的映射 / `contents` "
+                            "must map each content's name to its text", item=item.id,
+                            action=event.action, rule=t.name, cite=t.cite)
+    missing = missing_contents(t, event.data)
+    if missing:
+        raise ActionRefused("validation_error",
+                            f"“{t.name}”必须包括：{'；'.join(missing)}（缺 {len(missing)} 项，写在 "
+                            f"contents 中）/ missing contents: {len(missing)}", item=item.id,
+                            action=event.action, rule=t.name, cite=t.cite)
 
 
 def _extension_allowed(category: Category, item: ItemState, event: Event) -> None:

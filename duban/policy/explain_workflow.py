@@ -14,6 +14,7 @@ from pathlib import Path
 from duban.policy.model import Policy, Transition
 from duban.vocabulary import ACTIONS as ACTION_WORDS
 from duban.vocabulary import APPROVAL_PURPOSES as PURPOSE_WORDS
+from duban.vocabulary import REQUIRED_FIELDS
 
 
 def _own(policy: Policy, src: str | None) -> bool:
@@ -55,9 +56,16 @@ def workflow_lines(policy: Policy) -> list[str]:
         action = ACTION_WORDS.get(t.action, t.action)
         what = t.name if t.name == action else f"{t.name}（{action}）"
         cond = f"，条件：{t.when.source}" if t.when else ""
-        need = "，须写明 " + "、".join(t.requires) if t.requires else ""
+        need = "，须写明 " + "、".join(required_words(t)) if t.requires else ""
         need += f"，并分送{informed(t)}知晓（不待审批）" if t.inform else ""
         cite = f"〔{t.cite}〕" if t.cite else "〔制度未规定〕"
         out.append(f"- 从“{'”“'.join(t.sources)}”，{_who(policy, t)} {what} → {_to(t)}"
                    f"{cond}{need}{cite}（{origin}）")
     return out
+
+
+def required_words(t: Transition) -> list[str]:
+    """What the action must carry, in words: ``完成时限（due）`` for a field, the text's own
+    name (“工作目标”) for a content a report must include."""
+    return [f"{REQUIRED_FIELDS[n]}（{n}）" if n in REQUIRED_FIELDS else f"“{n}”"
+            for n in t.requires]

@@ -146,7 +146,9 @@ class Transition:
     roles: frozenset[str]  # canonical; empty for approvals decided by the chain
     when: Expression | None = None
     cite: str | None = None
-    requires: tuple[str, ...] = ()  # what the action must carry: due, reason, until
+    #: what the action must carry: due, reason, until — or named contents of a report
+    #: (必须包括：工作目标…), each given in the event's ``contents``
+    requires: tuple[str, ...] = ()
     words: frozenset[str] = frozenset()  # the roles as the policy writes them
     #: who is told when it fires, without waiting for them (分送/知会): (canonical role or
     #: "" for a department named as such, the word or department as written)

@@ -308,11 +308,18 @@ def root_properties() -> dict[str, Any]:
         "roles": P("role_list", "可执行角色", "谁可以执行；审批类转换由审批链决定，可不写。",
                    "Roles allowed to fire it (approvals: the chain decides)."),
         "when": P("cel", "条件", "附加条件（CEL）。", "An extra condition (CEL)."),
-        "requires": P({"type": "array", "items": enum(tuple(REQUIRED_FIELDS)), "uniqueItems": True},
+        "requires": P({"type": "array", "uniqueItems": True, "items": {"anyOf": [
+            enum(tuple(REQUIRED_FIELDS)),
+            {"type": "string", "pattern": "[^\\x00-\\x7F]", "maxLength": 100,
+             "title": "due、reason、until，或报告必须包括的内容（用原文的中文名称）",
+             "examples": ["工作目标"]}]}},
                       "须写明", "执行此动作时必须写明的内容：due 完成时限（如确认单须明确完成时限）、"
-                      "reason 原因、until 延至何时。缺少时拒绝，并引用本转换的出处。",
-                      "What the action must carry (a 确认单 must state its 完成时限); refused "
-                      "without it, citing this transition.", [["due"]]),
+                      "reason 原因、until 延至何时；或报告必须包括的内容，用原文的名称写（如“工作目标”），"
+                      "动作的 contents 中须逐项写明。缺少时拒绝，列出缺少的各项，并引用本转换的出处。",
+                      "What the action must carry (a 确认单 must state its 完成时限), or the named "
+                      "contents a report must include (written in the text's words, given in the "
+                      "action's `contents`); refused without them, citing this transition.",
+                      [["due"], ["工作目标", "下一步推进计划"]]),
         "inform": P({"type": "array", "minItems": 1, "items": {"anyOf": [
             {"type": "string", "minLength": 1},
             obj({"department": P({"type": "string", "minLength": 1}, "部门",

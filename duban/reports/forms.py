@@ -141,6 +141,16 @@ def _rounds(policy: Policy, steps: Sequence[TrailStep], tz: dt.tzinfo) -> list[d
              "rows": _round_rows(policy, r, tz)} for r in rounds]
 
 
+def _latest_contents(steps: Sequence[TrailStep]) -> list[dict[str, str]]:
+    """The named contents of the latest report that carried them (反馈必须包括的各项), for
+    the 过程记录单's feedback table; empty when no report did (the table is left blank)."""
+    for s in reversed(steps):
+        given = s.data.get("contents")
+        if s.canonical == "progress" and isinstance(given, dict) and given:
+            return [{"name": str(k), "text": str(v)} for k, v in given.items()]
+    return []
+
+
 def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Event],
                  as_of: dt.datetime) -> dict[str, Any]:
     """Everything the form templates print (plain values only)."""
@@ -210,6 +220,7 @@ def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Ev
         },
         "opening": _signatures(_chain_steps(policy, item, "opening"), opening),
         "rounds": _rounds(policy, steps, tz),
+        "feedback": _latest_contents(steps),
         "review": _signatures(_chain_steps(policy, item, "review"), review),
     }
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from duban.engine.core import ActionRefused, engine_for
 from duban.engine.model import Actor, Event, ItemState
+from duban.engine.rules import missing_contents
 from duban.errors import DubanError
 from duban.policy.model import Policy
 
@@ -24,11 +25,13 @@ from duban.policy.model import Policy
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    type: str  # date | text | department | departments
+    type: str  # date | text | department | departments | content
     required: bool = False
     label: str = ""
 
 
+#: The prefix of a report content's field: ``content:工作目标`` is ``contents["工作目标"]``.
+CONTENT = "content:"
 _REASON = FieldSpec("reason", "text", label="理由/说明")
 _DUE = FieldSpec("due", "date", label="办理期限")
 #: The event data each canonical action reads (the engine's ``_prepare``/``_check``).
@@ -97,12 +100,31 @@ def offers(policy: Policy, item: ItemState, actor: Actor, at: dt.datetime,
                 specs = tuple(FieldSpec(f.name, f.type, True, f.label) if f.name in texts
                               else f for f in specs)
             refusal = filled
+        specs += _content_fields(policy, engine, item, actor, action, at)
         if refusal is None:
             out.append(Offer(action, word, True, specs))
         elif include_refused:
             out.append(Offer(action, word, False, specs, refusal.code, str(refusal),
                              refusal.cite))
     return out
+
+
+def _content_fields(policy: Policy, engine: Any, item: ItemState, actor: Actor, action: str,
+                    at: dt.datetime) -> tuple[FieldSpec, ...]:
+    """The named contents a report must include (必须包括：…), one required field each
+    (``content:<name>``, type ``content``), when the engine would refuse the action for
+    lacking them — the transition it would fire is the one that names them."""
+    try:
+        when = max(at, item.last_at or at)
+        engine.apply(item, Event(action, when, actor, {}), when)
+    except ActionRefused as err:
+        t = next((t for t in policy.transitions if t.name == err.rule), None)
+        if err.code == "validation_error" and t is not None:
+            return tuple(FieldSpec(f"{CONTENT}{name}", "content", True, name)
+                         for name in missing_contents(t, {}))
+    except DubanError:
+        pass
+    return ()
 
 
 def _probe(engine: Any, item: ItemState, actor: Actor, action: str, at: dt.datetime,

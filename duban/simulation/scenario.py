@@ -22,7 +22,8 @@ ITEM_KEYS = frozenset({"kind", "title", "lead", "assist", "due", "urgency", "cat
                        "categories", "confidential", "parent", "departments"})
 STEP_KEYS = frozenset({"at", "item", "action", "as", "actor", "until", "reason", "due",
                        "lead", "assist", "defect", "note", "key", "tick", "reach", "approve",
-                       "request_extension", "decided", "report", "pause", "points", "end"})
+                       "request_extension", "decided", "report", "pause", "points", "end",
+                       "contents"})
 #: Intent steps: a milestone the policy's own flow reaches (docs/scenarios.md).
 INTENTS = ("reach", "approve", "request_extension", "pause", "report")
 #: The canonical states along an item's main line, in order; ``reach: X`` is met by X or
@@ -33,7 +34,7 @@ REACHABLE = MAIN_LINE[2:]
 DECISIONS = ("approved", "refused")
 REQUESTS = ("request_extension", "pause")  # intents that ask, then are decided
 REPORT_OUTCOMES = ("accepted", "returned")
-DATA_KEYS = ("until", "reason", "due", "lead", "assist", "defect", "points", "end")
+DATA_KEYS = ("until", "reason", "due", "lead", "assist", "defect", "points", "end", "contents")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ with several departments, any of them entitles them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from duban.engine.access import visible_to
@@ -71,7 +72,8 @@ def pending(policy: Policy, item: ItemState) -> dict[str, Any] | None:
             "since": p.since.isoformat(), "cite": (step.cite if step else None) or
             (chain.cite if chain else None),
             "approvals": [{"step": s, "by": who, "at": at} for s, who, at in p.approvals],
-            "request": {k: str(v) for k, v in p.request.items()}}
+            "request": {k: ({str(n): str(t) for n, t in v.items()} if isinstance(v, Mapping)
+                            else str(v)) for k, v in p.request.items()}}
 
 
 def event_json(policy: Policy, n: int, e: Event) -> dict[str, Any]:

@@ -6,12 +6,15 @@ every field is the engine's (the same keys a scenario step carries).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Text = Field(default=None, max_length=2000)
 Word = Field(default=None, max_length=100)
+#: One named content of a report (必须包括：工作目标…): its name as the policy writes it, its text.
+ContentName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+ContentText = Annotated[str, StringConstraints(max_length=2000)]
 
 
 class Strict(BaseModel):
@@ -40,11 +43,14 @@ class ActionBody(Strict):
                                    description="以所属的哪个部门办理（默认：事项的主办部门）")
     attachments: list[str] = Field(default_factory=list, max_length=20,
                                    description="已上传附件的 id（办结报告、佐证材料）")
+    contents: dict[ContentName, ContentText] | None = Field(
+        default=None, max_length=30, description="报告的各项内容：{内容名称: 文字}（策略要求"
+        "“必须包括”的各项，见该动作的 fields 中 content: 开头的项）")
     on_behalf_of: OnBehalfOf | None = None
 
     def data(self) -> dict[str, Any]:
-        keys = ("until", "reason", "due", "lead", "assist", "defect")
-        out = {k: getattr(self, k) for k in keys if getattr(self, k) not in (None, "")}
+        keys = ("until", "reason", "due", "lead", "assist", "defect", "contents")
+        out = {k: getattr(self, k) for k in keys if getattr(self, k) not in (None, "", {})}
         if self.attachments:
             out["attachments"] = list(self.attachments)
         return out

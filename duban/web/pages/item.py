@@ -24,7 +24,7 @@ from duban.engine.model import Actor
 from duban.errors import DubanError
 from duban.policy.model import Policy
 from duban.reports.taizhang import light
-from duban.runtime.offers import offers
+from duban.runtime.offers import CONTENT, offers
 from duban.store.base import IdempotencyConflict
 from duban.store.base import Request as KeyedRequest
 from duban.vocabulary import KINDS
@@ -163,6 +163,10 @@ async def _act(request: Request, item_id: str, action: str, user: User, borrowed
     uploaded: str | None = None
     try:
         data: dict[str, Any] = {k: values[k] for k in TEXT_FIELDS if values.get(k)}
+        contents = {k[len(CONTENT):]: v for k, v in values.items()
+                    if k.startswith(CONTENT) and v}
+        if contents:
+            data["contents"] = contents
         body = ActionBody(**data, on_behalf_of=_behalf(values))  # the form checked first
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
