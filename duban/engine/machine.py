@@ -20,9 +20,13 @@ the Machine's public objects (``Machine.events``, ``Event.transitions``, ``State
 (exit, state change, enter, after), passing the callbacks a real ``EventData``. It
 refuses, when planning, anything it would not run (conditions, ``prepare``/``before``
 callbacks, machine-wide callbacks, more than one transition per source, non-callable
-callbacks). ``tests/engine/test_machine_contract.py`` fires every transition of a policy
-both ways, through ``Event.trigger`` and through :class:`Firing`, and fails if an upgrade
-of transitions makes them differ.
+callbacks). It writes the lines ``Event.trigger`` writes to transitions' logger
+(``transitions.core``), so turning on the ``transitions`` logger shows the engine's
+transitions as it would for any Machine; with that logger off (the default) the only cost
+is one ``isEnabledFor`` per apply. ``tests/engine/test_machine_contract.py`` fires every
+transition of a policy both ways, through ``Event.trigger`` and through :class:`Firing`,
+and fails if an upgrade of transitions makes what the callbacks see or the lines logged
+differ.
 
 Trigger names are transition names (unique per policy). A transition written
 ``to: previous`` becomes one trigger per possible previous state, named
@@ -31,6 +35,7 @@ Trigger names are transition names (unique per policy). A transition written
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, cast
 
@@ -40,6 +45,9 @@ from transitions.core import Event
 from duban.policy.model import Policy
 
 Callback = Callable[[EventData], None]
+
+#: transitions' own logger (``transitions.core``): Firing logs there what Event.trigger would.
+_LOGGER = logging.getLogger("transitions.core")
 
 
 def trigger_name(transition_name: str, previous: str | None = None) -> str:
@@ -92,6 +100,9 @@ class Firing:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = self._plan(trigger, model.state)
+        if _LOGGER.isEnabledFor(logging.INFO):
+            self._fire_logged(plan, model)
+            return
         data = EventData(plan.source, plan.event, self.machine, model, (), {})
         data.transition = plan.transition
         if plan.dest is not None:
@@ -104,6 +115,39 @@ class Firing:
         for callback in plan.afters:
             callback(data)
         data.result = True
+
+    def _fire_logged(self, plan: _Plan, model: Any) -> None:
+        """``fire`` with the lines transitions 0.9's ``Event.trigger`` logs at each step
+        (``core.py``: ``Event._process``, ``Transition.execute``, ``State.exit/enter``,
+        ``Machine.callbacks``), the finalize line even when a callback raises. Kept apart
+        from ``fire`` so the usual path pays one ``isEnabledFor`` and nothing else."""
+        name, t = self.machine.name, plan.transition
+        data = EventData(plan.source, plan.event, self.machine, model, (), {})
+        data.transition = t
+        try:
+            _LOGGER.debug("%sExecuted machine preparation callbacks before conditions.", name)
+            _LOGGER.debug("%sInitiating transition from state %s to state %s...", name,
+                          t.source, t.dest)
+            _LOGGER.debug("%sExecuted callbacks before conditions.", name)
+            _LOGGER.debug("%sExecuted callback before transition.", name)
+            if plan.dest is not None:
+                _LOGGER.debug("%sExiting state %s. Processing callbacks...", name,
+                              plan.source.name)
+                _run_logged(plan.exits, data, name)
+                _LOGGER.info("%sFinished processing state %s exit callbacks.", name,
+                             plan.source.name)
+                model.state = plan.dest.value
+                data.state = plan.dest
+                _LOGGER.debug("%sEntering state %s. Processing callbacks...", name,
+                              plan.dest.name)
+                _run_logged(plan.enters, data, name)
+                _LOGGER.info("%sFinished processing state %s enter callbacks.", name,
+                             plan.dest.name)
+            _run_logged(plan.afters, data, name)
+            _LOGGER.debug("%sExecuted callback after transition.", name)
+            data.result = True
+        finally:
+            _LOGGER.debug("%sExecuted machine finalize callbacks", name)
 
     def _plan(self, trigger: str, state: str) -> _Plan:
         m = self.machine
@@ -123,6 +167,12 @@ class Firing:
         dest = m.get_state(t.dest) if t.dest is not None else None
         return _Plan(event, source, t, dest, _callables(source.on_exit),
                      _callables(dest.on_enter if dest else ()), _callables(t.after))
+
+
+def _run_logged(callbacks: tuple[Callback, ...], data: EventData, name: str) -> None:
+    for callback in callbacks:
+        callback(data)
+        _LOGGER.info("%sExecuted callback '%s'", name, callback)
 
 
 def _callables(callbacks: Iterable[object]) -> tuple[Callback, ...]:

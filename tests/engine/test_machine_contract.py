@@ -5,22 +5,24 @@ transition on a short-lived draft with :class:`duban.engine.machine.Firing`, whi
 the Machine's own callbacks in transitions' documented order without its event dispatch
 (measured too slow, docs/performance.md). The first tests pin what
 ``machine.events[trigger].trigger(model)`` does (what ``model.trigger(name)`` does for a
-registered model); the differential test fires every transition of two policies both
-ways and fails if an upgrade of ``transitions`` makes :class:`Firing` differ from it."""
+registered model); the differential tests fire every transition of two policies both
+ways and fail if an upgrade of ``transitions`` makes :class:`Firing` differ from it — in
+what the callbacks see, and in the lines written to the ``transitions`` logger."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
 from transitions import EventData, MachineError
 
-from duban.engine.core import engine_for, new_item
+from duban.engine.core import apply, engine_for, new_item
 from duban.engine.draft import Draft
 from duban.engine.machine import Firing, build_machine, trigger_name
-from duban.engine.model import SYSTEM, Event
+from duban.engine.model import SYSTEM, Actor, Event
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 
@@ -126,25 +128,63 @@ def test_the_engine_callbacks_are_its_own_bound_methods(policy: Policy) -> None:
                 assert not (t.prepare or t.before or t.conditions)
 
 
+def _lines(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str, str]]:
+    out = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    caplog.clear()
+    return out
+
+
+@pytest.mark.parametrize("logged", [False, True], ids=["logger-off", "logger-debug"])
 @pytest.mark.parametrize("path", [MECH, GANSU], ids=lambda p: p.stem)
-def test_firing_runs_what_trigger_runs_for_every_transition(path: Path) -> None:
+def test_firing_runs_what_trigger_runs_for_every_transition(
+        path: Path, logged: bool, caplog: pytest.LogCaptureFixture) -> None:
+    """Both ways, with the ``transitions`` logger off (the engine's usual path) and at
+    DEBUG (Firing then writes transitions' lines: the same lines, in the same order)."""
     policy = load_policy(str(path))
     seen, machine = _witness(policy)
     firing = Firing(machine)
+    caplog.set_level(logging.DEBUG if logged else logging.WARNING, logger="transitions")
     fired = 0
     for name, event in machine.events.items():
         for source in event.transitions:
             by_trigger, by_firing = _draft(policy, source), _draft(policy, source)
+            caplog.clear()
             assert event.trigger(by_trigger) is True
             expected = [(*s[:6], s[6] is machine, *s[7:]) for s in seen]
+            expected_lines = _lines(caplog)
             seen.clear()
             firing.fire(name, by_firing)
             got = [(*s[:6], s[6] is machine, *s[7:]) for s in seen]
             seen.clear()
             assert got == expected, (name, source)
+            assert _lines(caplog) == expected_lines, (name, source)
+            assert bool(expected_lines) is logged
             assert by_firing.state == by_trigger.state
             fired += 1
     assert fired >= len(policy.transitions)
+
+
+def test_the_transitions_logger_shows_the_engines_transitions(
+        policy: Policy, caplog: pytest.LogCaptureFixture) -> None:
+    """What a developer sees after ``logging.getLogger("transitions").setLevel(INFO)``:
+    each state left and entered and each engine callback run, as for any Machine."""
+    office = Actor("王五", None, frozenset({"supervisor_office"}))
+    leader = Actor("李四", None, frozenset({"leader_in_charge"}))
+    item = new_item(policy, "A")
+    caplog.set_level(logging.WARNING, logger="transitions")
+    item, _ = apply(policy, item, Event("create", AT, office, {
+        "kind": "other", "lead": "财务部", "title": "资产清查"}), AT)
+    assert _lines(caplog) == []  # off by default: nothing written, nothing formatted
+    caplog.set_level(logging.INFO, logger="transitions")
+    approved_at = AT + dt.timedelta(hours=1)
+    item, _ = apply(policy, item, Event("approve", approved_at, leader), approved_at)
+    lines = [message for logger, level, message in _lines(caplog)
+             if logger == "transitions.core" and level == "INFO"]
+    assert lines[0] == "Finished processing state 待批示 exit callbacks."
+    assert lines[1].startswith("Executed callback '<bound method Engine._entered of ")
+    assert lines[2] == f"Finished processing state {item.state} enter callbacks."
+    assert lines[3].startswith("Executed callback '<bound method Engine._moved of ")
+    assert len(lines) == 4
 
 
 def test_firing_refuses_what_it_would_not_run(policy: Policy) -> None:
