@@ -1,10 +1,12 @@
 """Benchmark: the engine in memory, against the usual ways of running the same approval flow.
 
-Why in the repository: issue 4 sets goals that must come from one run, on the machine at
-hand, side by side — at least 20,000 actions/s applied in memory on one core; the same
-4-step approval flow, with deadlines and the penalty ledger, at least 3x faster than
-SpiffWorkflow's BPMN engine; 100,000 items opened in linear time; a tick that finds 1,000
-due timers among 100,000 open items in under 100 ms; under 2 KB per open item in memory.
+Why in the repository: the engine's goals must come from one run, on the machine at
+hand, side by side. In force (issue 15, which made the engine drive ``transitions``
+through its public objects): at least 15,000 actions/s applied in memory on one core, and
+the same 4-step approval flow, with deadlines and the penalty ledger, at least 3x faster
+than SpiffWorkflow's BPMN engine. From issue 4: 100,000 items opened in linear time; a
+tick that finds 1,000 due timers among 100,000 open items in under 100 ms; under 2 KB per
+open item in memory. (Issue 4 asked 20,000 actions/s; issue 15 set 15,000.)
 
 Rows (docs/performance.md says what each measures and why the peers are fair):
 
@@ -71,6 +73,11 @@ OPEN = tuple(int(x) for x in os.environ.get("DUBAN_BENCH_OPEN", "10000,50000,100
 DUE = _env_int("DUBAN_BENCH_DUE", 1000)
 MEMORY = _env_int("DUBAN_BENCH_MEMORY", 10000)
 REPEAT = _env_int("DUBAN_BENCH_REPEAT", 3)
+
+#: The goals in force (issue 15): actions/s of the realistic mix, and how many times
+#: faster than SpiffWorkflow's BPMN engine the 4-step flow must be.
+MIX_GOAL = 15_000
+SPIFF_GOAL = 3
 
 OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
 LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))
@@ -354,7 +361,7 @@ def bench_flows(policy: Policy) -> list[dict[str, Any]]:
         row = {"group": f"4-step flow per item (µs, {FLOWS} items, half late)", "name": name,
                "value": us, "unit": "µs", "ratio": _versus(us, base) if us != base else ""}
         if name.startswith("SpiffWorkflow BPMN"):
-            row["goal"], row["ok"] = "duban ≥ 3x faster", us >= 3 * base
+            row["goal"], row["ok"] = f"duban ≥ {SPIFF_GOAL}x faster", us >= SPIFF_GOAL * base
         rows.append(row)
     rows.append({"group": rows[0]["group"], "name": "  (BpmnParser: parse approval.bpmn, once)",
                  "value": parse_ms, "unit": "ms", "ratio": "not in the per-item figures"})
@@ -494,7 +501,7 @@ def run() -> list[dict[str, Any]]:
     rows.append({"group": f"actions applied in memory ({MIX} items, {per_item:.1f} actions "
                           "each, mech.yaml)", "name": "core.apply, realistic mix",
                  "value": rate, "unit": "/s", "ratio": f"{1e6 / rate:.0f} µs/action",
-                 "goal": "≥ 20,000/s", "ok": rate >= 20_000})
+                 "goal": f"≥ {MIX_GOAL:,}/s", "ok": rate >= MIX_GOAL})
     rows += bench_flows(policy)
     rows += bench_scale(policy)
     rows += bench_memory(policy)
