@@ -28,7 +28,19 @@ from duban.engine.model import (
 _DT = "$dt"
 
 
+#: Values written as they are. Checked by exact type first: most of an item's fields are
+#: strings, numbers or empty, and the isinstance chain below (an ABC check among it) cost
+#: more than the rest of the encoding of an item.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a record type's field names, read once
+
+
 def _enc(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): _enc(v) for k, v in value.items()}
     if isinstance(value, dt.datetime):
         return {_DT: value.isoformat()}
     if isinstance(value, frozenset | set):
@@ -41,13 +53,20 @@ def _enc(value: Any) -> Any:
         out = {f: _enc(getattr(value, f)) for f in ("department", "person", "roles")}
         return out | ({"words": _enc(value.words)} if value.words else {})
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _enc(getattr(value, f.name)) for f in fields(value)}
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            out[name] = v if type(v) in _PLAIN else _enc(v)
+        return out
     return value
 
 
 def _dec(value: Any) -> Any:
     if isinstance(value, dict):
-        if set(value) == {_DT}:
+        if len(value) == 1 and _DT in value:
             return dt.datetime.fromisoformat(value[_DT])
         return {k: _dec(v) for k, v in value.items()}
     if isinstance(value, list):

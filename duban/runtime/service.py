@@ -150,13 +150,18 @@ class Service:
 
     def act(self, item_id: str, action: str, actor: Actor | None, data: Mapping[str, Any],
             at: dt.datetime, key: str | None = None, *, policy_id: str | None = None,
-            entered_by: str | None = None) -> ItemState:
+            entered_by: str | None = None, read: ItemState | None = None) -> ItemState:
         """Apply one command; returns the new item. Refusals raise ActionRefused and write
         nothing. With a ``key``, the same request again (item, action, actor, payload)
         returns its first result and writes nothing; another request with a used key
         raises IdempotencyConflict and writes nothing. Internal events (timers, numbers,
         roll-ups, migrations, calendar healing) are the service's own: no caller may send
-        one as a command."""
+        one as a command.
+
+        ``read`` is the item as the caller has just read it (the HTTP API does, to check
+        who may see it): the first attempt starts from it instead of reading it again. If
+        it is no longer the stored one, the commit's sequence check refuses it and the
+        next attempt reads the item afresh."""
         if action in INTERNAL_ACTIONS:
             raise ActionRefused("invalid_transition", f"“{action}”是系统内部事件，不能作为操作提交 "
                                 "/ an internal event cannot be sent as a command",
@@ -169,7 +174,8 @@ class Service:
                 first = self.store.request_result(request)
                 if first is not None:
                     return first
-            item = self.store.load(item_id)
+            item, read = (read if read is not None and read.id == item_id
+                          else self.store.load(item_id)), None
             if item is None:
                 if policy_id is None:
                     raise UnknownItem(item_id)

@@ -189,7 +189,8 @@ def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_lengt
                          "validation_error")
     at = now(request).astimezone(policy.timezone)
     new = borrowed.service.act(item_id, action, actor, body.data(), at,
-                               scoped_key(user, idempotency_key), entered_by=entered_by)
+                               scoped_key(user, idempotency_key), entered_by=entered_by,
+                               read=item)
     # returned as a response: the dict is built from typed values already, and skipping
     # the re-validation against ItemDetail (still the documented schema) saves CPU on the
     # hottest endpoint
