@@ -163,11 +163,21 @@ class Store(Protocol):
     def outbox_failed(self, message_id: int, error: str, retry_at: dt.datetime | None) -> None:
         """Record a failed attempt; ``retry_at=None`` moves the message to dead-letter."""
 
-    def outbox(self, status: str | None = None) -> list[OutboxMessage]: ...
+    def outbox(self, status: str | None = None) -> list[OutboxMessage]:
+        """The messages (in ``status``), oldest first. (A store may also offer
+        ``outbox_count(status)``, one count query, which ``/metrics`` and ``/readyz``
+        prefer to listing: :func:`outbox_count`.)"""
 
     def ledger(self) -> list[PenaltyEntry]: ...
 
     def close(self) -> None: ...
+
+
+def outbox_count(store: Store, status: str) -> int:
+    """How many outbox messages are in ``status``: the store's own count query if it has
+    one, else the length of its listing."""
+    count = getattr(store, "outbox_count", None)
+    return int(count(status)) if count is not None else len(store.outbox(status))
 
 
 @runtime_checkable

@@ -182,11 +182,14 @@ class PostgresStore:
             "PostgreSQL lost; nothing was written, retry later"))
 
     def _tx(self, body: Callable[[psycopg.Cursor[Any]], T], *, pipeline: bool = False,
-            translate: Callable[[psycopg.Error], Exception | None] | None = None) -> T:
+            translate: Callable[[psycopg.Error], Exception | None] | None = None,
+            verify: Callable[[T], None] | None = None) -> T:
         """Run ``body(cursor)`` in one transaction; retry on deadlock/serialization
         failures, map every other database failure to :class:`StoreError` (or to what
         ``translate`` returns for it). With ``pipeline`` the statements after the last
-        read are sent together: one round trip for all of them instead of one each."""
+        read are sent together: one round trip for all of them instead of one each.
+        ``verify(result)`` runs once every statement's outcome is known, before COMMIT:
+        what it raises rolls everything back."""
         delay = 0.02
         for attempt in range(8):
             with self.lock:
@@ -200,6 +203,8 @@ class PostgresStore:
                         out = body(cur)
                         if pipe is not None:
                             pipe.sync()  # every statement's outcome is known before COMMIT
+                        if verify is not None:
+                            verify(out)
                         committing = True
                     return out
                 except _RETRYABLE:
@@ -299,33 +304,35 @@ class PostgresStore:
         return request.answer(item_id, action, fingerprint, result, self.load)
 
     def commit(self, c: Commit) -> None:
+        """Two round trips: every statement at once (the projection first, guarded by the
+        sequence), then COMMIT once the guard is known to have matched."""
         item = c.item
+        seq = c.expected_seq + len(c.events)
+        values = (item.policy_hash, item.state, item.department, bool(item.confidential),
+                  seq, c.next_due, codec.encode_item(item))
 
-        def body(cur: psycopg.Cursor[Any]) -> None:
-            row = cur.execute("SELECT seq FROM items WHERE item_id = %s FOR UPDATE",
-                              (item.id,)).fetchone()
-            current = row[0] if row else 0
-            if current != c.expected_seq:
-                raise ConcurrencyError(item.id, c.expected_seq, current)
-            if c.request is not None:  # first: a used key fails before anything else
+        def body(cur: psycopg.Cursor[Any]) -> psycopg.Cursor[Any]:
+            guard = cur.connection.cursor()  # its row count is read after the sync
+            if c.expected_seq == 0:  # a new item: the row must not exist yet
+                guard.execute(
+                    "INSERT INTO items (item_id, policy_id, policy_hash, state, lead, "
+                    "confidential, seq, next_due, body) VALUES (%s, %s, %s, %s, %s, %s, %s, "
+                    "%s, %s) ON CONFLICT (item_id) DO NOTHING",
+                    (item.id, item.policy_id, *values))
+            else:  # the row locked and rewritten only if no one moved it meanwhile
+                guard.execute(
+                    "UPDATE items SET policy_hash = %s, state = %s, lead = %s, "
+                    "confidential = %s, seq = %s, next_due = %s, body = %s "
+                    "WHERE item_id = %s AND seq = %s", (*values, item.id, c.expected_seq))
+            if c.request is not None:
                 r = c.request
                 cur.execute("INSERT INTO requests VALUES (%s, %s, %s, %s, %s, %s)",
-                            (r.key, r.item_id, r.action, r.fingerprint, codec.encode_item(item),
+                            (r.key, r.item_id, r.action, r.fingerprint, values[-1],
                              c.events[0].at if c.events else dt.datetime.now(dt.UTC)))
-            seq = c.expected_seq + len(c.events)
             if c.events:
                 cur.executemany("INSERT INTO events VALUES (%s, %s, %s, %s, %s, %s)", [
                     (item.id, c.expected_seq + n, e.at, e.action, codec.encode_event(e), e.key)
                     for n, e in enumerate(c.events, 1)])
-            cur.execute(
-                "INSERT INTO items (item_id, policy_id, policy_hash, state, lead, confidential, "
-                "seq, next_due, body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (item_id) DO UPDATE SET state = excluded.state, "
-                "lead = excluded.lead, confidential = excluded.confidential, "
-                "seq = excluded.seq, next_due = excluded.next_due, body = excluded.body, "
-                "policy_hash = excluded.policy_hash",
-                (item.id, item.policy_id, item.policy_hash, item.state, item.department,
-                 bool(item.confidential), seq, c.next_due, codec.encode_item(item)))
             if c.ledger:
                 cur.executemany("INSERT INTO ledger VALUES (%s, %s, %s, %s, %s, %s)", [
                     (item.id, seq, n, entry.target, entry.at, codec.dumps(entry))
@@ -338,6 +345,13 @@ class PostgresStore:
                     "ON CONFLICT (dedupe_key) DO NOTHING",
                     [(item.id, o.dedupe_key, o.channel, o.recipient, Jsonb(o.payload), now)
                      for o in c.outbox])
+            return guard
+
+        def matched(guard: psycopg.Cursor[Any]) -> None:
+            if guard.rowcount != 1:  # someone else wrote the item first: roll all back
+                row = guard.execute("SELECT seq FROM items WHERE item_id = %s",
+                                    (item.id,)).fetchone()
+                raise ConcurrencyError(item.id, c.expected_seq, row[0] if row else 0)
 
         def translate(exc: psycopg.Error) -> Exception | None:
             if not isinstance(exc, pgerr.UniqueViolation):
@@ -349,7 +363,7 @@ class PostgresStore:
             return StoreError(f"幂等键已被其他事件使用，未写入任何内容：{exc.diag.message_detail} "
                               "/ idempotency key already used, nothing written")
 
-        self._tx(body, pipeline=True, translate=translate)
+        self._tx(body, pipeline=True, translate=translate, verify=matched)
 
     def check(self, *, quick: bool = True) -> list[str]:
         """PostgreSQL checksums its pages and WAL itself; there is no cheap whole-database
@@ -482,6 +496,10 @@ class PostgresStore:
         sql = f"SELECT {_OUTBOX_COLS} FROM outbox" + \
             (" WHERE status = %s" if status else "") + " ORDER BY id"
         return [self._message(r) for r in self._rows(sql, (status,) if status else ())]
+
+    def outbox_count(self, status: str) -> int:
+        """How many messages are in ``status`` (one count query: ``/metrics``, ``/readyz``)."""
+        return int(self._rows("SELECT count(*) FROM outbox WHERE status = %s", (status,))[0][0])
 
     def ledger(self) -> list[PenaltyEntry]:
         out = []

@@ -167,8 +167,19 @@ class SqliteStore:
         self._transaction(self._commit_body(c))
 
     def _commit_body(self, c: Commit) -> Callable[[_Tx], None]:
-        """What :meth:`commit` runs inside its transaction (a write of a batch)."""
+        """What :meth:`commit` runs inside its transaction (a write of a batch). Every
+        value is encoded before: the transaction holds the file's write lock, for the
+        writes of the whole batch."""
         item = c.item
+        encoded = codec.encode_item(item)  # the projection, and a keyed request's answer
+        seq = c.expected_seq + len(c.events)
+        events = [(item.id, c.expected_seq + n, e.at.isoformat(), e.action,
+                   codec.encode_event(e), e.key) for n, e in enumerate(c.events, 1)]
+        ledger = [(item.id, seq, n, entry.target, entry.at.isoformat(), codec.dumps(entry))
+                  for n, entry in enumerate(c.ledger)]
+        now = epoch(c.events[-1].at) if c.events else 0
+        outbox = [(item.id, o.dedupe_key, o.channel, o.recipient,
+                   json.dumps(o.payload, ensure_ascii=False), now) for o in c.outbox]
 
         def body(tx: _Tx) -> None:
             row = tx.execute("SELECT seq FROM items WHERE item_id = ?", (item.id,)).fetchone()
@@ -180,14 +191,10 @@ class SqliteStore:
                 if tx.execute("SELECT 1 FROM requests WHERE idem_key = ?", (r.key,)).fetchone():
                     raise IdempotencyConflict(r.key)
                 tx.execute("INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?)",
-                           (r.key, r.item_id, r.action, r.fingerprint, codec.encode_item(item),
+                           (r.key, r.item_id, r.action, r.fingerprint, encoded,
                             (c.events[0].at if c.events else dt.datetime.now(dt.UTC)).isoformat()))
-            seq = c.expected_seq
-            for e in c.events:
-                seq += 1
-                tx.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                           (item.id, seq, e.at.isoformat(), e.action, codec.encode_event(e),
-                            e.key))
+            for values in events:
+                tx.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", values)
             tx.execute(
                 "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_id) "
                 "DO UPDATE SET state = excluded.state, lead = excluded.lead, "
@@ -195,17 +202,12 @@ class SqliteStore:
                 "next_due = excluded.next_due, body = excluded.body, "
                 "policy_hash = excluded.policy_hash",
                 (item.id, item.policy_id, item.policy_hash, item.state, item.department,
-                 int(item.confidential), seq, epoch(c.next_due), codec.encode_item(item)))
-            for n, entry in enumerate(c.ledger):
-                tx.execute("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?)",
-                           (item.id, seq, n, entry.target, entry.at.isoformat(),
-                            codec.dumps(entry)))
-            now = epoch(c.events[-1].at) if c.events else 0
-            for o in c.outbox:
+                 int(item.confidential), seq, epoch(c.next_due), encoded))
+            for line in ledger:
+                tx.execute("INSERT INTO ledger VALUES (?, ?, ?, ?, ?, ?)", line)
+            for message in outbox:
                 tx.execute("INSERT OR IGNORE INTO outbox (item_id, dedupe_key, channel, "
-                           "recipient, payload, next_attempt) VALUES (?, ?, ?, ?, ?, ?)",
-                           (item.id, o.dedupe_key, o.channel, o.recipient,
-                            json.dumps(o.payload, ensure_ascii=False), now))
+                           "recipient, payload, next_attempt) VALUES (?, ?, ?, ?, ?, ?)", message)
 
         return body
 
@@ -301,6 +303,11 @@ class SqliteStore:
         sql = f"SELECT {self._COLS} FROM outbox" + (" WHERE status = ?" if status else "") + \
             " ORDER BY id"
         return [self._message(r) for r in self.conn.execute(sql, (status,) if status else ())]
+
+    def outbox_count(self, status: str) -> int:
+        """How many messages are in ``status`` (one count query: ``/metrics``, ``/readyz``)."""
+        return int(self.conn.execute("SELECT count(*) FROM outbox WHERE status = ?",
+                                     (status,)).fetchone()[0])
 
     def ledger(self) -> list[PenaltyEntry]:
         out = []

@@ -43,11 +43,17 @@ def summary(policy: Policy, item: ItemState, now: dt.datetime) -> dict[str, Any]
         "canonical_state": state.canonical if state else item.state,
         "lead": item.department, "assist": list(item.assist), "urgency": item.urgency,
         "confidential": item.confidential, "number": item.number, "due": _iso(item.due),
-        "overdue": bool(item.due and item.due < now and item.closed_at is None
-                        and (state is None or state.canonical in
-                             ("assigned", "in_progress", "extension_pending", "reported"))),
+        "overdue": overdue(policy, item, now),
         "created_at": _iso(item.created_at), "parent": item.parent,
     }
+
+
+def overdue(policy: Policy, item: ItemState, now: dt.datetime) -> bool:
+    """Past its deadline while still being worked on."""
+    state = policy.states.get(item.state)
+    return bool(item.due and item.due < now and item.closed_at is None
+                and (state is None or state.canonical in
+                     ("assigned", "in_progress", "extension_pending", "reported")))
 
 
 def deadline(policy: Policy, item: ItemState) -> dict[str, Any]:

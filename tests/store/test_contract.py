@@ -322,6 +322,8 @@ def test_outbox_lifecycle(store: Store) -> None:
     assert later["A:0:2"].next_attempt == retry_at
     dead = store.outbox("dead")
     assert [(m.dedupe_key, m.attempts, m.last_error) for m in dead] == [("A:0:3", 1, "地址不存在")]
+    count = getattr(store, "outbox_count")  # noqa: B009 - an optional store ability
+    assert (count("pending"), count("sent"), count("dead")) == (2, 1, 1)
 
     store.outbox_done(m1.id, at(23))  # a repeated acknowledgement changes nothing
     assert store.outbox("sent")[0].attempts == 1

@@ -31,6 +31,7 @@ from duban.web.api.models import (
 from duban.web.auth import deployment, lease, now, require_user
 from duban.web.deployment import Lease
 from duban.web.identity import User
+from duban.web.pages.index import indexed
 from duban.web.problems import Problem
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
@@ -106,37 +107,36 @@ def list_items(request: Request, user: Caller, borrowed: Store,
                q: Annotated[str | None, Query(max_length=200)] = None,
                limit: Annotated[int, Query(ge=1, le=1000)] = 50,
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
-    """Items the caller may see, filtered, in id order; ``total`` counts all matches."""
+    """Items the caller may see, filtered, in id order; ``total`` counts all matches.
+
+    Read from this process's listing index (the items decoded once, refreshed from the
+    store's item sequences: :mod:`duban.web.pages.index`), not by decoding every stored
+    item per request; a department filter looks only at that department's items."""
     service = borrowed.service
     if policy is not None and policy not in service.policies:
         raise DubanError(f"没有策略 '{policy}' / unknown policy", "validation_error")
     limit = min(limit, deployment(request).settings.page_limit)
     at = now(request)
-    rows: list[dict[str, Any]] = []
-    total = 0
-    for item in service.store.items(policy_id=policy):
-        p = service.policy_for(item)
-        if not view.can_see(user, p, item):
-            continue
-        row = view.summary(p, item, at)
-        if not _matches(row, item, state, department, category, overdue, q):
-            continue
-        total += 1
-        if offset < total <= offset + limit:
-            rows.append(row)
-    return {"items": rows, "total": total, "limit": limit, "offset": offset}
+    snapshot = indexed(request.app.state, service)
+    entries = snapshot.entries if department is None else \
+        snapshot.by_department.get(department, [])
+    matched = sorted((e.item.id, e) for e in entries
+                     if (policy is None or e.item.policy_id == policy)
+                     and _matches(e.policy, e.item, at, state, category, overdue, q)
+                     and view.can_see(user, e.policy, e.item))
+    rows = [view.summary(e.policy, e.item, at) for _, e in matched[offset:offset + limit]]
+    return {"items": rows, "total": len(matched), "limit": limit, "offset": offset}
 
 
-def _matches(row: dict[str, Any], item: ItemState, state: str | None, department: str | None,
+def _matches(policy: Policy, item: ItemState, at: dt.datetime, state: str | None,
              category: str | None, overdue: bool | None, q: str | None) -> bool:
-    if state is not None and state not in (row["state"], row["canonical_state"]):
-        return False
-    if department is not None and department not in (item.department, *item.assist,
-                                                     *item.handoff):
-        return False
+    if state is not None and state != item.state:
+        known = policy.states.get(item.state)
+        if known is None or state != known.canonical:
+            return False
     if category is not None and category != item.category:
         return False
-    if overdue is not None and overdue != row["overdue"]:
+    if overdue is not None and overdue != view.overdue(policy, item, at):
         return False
     return q is None or q in item.title or q == item.id or q == (item.number or "")
 

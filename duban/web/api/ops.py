@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from duban.engine.timers import next_due
 from duban.runtime.service import Service
+from duban.store.base import outbox_count
 from duban.web.auth import deployment, lease
 from duban.web.deployment import Lease
 from duban.web.observe import render_metrics
@@ -71,7 +72,7 @@ def readyz(request: Request, borrowed: Store) -> JSONResponse:
     checks["calendar"] = {"ok": not short, "warn_days": warn,
                           "expiring": [{"policy": c["policy"], "last": c["last"],
                                         "days_left": c["days_left"]} for c in short]}
-    dead = len(service.store.outbox("dead"))
+    dead = outbox_count(service.store, "dead")
     checks["dead_letters"] = {"ok": dead == 0, "count": dead}
     if any(c["days_left"] < 0 for c in cal):
         return JSONResponse({"status": "unavailable", "checks": checks}, status_code=503)
@@ -84,8 +85,8 @@ def metrics(request: Request, borrowed: Store) -> Response:
     service = borrowed.service
     now = deployment(request).clock()
     values = {"duban_timer_lag_seconds": timer_lag(service, now),
-              "duban_outbox_pending": float(len(service.store.outbox("pending"))),
-              "duban_outbox_dead": float(len(service.store.outbox("dead"))),
+              "duban_outbox_pending": float(outbox_count(service.store, "pending")),
+              "duban_outbox_dead": float(outbox_count(service.store, "dead")),
               "duban_calendar_days_left": float(min(
                   (c["days_left"] for c in calendar_status(service, now.date())), default=0))}
     return Response(render_metrics(values),

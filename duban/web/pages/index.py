@@ -165,4 +165,13 @@ class ItemIndex:
         return Indexed.of(service.policy_for(item), item)
 
 
-__all__ = ["Indexed", "ItemIndex", "Snapshot"]
+def indexed(app_state: Any, service: Service) -> Snapshot:
+    """Every item, from this process's index (kept on the app's state, built on first
+    use), current as of this call: what the listings — pages and API — read."""
+    index = getattr(app_state, "item_index", None)
+    if index is None:
+        index = app_state.item_index = ItemIndex()
+    return index.refresh(service)
+
+
+__all__ = ["Indexed", "ItemIndex", "Snapshot", "indexed"]

@@ -19,8 +19,8 @@ from duban.web.api.reports import UserViewer
 from duban.web.auth import lease, now
 from duban.web.deployment import Lease
 from duban.web.identity import User
-from duban.web.pages import views
-from duban.web.pages.index import ItemIndex, Snapshot
+from duban.web.pages import index, views
+from duban.web.pages.index import Snapshot
 from duban.web.pages.render import PageRoute, html, viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -30,11 +30,8 @@ Text = Annotated[str, Query(max_length=100)]
 
 
 def indexed(request: Request, borrowed: Lease) -> Snapshot:
-    """Every item, from this process's index (built on first use)."""
-    index = getattr(request.app.state, "item_index", None)
-    if index is None:
-        index = request.app.state.item_index = ItemIndex()
-    return index.refresh(borrowed.service)
+    """Every item, from this process's index."""
+    return index.indexed(request.app.state, borrowed.service)
 
 
 def filters(department: Text = "", category: Text = "", state: Text = "", period: Text = "",
