@@ -1,7 +1,7 @@
 """The permission matrix through HTTP: every role × action × department, in each state of
 an item's life, answered over the API exactly as the engine itself decides — the same
 refusal code (and so the same HTTP status), or the same new state. The service adds no
-rule and loses none."""
+rule and loses none. Each test runs on SQLite and on the real PostgreSQL (slow)."""
 
 from __future__ import annotations
 
@@ -69,9 +69,8 @@ def _engine_says(server: LiveServer, item: Any, actor: Actor) -> dict[str, str |
 
 
 @pytest.mark.parametrize("state", list(PATHS))
-def test_every_role_action_and_department_as_the_engine_decides(sqlite_server: LiveServer,
+def test_every_role_action_and_department_as_the_engine_decides(server: LiveServer,
                                                                 state: str) -> None:
-    server = sqlite_server
     base = _item_in(server, "M", state)
     fresh = 0
     checked = allowed = 0
@@ -99,8 +98,7 @@ def test_every_role_action_and_department_as_the_engine_decides(sqlite_server: L
     assert len(history["history"]) == 1 + len(PATHS[state])  # refusals wrote nothing
 
 
-def test_a_department_role_acts_only_for_its_own_department(sqlite_server: LiveServer) -> None:
-    server = sqlite_server
+def test_a_department_role_acts_only_for_its_own_department(server: LiveServer) -> None:
     _item_in(server, "D1", "已交办")
     other = server.user("他部门", "审计部", "主办部门")
     two = server.user("两部门", ["审计部", "财务部"], "主办部门")
@@ -113,8 +111,7 @@ def test_a_department_role_acts_only_for_its_own_department(sqlite_server: LiveS
     assert two.post("/api/v1/items/D1/actions/confirm", json={}).status_code == 200
 
 
-def test_代录_needs_the_right_and_records_who_entered_it(sqlite_server: LiveServer) -> None:
-    server = sqlite_server
+def test_代录_needs_the_right_and_records_who_entered_it(server: LiveServer) -> None:
     _item_in(server, "P1", "待批示")
     clerk = server.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("总经理",))
     plain = server.user("科员", "总经理工作部", "总经理工作部")
@@ -131,13 +128,12 @@ def test_代录_needs_the_right_and_records_who_entered_it(sqlite_server: LiveSe
     assert dt.datetime.fromisoformat(last["at"]) == server.clock()
 
 
-def test_the_policy_s_own_role_words_decide_over_http(sqlite_server: LiveServer) -> None:
+def test_the_policy_s_own_role_words_decide_over_http(server: LiveServer) -> None:
     """Users carry the policy's role words, and the engine authorises by them over HTTP as
     everywhere: gansu's 督办部门 is the 总经理工作部 (same_as: 第五条–第八条 name one office
     twice) and may 立项; the 规范化管理委员会办公室, also a supervising office, only assists
     and may not (第九条（一）立项由总经理工作部统一管理). xingzheng_duban's 三类 确认单 is
     审定 by the 公司主要领导 (4.3.3): a 公司领导, the same canonical role, is refused."""
-    server = sqlite_server
     helper = server.user("规范办", "规范化管理委员会办公室", "规范化管理委员会办公室")
     office = server.user("督办专人", "总经理工作部", "督办部门")
     daily = {**ITEM, "category": "日常督办", "kind": "annual_key_task"}
