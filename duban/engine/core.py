@@ -69,7 +69,7 @@ from duban.engine.model import (
     Pending,
 )
 from duban.engine.refusal import ActionRefused as ActionRefused  # re-exported
-from duban.engine.rules import check_action
+from duban.engine.rules import check_action, check_contents_shape
 from duban.engine.timers import schedule
 from duban.policy.model import Category, Policy, Transition
 from duban.vocabulary import CANONICAL_ACTIONS
@@ -191,6 +191,7 @@ class Engine:
                                 f"事件时间 {event.at.isoformat()} 晚于当前时间 {now.isoformat()} "
                                 "/ an event dated in the future", item=item.id,
                                 action=event.action)
+        check_contents_shape(item, event)
 
     def _act(self, item: ItemState, draft: Draft) -> None:
         p = self.policy

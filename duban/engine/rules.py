@@ -58,14 +58,22 @@ def missing_contents(t: Transition, data: Mapping[str, Any]) -> list[str]:
             and not str(given.get(need) or "").strip()]
 
 
+def check_contents_shape(item: ItemState, event: Event) -> None:
+    """Any event's ``contents`` maps text names to text (refused before anything else,
+    whatever the action): a name starting with ``$`` is the event log's own marker (``$dt``
+    would read back as a date and the item could no longer be loaded)."""
+    given = event.data.get("contents")
+    if given is not None and (not isinstance(given, Mapping) or not all(
+            isinstance(k, str) and k and not k.startswith("$") and isinstance(v, str)
+            for k, v in given.items())):
+        raise ActionRefused("validation_error", "contents 应为“内容名称: 文字”的映射（名称不以 $ 开头）"
+                            " / `contents` must map each content's name to its text",
+                            item=item.id, action=event.action)
+
+
 def _contents_given(item: ItemState, event: Event, t: Transition) -> None:
     """A report must include what the text names (必须包括但不限于：…): every named content,
     non-empty, or the whole report is refused with the list of what is missing."""
-    given = event.data.get("contents")
-    if given is not None and not isinstance(given, Mapping):
-        raise ActionRefused("validation_error", "contents 应为“内容名称: 文字”的映射 / `contents` "
-                            "must map each content's name to its text", item=item.id,
-                            action=event.action, rule=t.name, cite=t.cite)
     missing = missing_contents(t, event.data)
     if missing:
         raise ActionRefused("validation_error",

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 Text = Field(default=None, max_length=2000)
 Word = Field(default=None, max_length=100)
 #: One named content of a report (必须包括：工作目标…): its name as the policy writes it, its text.
-ContentName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+ContentName = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^$]")]
 ContentText = Annotated[str, StringConstraints(max_length=2000)]
 
 
