@@ -128,6 +128,14 @@ APPROVAL_PURPOSES: Final = _table(
     coordination="协调",
 )
 
+#: What a request sent to such an approval is called on the forms (第1次反馈办理情况), for
+#: the approvals that have no form of their own.
+APPROVAL_REQUESTS: Final = _table(
+    progress="反馈办理情况",
+    share="申请部门时限延期",
+    coordination="申请协调",
+)
+
 #: Why the engine refused a step (``DubanError.code``).
 ERROR_CODES: Final = _table(
     permission_denied="无权操作",

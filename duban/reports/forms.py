@@ -102,9 +102,7 @@ def _signatures(names: Sequence[str], decided: Sequence[dict[str, str]]) -> list
 #: Approvals a 过程记录单 prints as signature rows of their own, beside 立项/延期/办结 (which
 #: have their own forms): a progress report's 审核 (反馈须经审核同意), a department's share
 #: extension (部门时间的延期手续), a coordination request (送督办单位协调解决).
-ROUND_PURPOSES = ("progress", "share", "coordination")
-#: What the request of each such approval is called on the form.
-ROUND_REQUESTS = {"progress": "反馈办理情况", "share": "申请部门时限延期", "coordination": "申请协调"}
+ROUND_PURPOSES = tuple(vocabulary.APPROVAL_REQUESTS)
 BLANK_SIGNATURE = {"signer": "签字：", "opinion": "", "date": "　　年　　月　　日"}
 
 
@@ -136,7 +134,7 @@ def _rounds(policy: Policy, steps: Sequence[TrailStep], tz: dt.tzinfo) -> list[d
     rounds = sorted((r for p in ROUND_PURPOSES for r in approval_rounds(steps, p)),
                     key=lambda r: r.request.seq)
     return [{"purpose": vocabulary.word(vocabulary.APPROVAL_PURPOSES, r.purpose),
-             "request": f"第{r.number}次{ROUND_REQUESTS[r.purpose]}", "by": r.request.actor,
+             "request": f"第{r.number}次{vocabulary.APPROVAL_REQUESTS[r.purpose]}", "by": r.request.actor,
              "date": cn_date(r.request.at, tz), "note": _note(r.request),
              "rows": _round_rows(policy, r, tz)} for r in rounds]
 
