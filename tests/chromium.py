@@ -1,4 +1,6 @@
-"""Debian's Chromium for the browser tests (the 通报 screenshot, the web app).
+"""Debian's Chromium for the browser tests (the 通报 screenshot, the web app): a test
+plugin (registered by ``tests/conftest.py``) whose session fixture ``chromium`` is the
+browser's path.
 
 :func:`chromium_path` finds ``/usr/bin/chromium`` or installs it with the project's own
 ``scripts/install_chromium.sh`` (apt-get, as root — CI runs as root on a fresh Debian);
@@ -17,9 +19,6 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "install_chromium.sh"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
 
 
 def chromium_path() -> str:
@@ -37,3 +36,9 @@ def chromium_path() -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of Debian's Chromium (every test using it is marked ``slow``)."""
+    return chromium_path()

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from duban.policy.loader import load_policy
-from duban.policy.model import Policy
+#: Test plugins: shared behaviour reaches test modules as fixtures, never by importing a
+#: helper from ``tests.`` (``tests/test_layers.py`` fails on such an import). pytester for
+#: the tests of duban's own pytest plugin, the throwaway PostgreSQL server (``pg_url``,
+#: ``pg_schema_url``) and Debian's Chromium (``chromium``).
+pytest_plugins = ["pytester", "tests.pg_fixture", "tests.chromium"]
 
 # No timed assertions in tests (speed is measured by `make bench`): hypothesis's per-example
 # deadline and its "too slow" health check only measure how busy the machine is.
@@ -36,14 +39,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-@cache
-def policy_at(path: str) -> Policy:
-    return load_policy(path)
-
-
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def _fill_skeleton(text: str, limit: str = "5个工作日") -> str:
+    """What an implementer does with the skeleton: every placeholder filled from the text."""
+    text = re.sub(r"default: 〔待填写[^〕]*〕", f"default: {limit}", text)
+    return re.sub(r"cite: 〔待填写[^〕]*〕", "cite: 第一条", text)
+
+
+@pytest.fixture(scope="session")
+def fill_skeleton() -> Callable[..., str]:
+    """``fill_skeleton(text, limit="5个工作日")``: a ``duban init`` skeleton filled in."""
+    return _fill_skeleton
 
 
 def _check_golden(path: Path, text: str) -> None:

@@ -27,13 +27,15 @@ import pytest
 import yaml
 
 from duban import vocabulary
+from duban.policy.loader import load_policy
 from duban.policy.shipped import SHIPPED_IDS, shipped_paths
 from duban.reports.compare import LEGEND as COMPARE_LEGEND
 from duban.reports.compare import markdown_tables
 from duban.simulation.compare import compare
 from duban.simulation.scenario import Scenario, load_scenario
 from duban.vocabulary import ACTIONS, CANONICAL_ACTIONS, CANONICAL_ROLES, ROLES
-from tests.conftest import ROOT, policy_at
+
+ROOT = Path(__file__).resolve().parents[1]
 
 COMMON = ROOT / "tests" / "scenarios" / "common"
 SCENARIOS = sorted(COMMON.glob("*.yaml"))
@@ -95,7 +97,7 @@ def render(path: Path) -> str:
     lines += ["", "| 步骤 | 时间 | 事项 | 动作 | 说明 |", "|---|---|---|---|---|"]
     lines += [_step_line(scenario, s) for s in scenario.steps]
     lines += ["", "每个制度下的结果（" + COMPARE_LEGEND + "）：", ""]
-    policies = [policy_at(str(p)) for p in shipped_paths()]
+    policies = [load_policy(str(p)) for p in shipped_paths()]
     lines.append(markdown_tables(compare(scenario, policies), "###"))
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -31,7 +31,8 @@ from duban.plugins import Hooks, PluginError, make_plugin_manager
 from duban.runtime.app import open_service
 from duban.runtime.config import Config
 from duban.store.sqlite import SqliteStore
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DOCS = ROOT / "docs" / "plugins.md"
 SPECS = {name: fn for name, fn in vars(hookspecs).items()

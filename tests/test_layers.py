@@ -1,10 +1,18 @@
-"""Imports run one way, and no module imports itself round a cycle.
+"""Imports run one way, no module imports itself round a cycle, and test modules take
+what they share as fixtures.
 
 Why a test: the pure core (calendar, policy, engine) must stay testable without a store,
 a notifier or the CLI, and a reader must be able to read the layers from the folders
 (docs/architecture.md). An import that runs upward, or a cycle, is easy to add and hard to
 see in review; this test reads every module of ``duban/`` (imports inside functions too,
 not those under ``if TYPE_CHECKING:``) and names each one that breaks a rule.
+
+The tests have a rule of their own: a test module imports nothing from ``tests.`` and no
+conftest (pytest's docs advise against importing conftest modules: pytest loads them itself,
+and an import makes a second copy). What test modules share reaches them as fixtures —
+from the conftest.py of their folder or from the test plugins ``tests/conftest.py``
+registers with ``pytest_plugins``; a value needed while collecting (a parametrize list, a
+data path) is computed in the module itself.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import ast
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from tests.conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]
 
 PACKAGE = ROOT / "duban"
 
@@ -184,3 +192,57 @@ def test_the_checks_see_what_they_look_for() -> None:
     assert level("duban.web.app") == len(LAYERS)  # an unlisted package is an interface
     assert imports("duban.reports.render", PACKAGE / "reports" / "render.py", modules()) >= \
         {"duban.reports.docxout"}
+
+
+# -- tests take what they share as fixtures ---------------------------------------------------
+
+TESTS = ROOT / "tests"
+
+
+def borrowed(source: str) -> list[str]:
+    """The imports in ``source`` (at any depth, ``TYPE_CHECKING`` blocks included) that
+    reach into the test suite: ``tests`` or ``tests.…``, or a conftest module."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            names = [base, *(f"{base}.{a.name}" if base else a.name for a in node.names)]
+        else:
+            continue
+        if any(n == "tests" or n.startswith("tests.") or "conftest" in n.split(".")
+               for n in names):
+            out.append(f"{node.lineno}: {ast.unparse(node)}")
+    return out
+
+
+def test_test_modules_take_shared_helpers_as_fixtures() -> None:
+    hits = {str(path.relative_to(ROOT)): found for path in sorted(TESTS.rglob("test_*.py"))
+            if (found := borrowed(path.read_text(encoding="utf-8")))}
+    assert hits == {}, "a test module imports from tests. or a conftest: make the helper a " \
+        "fixture (a conftest.py, or a plugin in tests/conftest.py's pytest_plugins)"
+
+
+def test_no_conftest_is_imported() -> None:
+    hits = {str(path.relative_to(ROOT)): found for path in sorted(TESTS.rglob("*.py"))
+            if (found := [hit for hit in borrowed(path.read_text(encoding="utf-8"))
+                          if "conftest" in hit])}
+    assert hits == {}, "pytest loads conftest modules itself; share through a fixture"
+
+
+def test_the_fixture_rule_sees_every_form_of_import() -> None:
+    sample = """
+import tests.pg_fixture
+from tests.conftest import ROOT
+from tests import chromium
+from .conftest import AS_OF
+from . import conftest
+from conftest import policy_at
+import duban.testing
+from duban import testing
+def later():
+    from tests.web.conftest import ITEM
+"""
+    assert [hit.split(":")[0] for hit in borrowed(sample)] == \
+        ["2", "3", "4", "5", "6", "7", "11"]

@@ -19,8 +19,10 @@ import yaml
 
 from duban.policy.clauses import ClauseRow, inventory
 from duban.policy.clauses import page as render_page
+from duban.policy.loader import load_policy
 from duban.policy.shipped import shipped_paths
-from tests.conftest import ROOT, policy_at
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DOCS = ROOT / "docs" / "policies"
 GOAL = 0.9
@@ -36,7 +38,7 @@ def page(policy_id: str) -> tuple[str, tuple[int, int]]:
 
 def _rows(policy_id: str) -> list[ClauseRow]:
     folder = ROOT / "tests" / "policies" / policy_id
-    return inventory(policy_at(str(ROOT / "policies" / f"{policy_id}.yaml")),
+    return inventory(load_policy(str(ROOT / "policies" / f"{policy_id}.yaml")),
                      folder / "clauses.yaml", folder)
 
 

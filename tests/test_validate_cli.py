@@ -163,12 +163,6 @@ def test_schema_prints_the_schema(run: Run) -> None:
 # --------------------------------------------------------------------------- init
 
 
-def fill_skeleton(text: str, limit: str = "5个工作日") -> str:
-    """What an implementer does with the skeleton: every placeholder filled from the text."""
-    text = re.sub(r"default: 〔待填写[^〕]*〕", f"default: {limit}", text)
-    return re.sub(r"cite: 〔待填写[^〕]*〕", "cite: 第一条", text)
-
-
 def test_init_writes_no_number_and_leaves_located_placeholders(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "x.yaml"
     result = run("init", "demo_co", "--name", "示例公司", "-o", str(out))
@@ -190,7 +184,8 @@ def test_init_writes_no_number_and_leaves_located_placeholders(run: Run, tmp_pat
     assert f"{out}:33:14: 错误[placeholder.unfilled]: 尚未填写" in check.stdout
 
 
-def test_init_filled_validates_strictly(run: Run, tmp_path: Path) -> None:
+def test_init_filled_validates_strictly(run: Run, tmp_path: Path,
+        fill_skeleton: Callable[..., str]) -> None:
     out = tmp_path / "x.yaml"
     assert run("init", "demo_co", "--name", "示例公司", "-o", str(out)).exit_code == 0
     out.write_text(fill_skeleton(out.read_text(encoding="utf-8")), encoding="utf-8")
@@ -200,7 +195,8 @@ def test_init_filled_validates_strictly(run: Run, tmp_path: Path) -> None:
     assert again.exit_code == 0, again.output
 
 
-def test_init_output_passes_the_json_schema_once_filled(run: Run, tmp_path: Path) -> None:
+def test_init_output_passes_the_json_schema_once_filled(run: Run, tmp_path: Path,
+        fill_skeleton: Callable[..., str]) -> None:
     from duban.policy.yamlsrc import load_yaml_file
 
     out = tmp_path / "x.yaml"

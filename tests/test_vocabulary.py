@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from duban import vocabulary
+from duban.policy.loader import load_policy
 from duban.policy.schema_src import render
-from tests.conftest import ROOT, policy_at
+
+ROOT = Path(__file__).resolve().parents[1]
 
 _WORD = re.compile(r"^[\u4e00-\u9fff、（）/]{1,16}$")
 _SCANNED = ("duban", "tests", "bench", "plugins")
@@ -90,7 +92,7 @@ def test_the_schema_accepts_exactly_the_vocabulary() -> None:
 
 
 def test_a_policy_without_its_own_word_for_a_role_shows_the_default() -> None:
-    policy = policy_at(str(ROOT / "policies" / "xingzheng_duban.yaml"))
+    policy = load_policy(str(ROOT / "policies" / "xingzheng_duban.yaml"))
     assert policy.word("supervisor_office") == "综合部"  # the policy's own word wins
     bare = dataclasses.replace(policy, role_words={})
     assert [bare.word(r) for r in vocabulary.ROLES] == list(vocabulary.ROLES.values())

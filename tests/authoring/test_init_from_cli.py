@@ -4,7 +4,9 @@ skeleton refuses to validate until every suggestion is decided."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
@@ -13,9 +15,6 @@ from click.testing import CliRunner
 from duban.cli import main
 from duban.policy.clauses import inventory as coverage_inventory
 from duban.policy.loader import load_policy, validate_paths
-from tests.authoring import regulations as R
-from tests.authoring.documents import write_docx
-from tests.authoring.editing import decide
 
 
 @pytest.fixture
@@ -29,15 +28,16 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_init_from_a_docx_writes_the_skeleton_and_the_inventory(workdir: Path) -> None:
-    source = write_docx(R.TIAO, workdir / "制度.docx")
+def test_init_from_a_docx_writes_the_skeleton_and_the_inventory(workdir: Path,
+        regulations: ModuleType, write_docx: Callable[..., Path]) -> None:
+    source = write_docx(regulations.TIAO, workdir / "制度.docx")
     code, output = run("init", "mou", "--from", str(source), "--name", "某某集团有限公司")
     assert code == 0, output
     policy = workdir / "policies" / "mou.yaml"
     clauses = workdir / "tests" / "policies" / "mou" / "clauses.yaml"
     assert "条建议待决定" in output
     doc = yaml.safe_load(clauses.read_text(encoding="utf-8"))
-    assert [c["cite"] for c in doc["clauses"]] == R.TIAO_CITES
+    assert [c["cite"] for c in doc["clauses"]] == regulations.TIAO_CITES
     by_cite = {c["cite"]: c for c in doc["clauses"]}
     assert by_cite["第五条 4"]["checkable"] is True
     assert by_cite["第五条 4"]["area"] == "time_limit"
@@ -47,9 +47,10 @@ def test_init_from_a_docx_writes_the_skeleton_and_the_inventory(workdir: Path) -
     assert "# 【" in text and "第五条 2「" in text  # suggestions carry cite and quote
 
 
-def test_the_skeleton_is_not_valid_until_every_suggestion_is_decided(workdir: Path) -> None:
+def test_the_skeleton_is_not_valid_until_every_suggestion_is_decided(workdir: Path,
+        regulations: ModuleType, decide: Callable[[str, bool], str]) -> None:
     source = workdir / "制度.txt"
-    source.write_text("\n".join(R.TIAO), encoding="utf-8")
+    source.write_text("\n".join(regulations.TIAO), encoding="utf-8")
     assert run("init", "mou", "--from", str(source))[0] == 0
     policy = workdir / "policies" / "mou.yaml"
     text = policy.read_text(encoding="utf-8")
@@ -74,22 +75,23 @@ def test_the_skeleton_is_not_valid_until_every_suggestion_is_decided(workdir: Pa
                for r in adopted.raw["reminders"])
 
 
-def test_the_inventory_is_read_by_the_coverage_tool(workdir: Path) -> None:
+def test_the_inventory_is_read_by_the_coverage_tool(workdir: Path, regulations: ModuleType,
+        decide: Callable[[str, bool], str]) -> None:
     source = workdir / "制度.txt"
-    source.write_text("\n".join(R.DOTTED), encoding="utf-8")
+    source.write_text("\n".join(regulations.DOTTED), encoding="utf-8")
     assert run("init", "xz", "--from", str(source))[0] == 0
     policy = workdir / "policies" / "xz.yaml"
     policy.write_text(decide(policy.read_text(encoding="utf-8"), adopt=True), encoding="utf-8")
     rows = coverage_inventory(load_policy(policy),
                               workdir / "tests" / "policies" / "xz" / "clauses.yaml",
                               workdir / "tests" / "policies" / "xz")
-    assert [r.cite for r in rows] == R.DOTTED_CITES
+    assert [r.cite for r in rows] == regulations.DOTTED_CITES
     assert any(r.rules for r in rows if r.cite == "2.1.2")
 
 
-def test_report_in_chinese(workdir: Path) -> None:
+def test_report_in_chinese(workdir: Path, regulations: ModuleType) -> None:
     source = workdir / "制度.txt"
-    source.write_text("\n".join(R.TIAO), encoding="utf-8")
+    source.write_text("\n".join(regulations.TIAO), encoding="utf-8")
     code, output = run("init", "mou", "--from", str(source), "--report")
     assert code == 0
     assert "条款：共 26 条" in output
@@ -98,12 +100,13 @@ def test_report_in_chinese(workdir: Path) -> None:
     assert "含数字但未能归类的句子" in output
 
 
-def test_nothing_is_written_on_a_bad_source_or_an_existing_file(workdir: Path) -> None:
+def test_nothing_is_written_on_a_bad_source_or_an_existing_file(workdir: Path,
+        regulations: ModuleType) -> None:
     code, output = run("init", "mou", "--from", str(workdir / "missing.docx"))
     assert code == 1 and "找不到文件" in output
     assert not (workdir / "policies").exists() and not (workdir / "tests").exists()
     source = workdir / "制度.txt"
-    source.write_text("\n".join(R.TIAO), encoding="utf-8")
+    source.write_text("\n".join(regulations.TIAO), encoding="utf-8")
     (workdir / "tests" / "policies" / "mou").mkdir(parents=True)
     (workdir / "tests" / "policies" / "mou" / "clauses.yaml").write_text("mine\n")
     code, output = run("init", "mou", "--from", str(source))
@@ -112,9 +115,10 @@ def test_nothing_is_written_on_a_bad_source_or_an_existing_file(workdir: Path) -
     assert (workdir / "tests" / "policies" / "mou" / "clauses.yaml").read_text() == "mine\n"
 
 
-def test_output_beside_the_policy_and_plain_init_still_needs_a_name(workdir: Path) -> None:
+def test_output_beside_the_policy_and_plain_init_still_needs_a_name(workdir: Path,
+        regulations: ModuleType) -> None:
     source = workdir / "制度.txt"
-    source.write_text("\n".join(R.DOTTED), encoding="utf-8")
+    source.write_text("\n".join(regulations.DOTTED), encoding="utf-8")
     assert run("init", "xz", "--from", str(source), "-o", "out/xz.yaml")[0] == 0
     assert (workdir / "out" / "xz.clauses.yaml").is_file()
     code, output = run("init", "plain")

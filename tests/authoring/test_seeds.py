@@ -10,6 +10,7 @@ every run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,6 @@ from duban.authoring.skeleton import render_skeleton
 from duban.authoring.sources import text_paragraphs
 from duban.policy.clauses import rule_cites
 from duban.policy.loader import load_policy, validate_paths
-from tests.authoring.documents import write_docx, write_pdf
-from tests.authoring.editing import decide
 
 SEEDS = seeds_dir()
 pytestmark = pytest.mark.skipif(SEEDS is None, reason="../shared/seeds is not present")
@@ -61,9 +60,9 @@ def _part_paragraphs(seed: Path, part: int | None) -> list[str]:
 
 @pytest.mark.parametrize(("policy", "seed", "part"), REGULATIONS,
                          ids=[r[0] for r in REGULATIONS])
-def test_docx_and_pdf_of_a_seed_give_the_same_inventory(policy: str, seed: Path,
-                                                        part: int | None, tmp_path: Path,
-                                                        cjk_font: Path) -> None:
+def test_docx_and_pdf_of_a_seed_give_the_same_inventory(policy: str, seed: Path, part: int | None,
+        tmp_path: Path, cjk_font: Path, write_docx: Callable[..., Path],
+        write_pdf: Callable[[list[str], Path], Path]) -> None:
     paragraphs = _part_paragraphs(seed, part)
     text = tmp_path / f"{policy}.txt"
     text.write_text("\n".join(paragraphs), encoding="utf-8")
@@ -76,8 +75,8 @@ def test_docx_and_pdf_of_a_seed_give_the_same_inventory(policy: str, seed: Path,
 
 @pytest.mark.parametrize(("policy", "seed", "part"), REGULATIONS,
                          ids=[r[0] for r in REGULATIONS])
-def test_each_seed_skeleton_validates_once_every_suggestion_is_decided(
-        policy: str, seed: Path, part: int | None, tmp_path: Path) -> None:
+def test_each_seed_skeleton_validates_once_every_suggestion_is_decided(policy: str, seed: Path,
+        part: int | None, tmp_path: Path, decide: Callable[[str, bool], str]) -> None:
     out = tmp_path / "policies" / "draft.yaml"
     out.parent.mkdir()
     draft = draft_from_file(seed, part)

@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from duban.cli import main
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PACKAGE = ROOT / "plugins" / "duban-calendar-cn"
 FIXTURE_2027 = Path(__file__).parent / "data" / "notice-2027-TEST-FIXTURE.txt"

@@ -20,7 +20,8 @@ from duban.engine.model import Actor
 from duban.policy.loader import load_policy
 from duban.runtime.app import open_service
 from duban.runtime.config import load_config
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 FIXTURE_2027 = Path(__file__).parent / "data" / "notice-2027-TEST-FIXTURE.txt"
 MECH = ROOT / "tests" / "engine" / "policies" / "mech.yaml"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -25,7 +27,6 @@ from duban.calendar import (
     read_notice,
 )
 from duban.cli import main
-from tests.calendar.notices import notice_from_data, periods
 
 DATA = Path(__file__).parent / "data"
 #: TEST FIXTURE: a 2027 notice in the official form with invented days (see the file).
@@ -41,7 +42,8 @@ def _import(runner: CliRunner, notice: Path, out: Path, *extra: str) -> str:
 
 
 @pytest.mark.parametrize("year", YEARS)
-def test_round_trip_gives_exactly_the_shipped_days(year: int, tmp_path: Path) -> None:
+def test_round_trip_gives_exactly_the_shipped_days(year: int, tmp_path: Path,
+        notice_from_data: Callable[..., str], periods: Callable[..., list[Any]]) -> None:
     data = official_data()
     notice = tmp_path / f"{year}.txt"
     notice.write_text(notice_from_data(data, year), encoding="utf-8")
@@ -54,7 +56,8 @@ def test_round_trip_gives_exactly_the_shipped_days(year: int, tmp_path: Path) ->
     assert f"关于{year}年部分节假日安排的通知" in added.source
 
 
-def test_imported_years_rebuild_the_official_calendar(tmp_path: Path) -> None:
+def test_imported_years_rebuild_the_official_calendar(tmp_path: Path,
+        notice_from_data: Callable[..., str]) -> None:
     """Data up to 2006 plus the twenty imported files answer every day of 2007–2026 as the
     shipped calendar does."""
     data = official_data()

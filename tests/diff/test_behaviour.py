@@ -3,20 +3,21 @@ items replayed under both (``--history``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from duban.diff.behaviour import diff_behaviour, scenario_files
 from duban.diff.history import diff_history
-from duban.engine.model import Actor
 from duban.policy.loader import load_policy
-from duban.runtime.service import Service
 from duban.store.base import Store
 from duban.store.sqlite import SqliteStore
-from tests.diff.helpers import DATA, OLD, golden, run
+
+DATA = Path(__file__).parent / "data"
+OLD = DATA / "areas" / "old.yaml"
 
 SCENARIOS = DATA / "scenarios"
 SHORTER = DATA / "shorter.yaml"
@@ -44,15 +45,16 @@ def test_a_shorter_limit_changes_one_scenario() -> None:
     ]
 
 
-def test_cli_golden_with_scenarios() -> None:
+def test_cli_golden_with_scenarios(run: Callable[..., Result],
+        golden: Callable[[Path, str], None]) -> None:
     result = run("diff", str(OLD), str(DATA / "areas" / "extensions.yaml"), "--scenarios",
                  str(SCENARIOS))
     assert result.exit_code == 1
     body = "\n".join(result.stdout.splitlines()[1:]).replace(str(DATA), "DATA") + "\n"
-    assert body == golden(DATA / "scenarios.golden.txt", body)
+    golden(DATA / "scenarios.golden.txt", body)
 
 
-def test_json_lists_scenario_changes_with_their_file() -> None:
+def test_json_lists_scenario_changes_with_their_file(run: Callable[..., Result]) -> None:
     result = run("diff", str(OLD), str(SHORTER), "--scenarios", str(SCENARIOS),
                  "--format", "json")
     rows = [r for r in json.loads(result.stdout) if r["area"] == "scenarios"]
@@ -62,7 +64,7 @@ def test_json_lists_scenario_changes_with_their_file() -> None:
     assert (due["old"], due["new"], due["title"]) == ("2026-03-16", "2026-03-09", "场景结果")
 
 
-def test_a_rule_change_without_behaviour_change_still_exits_one() -> None:
+def test_a_rule_change_without_behaviour_change_still_exits_one(run: Callable[..., Result]) -> None:
     """A new word for the lead department changes no outcome; a new number format does."""
     result = run("diff", str(OLD), str(DATA / "areas" / "organisation.yaml"), "--scenarios",
                  str(SCENARIOS))
@@ -73,13 +75,13 @@ def test_a_rule_change_without_behaviour_change_still_exits_one() -> None:
     assert "事项 A 的文号：测督字〔2026〕1号 → 测督〔2026〕第1号" in numbers.stdout
 
 
-def test_same_policy_with_scenarios_exits_zero() -> None:
+def test_same_policy_with_scenarios_exits_zero(run: Callable[..., Result]) -> None:
     result = run("diff", str(OLD), str(OLD), "--scenarios", str(SCENARIOS))
     assert result.exit_code == 0
     assert "场景结果：3 个场景，0 个结果不同" in result.stdout
 
 
-def test_shipped_scenarios_under_two_organisations() -> None:
+def test_shipped_scenarios_under_two_organisations(run: Callable[..., Result]) -> None:
     folder = Path(__file__).parents[1] / "policies" / "gansu_huizhan"
     result = run("diff", "xingzheng_guanlibu", "gansu_huizhan", "--scenarios", str(folder))
     assert result.exit_code == 1
@@ -88,34 +90,8 @@ def test_shipped_scenarios_under_two_organisations() -> None:
 
 # -- history ------------------------------------------------------------------------------------
 
-OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
-LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))
-FIN = Actor("张三", "财务部", frozenset({"lead_department"}))
-
-
-def _at(day: int, hour: int = 9) -> dt.datetime:
-    return dt.datetime(2026, 3, day, hour, tzinfo=load_policy(OLD).timezone)
-
-
-def record_history(db: Store) -> None:
-    """Three items handled under OLD (10 working days) in a real store: A reported on the
-    7th working day, B on the 3rd, C never; the store is closed afterwards."""
-    policy = load_policy(OLD)
-    db.migrate()
-    service = Service(db, {policy.id: policy})
-    for key, report in (("A", 11), ("B", 5), ("C", None)):
-        service.create(key, policy.id, {"kind": "other", "lead": "财务部", "title": key},
-                       OFFICE, _at(2))
-        service.act(key, "approve", LEADER, {}, _at(2, 10))
-        if report is not None:
-            service.act(key, "report", FIN, {}, _at(report))
-            service.act(key, "approve", OFFICE, {}, _at(report, 10))
-    service.tick(_at(31, 18))
-    service.store.close()
-
-
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
+def store(tmp_path: Path, record_history: Callable[[Store], None]) -> Path:
     path = tmp_path / "duban.db"
     record_history(SqliteStore(path))
     return path
@@ -133,7 +109,7 @@ def test_history_replays_recorded_items_under_both(store: Path) -> None:
     assert "历史回放：" in h.heading() and "截至 2026-03-17 00:00" in h.heading()
 
 
-def test_history_period_and_cli(store: Path) -> None:
+def test_history_period_and_cli(store: Path, run: Callable[..., Result]) -> None:
     result = run("diff", str(OLD), str(SHORTER), "--history", str(store), "--since",
                  "2026-03-01", "--until", "2026-03-31")
     assert result.exit_code == 1
@@ -144,7 +120,7 @@ def test_history_period_and_cli(store: Path) -> None:
     assert "0 个事项" in empty.stdout
 
 
-def test_history_errors(tmp_path: Path) -> None:
+def test_history_errors(tmp_path: Path, run: Callable[..., Result]) -> None:
     missing = run("diff", str(OLD), str(SHORTER), "--history", str(tmp_path / "no.db"))
     assert missing.exit_code == 2 and "找不到数据库文件" in missing.stderr
     assert not (tmp_path / "no.db").exists()

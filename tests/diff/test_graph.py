@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from duban.graph import build_graph, to_mermaid, to_svg
 from duban.policy.loader import load_policy
 from duban.policy.shipped import SHIPPED_IDS, resolve_policy
-from tests.diff.helpers import DATA, OLD, run
+
+DATA = Path(__file__).parent / "data"
+OLD = DATA / "areas" / "old.yaml"
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -53,7 +57,7 @@ def test_svg_is_well_formed_and_names_every_state(policy_id: str) -> None:
     assert labels <= texts  # every transition is drawn with its label
 
 
-def test_graph_cli_writes_files(tmp_path: Path) -> None:
+def test_graph_cli_writes_files(tmp_path: Path, run: Callable[..., Result]) -> None:
     svg = tmp_path / "lifecycle.svg"
     result = run("graph", str(OLD), "--format", "svg", "-o", str(svg))
     assert result.exit_code == 0 and svg.is_file()
@@ -63,7 +67,7 @@ def test_graph_cli_writes_files(tmp_path: Path) -> None:
     assert "主办部门" in mermaid.stdout  # roles in the organisation's words
 
 
-def test_graph_errors_are_two(tmp_path: Path) -> None:
+def test_graph_errors_are_two(tmp_path: Path, run: Callable[..., Result]) -> None:
     assert run("graph", "no_such_policy").exit_code == 2
     blocked = tmp_path / "dir"
     blocked.mkdir()

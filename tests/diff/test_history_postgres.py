@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
 from duban.diff.history import diff_history
 from duban.policy.loader import load_policy
+from duban.store.base import Store
 from duban.store.postgres import PostgresStore
-from tests.diff.helpers import OLD, run
-from tests.diff.test_behaviour import SHORTER, record_history
-from tests.pg_fixture import pg_schema_url, pg_url
 
-__all__ = ["pg_schema_url", "pg_url"]  # the fixtures, imported for pytest
+DATA = Path(__file__).parent / "data"
+OLD = DATA / "areas" / "old.yaml"
+SHORTER = DATA / "shorter.yaml"
 
 
-def test_history_on_postgresql(pg_schema_url: str) -> None:
+def test_history_on_postgresql(pg_schema_url: str, run: Callable[..., Result],
+        record_history: Callable[[Store], None]) -> None:
     record_history(PostgresStore(pg_schema_url))
     h = diff_history(load_policy(OLD), load_policy(SHORTER), pg_schema_url)
     assert h.items == 3

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from duban.diff import diff_policies
 from duban.diff.refs import DiffInputError, load_ref
-from tests.diff.helpers import DATA, run
+
+DATA = Path(__file__).parent / "data"
 
 EXT = DATA / "extends"
 
@@ -25,7 +28,7 @@ def _family(folder: Path, group: str) -> Path:
 
 
 def test_a_change_in_the_base_shows_in_the_child_with_the_base_as_source(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]) -> None:
     monkeypatch.chdir(tmp_path)
     old = _family(tmp_path / "v1", "group_v1.yaml")
     new = _family(tmp_path / "v2", "group_v2.yaml")
@@ -66,7 +69,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return r
 
 
-def test_git_revisions_take_the_bases_of_their_revision(repo: Path) -> None:
+def test_git_revisions_take_the_bases_of_their_revision(repo: Path,
+        run: Callable[..., Result]) -> None:
     result = run("diff", "HEAD~1:policies/child.yaml", "HEAD:policies/child.yaml",
                  "--format", "json")
     assert result.exit_code == 1, result.output
@@ -79,7 +83,7 @@ def test_git_revisions_take_the_bases_of_their_revision(repo: Path) -> None:
     assert "〔来自 HEAD:policies/group.yaml〕" in text
 
 
-def test_git_revision_against_the_working_copy(repo: Path) -> None:
+def test_git_revision_against_the_working_copy(repo: Path, run: Callable[..., Result]) -> None:
     (repo / "policies" / "child.yaml").write_text(
         (EXT / "child.yaml").read_text(encoding="utf-8").replace("2个工作日", "3个工作日"),
         encoding="utf-8")
@@ -89,14 +93,14 @@ def test_git_revision_against_the_working_copy(repo: Path) -> None:
     assert run("diff", "HEAD:policies/group.yaml", "policies/group.yaml").exit_code == 0
 
 
-def test_git_path_relative_to_the_current_folder(repo: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_path_relative_to_the_current_folder(repo: Path, monkeypatch: pytest.MonkeyPatch,
+        run: Callable[..., Result]) -> None:
     monkeypatch.chdir(repo / "policies")
     assert run("diff", "HEAD~1:./child.yaml", "HEAD:./child.yaml").exit_code == 1
     assert run("diff", "HEAD:./child.yaml", "child.yaml").exit_code == 0
 
 
-def test_git_errors_are_user_errors(repo: Path) -> None:
+def test_git_errors_are_user_errors(repo: Path, run: Callable[..., Result]) -> None:
     bad_rev = run("diff", "nosuchrev:policies/child.yaml", "policies/child.yaml")
     assert bad_rev.exit_code == 2
     assert "无法读取 git 版本 nosuchrev:policies/child.yaml" in bad_rev.stderr
@@ -104,7 +108,8 @@ def test_git_errors_are_user_errors(repo: Path) -> None:
     assert missing.exit_code == 2 and "检查版本号与路径" in missing.stderr
 
 
-def test_an_invalid_policy_at_a_revision_is_located_at_the_revision(repo: Path) -> None:
+def test_an_invalid_policy_at_a_revision_is_located_at_the_revision(repo: Path,
+        run: Callable[..., Result]) -> None:
     (repo / "policies" / "group.yaml").write_text(
         (EXT / "group_v2.yaml").read_text(encoding="utf-8").replace("7个工作日", "7个星期天"),
         encoding="utf-8")
@@ -121,7 +126,8 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         load_ref("HEAD:policies/child.yaml")
 
 
-def test_a_base_the_revision_lacks_comes_from_the_working_copy(repo: Path) -> None:
+def test_a_base_the_revision_lacks_comes_from_the_working_copy(repo: Path,
+        run: Callable[..., Result]) -> None:
     """A child committed before its (still untracked) base: the base is read from disk."""
     pol = repo / "policies"
     (pol / "child2.yaml").write_text(
@@ -178,7 +184,7 @@ categories:
 
 
 def test_a_rule_the_new_policy_inherits_without_a_clause_never_shows_the_old_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]) -> None:
     """Two organisations compared: OLD limits extensions under its own clause, NEW says
     nothing and inherits the standard's mechanics. The line names the standard as the
     source and carries no clause — OLD's clause says nothing about NEW. A rule NEW no

@@ -16,7 +16,7 @@ from duban.engine.core import engine_for
 from duban.engine.index import TimerIndex
 from duban.engine.model import Actor, Event, ItemState
 from duban.engine.timers import next_due, schedule
-from tests.conftest import policy_at
+from duban.policy.loader import load_policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
@@ -172,7 +172,7 @@ TestIndexMachine.settings = settings(max_examples=60, stateful_step_count=40)
 
 # -- with the engine -----------------------------------------------------------------------------
 
-POLICY = policy_at(str(Path(__file__).parent / "policies" / "mech.yaml"))
+POLICY = load_policy(str(Path(__file__).parent / "policies" / "mech.yaml"))
 ENGINE = engine_for(POLICY)
 OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
 LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))

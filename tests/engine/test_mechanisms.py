@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from duban.engine.core import replay
+from duban.policy.loader import load_policy
 from duban.simulation.outcome import outcome
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import load_scenario
 from duban.testing.expect import compare, expectation_for
-from tests.conftest import policy_at
 
 HERE = Path(__file__).parent
 CASES = sorted((HERE / "scenarios").glob("*.yaml"))
@@ -22,7 +22,7 @@ CASES = sorted((HERE / "scenarios").glob("*.yaml"))
 def test_mechanism(path: Path) -> None:
     scenario = load_scenario(path)
     for pid in scenario.policies:
-        policy = policy_at(str(HERE / "policies" / f"{pid}.yaml"))
+        policy = load_policy(str(HERE / "policies" / f"{pid}.yaml"))
         result = run_scenario(policy, scenario)
         expected = expectation_for(scenario.expect, pid)
         assert expected is not None

@@ -6,14 +6,17 @@ extend. Run on the shipped policy through the pure core."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from duban.engine.core import ActionRefused, apply, new_item
 from duban.engine.model import Actor, Event, ItemState
 from duban.engine.timers import schedule
+from duban.policy.loader import load_policy
 from duban.policy.model import Policy
-from tests.conftest import ROOT, policy_at
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
@@ -27,7 +30,7 @@ def at(day: int, hour: int = 9) -> dt.datetime:
 
 @pytest.fixture(scope="module")
 def policy() -> Policy:
-    return policy_at(str(ROOT / "policies" / "gongjiao_jituan.yaml"))
+    return load_policy(str(ROOT / "policies" / "gongjiao_jituan.yaml"))
 
 
 def _handed_over(policy: Policy, data: dict[str, object]) -> ItemState:

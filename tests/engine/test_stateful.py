@@ -14,9 +14,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from duban.engine.core import ActionRefused, engine_for, replay
 from duban.engine.model import Actor, Event, ItemState
 from duban.errors import DubanError
-from tests.conftest import policy_at
+from duban.policy.loader import load_policy
 
-POLICY = policy_at(str(Path(__file__).parent / "policies" / "mech.yaml"))
+POLICY = load_policy(str(Path(__file__).parent / "policies" / "mech.yaml"))
 ENGINE = engine_for(POLICY)
 TZ = POLICY.timezone
 ACTIONS = ["create", "approve", "reject", "confirm", "decline", "reassign", "progress",

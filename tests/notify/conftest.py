@@ -1,12 +1,13 @@
-"""Real local receivers for the notifier tests: an aiosmtpd SMTP server and the service
-on a real SQLite file that produces the notices (tick fires the policy's timers)."""
+"""Real local receivers for the notifier tests: an aiosmtpd SMTP server, the robot and
+webhook endpoints (``robots.py``), and the service on a real SQLite file that produces the
+notices (tick fires the policy's timers). Test modules get them as fixtures."""
 
 from __future__ import annotations
 
 import datetime as dt
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -19,23 +20,25 @@ from aiosmtpd.controller import Controller
 from duban.engine.model import Actor
 from duban.notify.base import Notifier
 from duban.outbox import OutboxMessage
+from duban.policy.loader import load_policy
+from duban.policy.model import Policy
 from duban.runtime.service import Service
 from duban.store.sqlite import SqliteStore
-from tests.conftest import ROOT, policy_at
+from tests.notify.robots import RobotServer
 
-POLICY = policy_at(str(ROOT / "tests" / "engine" / "policies" / "mech.yaml"))
+POLICY = load_policy(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml")
 TZ = POLICY.timezone
 OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
 LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))
 
 
-def free_port() -> int:
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def message(kind: str = "overdue_notice", *, recipient: str = "财务部", key: str = "A:3:1:财务部:x",
+def _message(kind: str = "overdue_notice", *, recipient: str = "财务部", key: str = "A:3:1:财务部:x",
             channel: str = "x", **payload: Any) -> OutboxMessage:
     """An outbox row like the service writes it."""
     base = {"subject": "【机制测试策略】催办通知", "item": "A", "title": "完成资产清查", "kind": kind,
@@ -75,7 +78,7 @@ class SmtpServer:
     """An aiosmtpd server on 127.0.0.1 that can be stopped and started on the same port."""
 
     def __init__(self, **options: Any) -> None:
-        self.port = free_port()
+        self.port = _free_port()
         self.inbox = Inbox()
         self.options = options
         self.controller: Controller | None = None
@@ -115,7 +118,7 @@ def at(day: int, hour: int = 9) -> dt.datetime:
     return dt.datetime(2026, 9, day, hour, tzinfo=TZ)
 
 
-def notice_service(tmp_path: Path, notifiers: dict[str, Notifier], items: int = 3) -> Service:
+def _notice_service(tmp_path: Path, notifiers: dict[str, Notifier], items: int = 3) -> Service:
     """A service on a real SQLite file whose tick has written notices to the outbox.
 
     Each item is opened and approved at the same instants (so their timers fall due
@@ -134,7 +137,7 @@ def notice_service(tmp_path: Path, notifiers: dict[str, Notifier], items: int = 
     return service
 
 
-def deliver_all(service: Service, start: dt.datetime, rounds: int = 12,
+def _deliver_all(service: Service, start: dt.datetime, rounds: int = 12,
                 between: Any = None) -> dt.datetime:
     """Run delivery rounds seven hours apart (longer than the longest backoff, 6 h)."""
     now = start
@@ -144,3 +147,52 @@ def deliver_all(service: Service, start: dt.datetime, rounds: int = 12,
         service.deliver(now)
         now += dt.timedelta(hours=7)
     return now
+
+
+@pytest.fixture(scope="session")
+def mech_policy() -> Policy:
+    """tests/engine/policies/mech.yaml, the policy the notices come from."""
+    return POLICY
+
+
+@pytest.fixture(scope="session")
+def tz() -> dt.tzinfo:
+    """The policy's time zone."""
+    return TZ
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """``free_port()``: a TCP port on 127.0.0.1 nothing listens on."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def message() -> Callable[..., OutboxMessage]:
+    """``message(kind="overdue_notice", **payload)``: an outbox row as the service writes it."""
+    return _message
+
+
+@pytest.fixture(scope="session")
+def notice_service() -> Callable[..., Service]:
+    """``notice_service(tmp_path, notifiers, items=3)``: see ``_notice_service``."""
+    return _notice_service
+
+
+@pytest.fixture(scope="session")
+def deliver_all() -> Callable[..., dt.datetime]:
+    """``deliver_all(service, start, rounds=12, between=None)``: see ``_deliver_all``."""
+    return _deliver_all
+
+
+@pytest.fixture(scope="session")
+def new_smtp_server() -> type[SmtpServer]:
+    """The SMTP server class, for a test that starts (or never starts) its own."""
+    return SmtpServer
+
+
+@pytest.fixture
+def robots() -> Iterator[RobotServer]:
+    """The DingTalk, WeCom, Feishu and generic webhook endpoints on 127.0.0.1."""
+    with RobotServer() as server:
+        yield server

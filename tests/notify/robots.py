@@ -16,7 +16,7 @@ import time
 import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 DEDUPE = re.compile(r"通知编号：(\S+)")
 
@@ -43,6 +43,11 @@ def feishu_sign(timestamp: str, secret: str) -> str:
 
 class RobotServer:
     """Start with ``with RobotServer() as s``; ``s.url(vendor)`` is where to send."""
+
+    #: The secrets each endpoint checks signatures with (a notifier's ``secret``).
+    secrets: ClassVar[dict[str, str]] = {"dingtalk": DING_SECRET, "feishu": FEISHU_SECRET,
+                                         "webhook": GENERIC_SECRET}
+    dingtalk_sign = staticmethod(dingtalk_sign)
 
     def __init__(self) -> None:
         self.throttle: Counter[str] = Counter()

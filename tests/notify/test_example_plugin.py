@@ -14,11 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from duban.engine.model import Actor
 from duban.plugins import Hooks, make_plugin_manager
+from duban.policy.model import Policy
 from duban.runtime.service import Service
 from duban.store.sqlite import SqliteStore
-from tests.conftest import ROOT
-from tests.notify.conftest import LEADER, OFFICE, POLICY, TZ
+
+OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
+LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PACKAGE = ROOT / "plugins" / "duban-example-wecom"
 DEPLOYMENT = ROOT / "plugins" / "deployment-example"
@@ -86,15 +91,15 @@ def test_registered_from_source_through_the_same_hooks(monkeypatch: pytest.Monke
 
 
 def test_the_one_file_plugin_observes_committed_commands(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, tz: dt.tzinfo, mech_policy: Policy) -> None:
     log = tmp_path / "audit.jsonl"
     monkeypatch.setenv("DUBAN_AUDIT_LOG", str(log))
     hooks = Hooks(make_plugin_manager(entry_points=False, folder=DEPLOYMENT / "plugins"))
     assert "plugins/audit_log.py" in hooks.plugin_names()
     store = SqliteStore(tmp_path / "duban.db")
     store.migrate()
-    service = Service(store, {"mech": POLICY}, hooks)
-    start = dt.datetime(2026, 9, 21, 9, tzinfo=TZ)
+    service = Service(store, {"mech": mech_policy}, hooks)
+    start = dt.datetime(2026, 9, 21, 9, tzinfo=tz)
     service.create("A", "mech", {"kind": "other", "lead": "财务部"}, OFFICE, start)
     service.act("A", "approve", LEADER, {}, start + dt.timedelta(hours=1))
     lines = [json.loads(x) for x in log.read_text("utf-8").splitlines()]

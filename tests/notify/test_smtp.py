@@ -6,27 +6,30 @@ from __future__ import annotations
 import datetime as dt
 import ssl
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from duban.errors import DubanError
 from duban.notify.base import DeliveryError
 from duban.notify.smtp import SmtpNotifier, message_id
+from duban.outbox import OutboxMessage
 from duban.plugins import Hooks, make_plugin_manager
-from tests.notify.conftest import TZ, SmtpServer, deliver_all, message, notice_service
+from duban.runtime.service import Service
 
 ADDRESSES = {"财务部": "caiwu@example.com", "督办领导": ["lingdao@example.com", "mishu@example.com"]}
 
 
-def notifier(server: SmtpServer, **extra: object) -> SmtpNotifier:
+def notifier(server: Any, **extra: object) -> SmtpNotifier:
     return SmtpNotifier({"host": "127.0.0.1", "port": server.port, "timeout": 5,
                          "sender": "督办系统 <duban@example.com>", "recipients": ADDRESSES,
                          **extra})
 
 
 def test_message_arrives_with_chinese_subject_dedupe_headers_and_body(
-        smtp_server: SmtpServer) -> None:
+        smtp_server, message: Callable[..., OutboxMessage]) -> None:
     notifier(smtp_server).send(message(key="A:3:1:财务部:smtp"))
     [(mail_from, rcpt, mail)] = smtp_server.inbox.mails
     assert mail_from == "duban@example.com"
@@ -44,7 +47,8 @@ def test_message_arrives_with_chinese_subject_dedupe_headers_and_body(
     assert "通知编号：A:3:1:财务部:smtp" in body
 
 
-def test_subject_is_encoded_on_the_wire_and_message_id_is_stable() -> None:
+def test_subject_is_encoded_on_the_wire_and_message_id_is_stable(
+        message: Callable[..., OutboxMessage]) -> None:
     n = SmtpNotifier({"host": "mail.example.com", "sender": "duban@example.com",
                       "recipients": ADDRESSES})
     first = n.compose(message(), n.templates.render_message(message()), ["a@example.com"])
@@ -58,7 +62,7 @@ def test_subject_is_encoded_on_the_wire_and_message_id_is_stable() -> None:
     )["Message-ID"]
 
 
-def test_a_title_cannot_inject_headers(smtp_server: SmtpServer) -> None:
+def test_a_title_cannot_inject_headers(smtp_server, message: Callable[..., OutboxMessage]) -> None:
     notifier(smtp_server).send(message(title="清查\r\nBcc: spy@evil.example"))
     [(_, rcpt, mail)] = smtp_server.inbox.mails
     assert rcpt == ["caiwu@example.com"]
@@ -66,14 +70,16 @@ def test_a_title_cannot_inject_headers(smtp_server: SmtpServer) -> None:
     assert "\n" not in mail["Subject"]
 
 
-def test_a_confidential_item_keeps_its_title_out_of_the_mail(smtp_server: SmtpServer) -> None:
+def test_a_confidential_item_keeps_its_title_out_of_the_mail(smtp_server,
+        message: Callable[..., OutboxMessage]) -> None:
     notifier(smtp_server).send(message(confidential=True, title="人事调整方案"))
     [(_, _, mail)] = smtp_server.inbox.mails
     assert "人事调整方案" not in mail["Subject"] + mail.get_content()
     assert "保密事项" in mail.get_content()
 
 
-def test_the_runtime_can_give_the_policys_templates(smtp_server: SmtpServer) -> None:
+def test_the_runtime_can_give_the_policys_templates(smtp_server,
+        message: Callable[..., OutboxMessage]) -> None:
     n = notifier(smtp_server)
     n.policy_templates = lambda ref: {"overdue_notice.subject": "〔{{ label }}〕{{ item }}"}
     n.send(message(policy="mech", policy_hash="h1"))
@@ -81,7 +87,8 @@ def test_the_runtime_can_give_the_policys_templates(smtp_server: SmtpServer) -> 
     assert mail["Subject"] == "〔催办通知〕A"
 
 
-def test_recipient_words_map_to_addresses(smtp_server: SmtpServer) -> None:
+def test_recipient_words_map_to_addresses(smtp_server,
+        message: Callable[..., OutboxMessage]) -> None:
     n = notifier(smtp_server, default_recipient="office@example.com")
     n.send(message(recipient="督办领导", key="k1"))
     n.send(message(recipient="人力资源部", key="k2"))
@@ -91,7 +98,8 @@ def test_recipient_words_map_to_addresses(smtp_server: SmtpServer) -> None:
         ["zhang@example.com"]]
 
 
-def test_unknown_recipient_without_default_is_permanent(smtp_server: SmtpServer) -> None:
+def test_unknown_recipient_without_default_is_permanent(smtp_server,
+        message: Callable[..., OutboxMessage]) -> None:
     with pytest.raises(DeliveryError) as err:
         notifier(smtp_server).send(message(recipient="人力资源部"))
     assert err.value.retry is False
@@ -99,8 +107,9 @@ def test_unknown_recipient_without_default_is_permanent(smtp_server: SmtpServer)
     assert smtp_server.inbox.mails == []
 
 
-def test_connection_refused_is_temporary() -> None:
-    server = SmtpServer()  # never started: nothing listens on its port
+def test_connection_refused_is_temporary(message: Callable[..., OutboxMessage],
+        new_smtp_server: Callable[..., Any]) -> None:
+    server = new_smtp_server()  # never started: nothing listens on its port
     with pytest.raises(DeliveryError) as err:
         notifier(server).send(message())
     assert err.value.retry is True
@@ -109,7 +118,8 @@ def test_connection_refused_is_temporary() -> None:
 @pytest.mark.parametrize(("reply", "retry"), [("451 4.3.0 try again later", True),
                                               ("452 4.3.1 insufficient storage", True),
                                               ("554 5.7.1 message rejected", False)])
-def test_data_replies_decide_retry(smtp_server: SmtpServer, reply: str, retry: bool) -> None:
+def test_data_replies_decide_retry(smtp_server, reply: str, retry: bool,
+        message: Callable[..., OutboxMessage]) -> None:
     smtp_server.inbox.fail_data.append(reply)
     with pytest.raises(DeliveryError) as err:
         notifier(smtp_server).send(message())
@@ -119,8 +129,8 @@ def test_data_replies_decide_retry(smtp_server: SmtpServer, reply: str, retry: b
 
 @pytest.mark.parametrize(("reply", "retry"), [("450 4.2.1 mailbox busy", True),
                                               ("550 5.1.1 no such user", False)])
-def test_refused_recipient_decides_retry(smtp_server: SmtpServer, reply: str,
-                                         retry: bool) -> None:
+def test_refused_recipient_decides_retry(smtp_server, reply: str, retry: bool,
+        message: Callable[..., OutboxMessage]) -> None:
     smtp_server.inbox.fail_rcpt["caiwu@example.com"] = reply
     with pytest.raises(DeliveryError) as err:
         notifier(smtp_server).send(message())
@@ -128,7 +138,8 @@ def test_refused_recipient_decides_retry(smtp_server: SmtpServer, reply: str,
     assert "caiwu@example.com" in str(err.value)
 
 
-def test_one_refused_address_among_several_is_reported(smtp_server: SmtpServer) -> None:
+def test_one_refused_address_among_several_is_reported(smtp_server,
+        message: Callable[..., OutboxMessage]) -> None:
     smtp_server.inbox.fail_rcpt["mishu@example.com"] = "550 5.1.1 no such user"
     with pytest.raises(DeliveryError) as err:
         notifier(smtp_server).send(message(recipient="督办领导"))
@@ -137,7 +148,10 @@ def test_one_refused_address_among_several_is_reported(smtp_server: SmtpServer) 
     assert rcpt == ["lingdao@example.com"]
 
 
-def _tls_server(tls_files: tuple[Path, Path]) -> SmtpServer:
+@pytest.fixture
+def tls_server(tls_files: tuple[Path, Path], new_smtp_server: Callable[..., Any]) -> Any:
+    """An SMTP server (not started) that requires STARTTLS with the private CA's
+    certificate and a login (duban / s3cret)."""
     cert, key = tls_files
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -150,12 +164,13 @@ def _tls_server(tls_files: tuple[Path, Path]) -> SmtpServer:
             (auth_data.login, auth_data.password) == (b"duban", b"s3cret")
         return AuthResult(success=ok, handled=False)
 
-    return SmtpServer(tls_context=context, require_starttls=True, authenticator=authenticate,
+    return new_smtp_server(tls_context=context, require_starttls=True, authenticator=authenticate,
                       auth_require_tls=True)
 
 
-def test_starttls_with_a_private_ca_and_login(tls_files: tuple[Path, Path]) -> None:
-    server = _tls_server(tls_files)
+def test_starttls_with_a_private_ca_and_login(tls_files: tuple[Path, Path], tls_server: Any,
+                                              message: Callable[..., OutboxMessage]) -> None:
+    server = tls_server
     server.start()
     try:
         notifier(server, starttls=True, ca_file=str(tls_files[0]), username="duban",
@@ -198,8 +213,10 @@ def test_builtin_registration_builds_the_smtp_notifier() -> None:
     assert isinstance(made, SmtpNotifier)
 
 
-def test_server_down_then_back_delivers_every_notice_once(tmp_path: Path) -> None:
-    server = SmtpServer()  # down at first
+def test_server_down_then_back_delivers_every_notice_once(tmp_path: Path,
+        notice_service: Callable[..., Service], deliver_all: Callable[..., dt.datetime],
+        tz: dt.tzinfo, new_smtp_server: Callable[..., Any]) -> None:
+    server = new_smtp_server()  # down at first
     service = notice_service(tmp_path, {"smtp": SmtpNotifier({
         "host": "127.0.0.1", "port": server.port, "sender": "duban@example.com", "timeout": 5,
         "recipients": ADDRESSES, "default_recipient": "office@example.com"})})
@@ -213,7 +230,7 @@ def test_server_down_then_back_delivers_every_notice_once(tmp_path: Path) -> Non
             server.start()
 
     try:
-        deliver_all(service, dt.datetime(2026, 10, 16, 13, tzinfo=TZ), between=weather)
+        deliver_all(service, dt.datetime(2026, 10, 16, 13, tzinfo=tz), between=weather)
     finally:
         server.stop()
     received = Counter(server.inbox.dedupe_keys())

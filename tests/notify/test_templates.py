@@ -4,6 +4,7 @@ and the sandbox refusing template-injection payloads with a clear error."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from duban.notify.templates import (
     check_templates,
     cn_datetime,
 )
+from duban.outbox import OutboxMessage
 from duban.policy.loader import load_policy
-from tests.conftest import ROOT
-from tests.notify.conftest import POLICY, message
+from duban.policy.model import Policy
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULTS = NoticeTemplates()
 
@@ -33,7 +36,8 @@ DEFAULTS = NoticeTemplates()
     ("handoff", ["请接续办理，办理期限2026年9月29日"]),
     ("progress_report", ["督办通知"]),  # a kind without its own text gets the generic one
 ])
-def test_every_kind_has_a_chinese_default(kind: str, words: list[str]) -> None:
+def test_every_kind_has_a_chinese_default(kind: str, words: list[str],
+        message: Callable[..., OutboxMessage]) -> None:
     notice = DEFAULTS.render_message(message(kind, key="A:3:1:财务部:x"))
     assert notice.subject == "【机制测试策略】催办通知：完成资产清查"
     assert notice.text.startswith("财务部：\n督办事项“完成资产清查”（A）")
@@ -48,12 +52,13 @@ def test_the_defaults_cover_every_kind_of_notice() -> None:
                                 "step_overdue", "approval_requested", "handoff", "inform"}
 
 
-def test_number_and_message_are_shown_when_known() -> None:
+def test_number_and_message_are_shown_when_known(message: Callable[..., OutboxMessage]) -> None:
     text = DEFAULTS.render_message(message(number="测督字〔2026〕7号", message="请附整改材料")).text
     assert "督办文号：测督字〔2026〕7号" in text and "说明：请附整改材料" in text
 
 
-def test_confidential_item_title_is_never_given_to_a_template() -> None:
+def test_confidential_item_title_is_never_given_to_a_template(
+        message: Callable[..., OutboxMessage]) -> None:
     t = DEFAULTS.layered({"overdue_notice": "{{ title }}|{{ what }}",
                           "subject": "{{ title }}{{ subject }}"}, "test")
     notice = t.render_message(message(confidential=True, title="人事调整方案"))
@@ -67,14 +72,15 @@ def test_cn_datetime_reads_iso_instants() -> None:
     assert cn_datetime(None) is None
 
 
-def test_policy_documents_templates_override_the_defaults() -> None:
-    raw = dict(POLICY.raw)
+def test_policy_documents_templates_override_the_defaults(message: Callable[..., OutboxMessage],
+        mech_policy: Policy) -> None:
+    raw = dict(mech_policy.raw)
     raw["documents"] = {**(raw.get("documents") or {}), "templates": {
         "overdue_notice": "请{{ recipient }}于三日内办结{{ what }}，逾期将通报。",
         "overdue_notice.subject": "〔催办〕{{ title }}",
         "任务通知单": "a form template: {{ anything }}",  # forms are not notices: left alone
     }}
-    policy = replace(POLICY, raw=raw)
+    policy = replace(mech_policy, raw=raw)
     notice = DEFAULTS.for_policy(policy).render_message(message())
     assert notice.subject == "〔催办〕完成资产清查"
     assert notice.text.startswith("请财务部于三日内办结督办事项“完成资产清查”（A），逾期将通报。")
@@ -83,7 +89,8 @@ def test_policy_documents_templates_override_the_defaults() -> None:
     assert DEFAULTS.for_policy(policy).origin("overdue_notice") == "策略 mech 的 documents.templates"
 
 
-def test_a_policy_file_with_templates_loads_and_renders(tmp_path: Path) -> None:
+def test_a_policy_file_with_templates_loads_and_renders(tmp_path: Path,
+        message: Callable[..., OutboxMessage]) -> None:
     src = (ROOT / "tests" / "engine" / "policies" / "mech.yaml").read_text("utf-8")
     src = src.replace("documents:\n", "documents:\n  templates:\n    pre_due_reminder: "
                       "\"{{ recipient }}：{{ what }}还有两个工作日到期。\"\n")
@@ -93,7 +100,8 @@ def test_a_policy_file_with_templates_loads_and_renders(tmp_path: Path) -> None:
     assert text.startswith("财务部：督办事项“完成资产清查”（A）还有两个工作日到期。")
 
 
-def test_an_outbox_row_naming_its_policy_gets_that_policys_words() -> None:
+def test_an_outbox_row_naming_its_policy_gets_that_policys_words(
+        message: Callable[..., OutboxMessage]) -> None:
     asked: list[str] = []
 
     def lookup(ref: str) -> dict[str, str] | None:
@@ -111,7 +119,7 @@ def test_an_outbox_row_naming_its_policy_gets_that_policys_words() -> None:
 
 
 def test_a_bad_template_in_a_stored_policy_version_is_a_permanent_delivery_error(
-        ) -> None:
+        message: Callable[..., OutboxMessage]) -> None:
     from duban.notify.base import DeliveryError
     from duban.notify.webhook import WebhookNotifier
 
@@ -122,7 +130,7 @@ def test_a_bad_template_in_a_stored_policy_version_is_a_permanent_delivery_error
     assert err.value.retry is False and "__dict__" in str(err.value)
 
 
-def test_a_plugin_or_deployment_layer_goes_on_top() -> None:
+def test_a_plugin_or_deployment_layer_goes_on_top(message: Callable[..., OutboxMessage]) -> None:
     plugin = NoticeTemplates({"subject": "[督办] {{ label }} {{ item }}"}, origin="插件 acme")
     deployment = plugin.layered({"pre_due_reminder": "{{ label }}：{{ item }}"}, "duban.yaml")
     notice = deployment.render_message(message("pre_due_reminder"))
@@ -180,7 +188,8 @@ def test_template_injection_is_refused_when_loaded(source: str, named: str) -> N
     "{{ 'x' * 100000000 }}", "{{ [1] * 100000000 }}", "{{ 9 ** 999999 }}",
     "{{ (9 ** 64) ** 64 }}", "{{ '%099999999d' % 1 }}", "{{ name * 3 }}",
 ])
-def test_resource_exhaustion_is_stopped_at_render(source: str) -> None:
+def test_resource_exhaustion_is_stopped_at_render(source: str,
+        message: Callable[..., OutboxMessage]) -> None:
     """Stopped at render, or at load already where the size is known then."""
     started = time.perf_counter()
     with pytest.raises(TemplateError) as err:

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from duban.engine.core import replay
+from duban.policy.loader import load_policy
 from duban.simulation.outcome import outcome
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import load_scenario
 from duban.testing.expect import compare, expectation_for
-from tests.conftest import ROOT, policy_at
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HERE = Path(__file__).parent
 CASES = sorted(p for p in HERE.glob("*/*.yaml") if p.name != "clauses.yaml")
@@ -31,7 +33,7 @@ def _params() -> list[object]:
 @pytest.mark.parametrize(("path", "policy_id"), _params())
 def test_scenario(path: Path, policy_id: str) -> None:
     scenario = load_scenario(path)
-    policy = policy_at(str(ROOT / "policies" / f"{policy_id}.yaml"))
+    policy = load_policy(str(ROOT / "policies" / f"{policy_id}.yaml"))
     result = run_scenario(policy, scenario)
     expected = expectation_for(scenario.expect, policy_id)
     assert expected is not None, f"{path}: no `expect:` for {policy_id}"

@@ -4,6 +4,7 @@ Whatever comes in, the answer is a located error or a result — never a traceba
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
@@ -11,13 +12,15 @@ from hypothesis import strategies as st
 
 from duban.cli import main
 from duban.errors import DubanError, PolicyError
+from duban.policy.loader import load_policy
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import load_scenario
-from tests.conftest import ROOT, policy_at
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SCENARIOS = sorted((ROOT / "tests" / "engine" / "scenarios").glob("*.yaml"))
 TEXTS = [p.read_text(encoding="utf-8") for p in SCENARIOS]
-POLICY = policy_at(str(ROOT / "tests" / "engine" / "policies" / "mech.yaml"))
+POLICY = load_policy(str(ROOT / "tests" / "engine" / "policies" / "mech.yaml"))
 
 
 def _mutate(text: str, seed: int) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 from duban.engine.model import Actor
 from duban.notify.base import DeliveryError
 from duban.outbox import OutboxMessage
+from duban.policy.loader import load_policy
 from duban.runtime.service import DeliveryPolicy, Service
 from duban.store.sqlite import SqliteStore
-from tests.conftest import policy_at
 
-POLICY = policy_at(str(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml"))
+POLICY = load_policy(str(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml"))
 TZ = POLICY.timezone
 
 

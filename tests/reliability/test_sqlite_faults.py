@@ -12,12 +12,12 @@ import pytest
 
 from duban.engine.core import replay
 from duban.engine.model import Actor
+from duban.policy.loader import load_policy
 from duban.runtime.service import Service
 from duban.store.base import StoreError
 from duban.store.sqlite import SqliteStore
-from tests.conftest import policy_at
 
-POLICY = policy_at(str(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml"))
+POLICY = load_policy(str(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml"))
 TZ = POLICY.timezone
 OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
 LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))

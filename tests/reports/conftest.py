@@ -7,9 +7,7 @@ The numbers of ``data/november.yaml`` are worked out by hand in test_kpi.py.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,23 +27,30 @@ DATA = HERE / "data"
 GOLDEN = HERE / "golden"
 POLICY_DIR = DATA / "policies"
 AS_OF = dt.datetime(2026, 11, 30, 18, 0, tzinfo=SHANGHAI)
-UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
+#: Which item shows each form best (see data/november.yaml).
+FORM_ITEMS = {"notice": "A", "stub": "A", "confirmation": "A", "process": "D", "report": "A",
+              "reminder": "E", "extension": "C", "postpone": "C", "bulletin": "E"}
 
 
-def check_golden(name: str, text: str) -> None:
-    """Compare with tests/reports/golden/NAME; DUBAN_UPDATE_GOLDEN=1 rewrites it."""
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        if not UPDATE:
-            pytest.fail(f"golden file {path} missing; run with DUBAN_UPDATE_GOLDEN=1 to create it")
-        path.write_text(text, encoding="utf-8")
-        return
-    expected = path.read_text(encoding="utf-8")
-    if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                            str(path), "actual"))
-        pytest.fail(f"{name} differs from its golden file (DUBAN_UPDATE_GOLDEN=1 to accept):\n"
-                    f"{diff}")
+@pytest.fixture(scope="session")
+def as_of() -> dt.datetime:
+    """The instant every report and form of the November is made at."""
+    return AS_OF
+
+
+@pytest.fixture(params=sorted(FORM_ITEMS))
+def form_item(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(form kind, the item of the November that shows it best), once per form."""
+    kind: str = request.param
+    return kind, FORM_ITEMS[kind]
+
+
+@pytest.fixture
+def check_golden(golden: Callable[[Path, str], None]) -> Callable[[str, str], None]:
+    """``check_golden(name, text)``: the root ``golden`` check on tests/reports/golden/NAME."""
+    def check(name: str, text: str) -> None:
+        golden(GOLDEN / name, text)
+    return check
 
 
 @pytest.fixture(scope="session")

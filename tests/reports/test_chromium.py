@@ -1,7 +1,7 @@
 """The HTML 通报 in a real browser: Debian's chromium, headless.
 
-Chromium comes from :func:`tests.chromium.chromium_path` (Debian's, installed by the
-project's script when missing).
+Chromium comes from the ``chromium`` fixture (Debian's, installed by the project's script
+when missing).
 The screenshot is read with zlib (no imaging library): it must not be blank, and the
 page as the browser built it must name every department.
 """
@@ -17,12 +17,10 @@ from pathlib import Path
 import pytest
 
 from duban.reports import Dataset, Period, build_report, render_report
-from tests.chromium import FLAGS, chromium_path
 
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    return chromium_path()
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
 
 
 def browse(chromium: str, page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[bytes]:

@@ -10,7 +10,10 @@ import openpyxl
 from click.testing import CliRunner, Result
 
 from duban.cli import main
-from tests.reports.conftest import DATA, GOLDEN, POLICY_DIR
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = Path(__file__).parent / "golden"
+POLICY_DIR = DATA / "policies"
 
 AS_OF = ["--as-of", "2026-11-30T18:00"]
 

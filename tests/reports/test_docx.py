@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import docx
-import pytest
 
 from duban.policy.model import Policy
 from duban.reports import Dataset, Period, build_report, render_form, render_report
-from tests.reports.conftest import AS_OF
-from tests.reports.test_golden import FORM_ITEMS
 
 HEADER = ["排名", "部门", "督办总数", "按时办结", "逾期", "在办", "延期", "退办", "办结率",
           "协办事项", "扣分", "绩效系数"]
@@ -40,11 +38,11 @@ def test_bulletin_docx_tables(dataset: Dataset) -> None:
     assert any(r[1] == "工程部" and r[4] == "-2" for r in rows(penalties))
 
 
-@pytest.mark.parametrize("kind", sorted(FORM_ITEMS))
-def test_form_docx(kind: str, policy: Policy, run: object) -> None:
-    item = FORM_ITEMS[kind]
+def test_form_docx(form_item: tuple[str, str], policy: Policy, run: object,
+                   as_of: dt.datetime) -> None:
+    kind, item = form_item
     it = run.items[item]
-    data = render_form(kind, policy, it, run.events[item], AS_OF, "docx").data
+    data = render_form(kind, policy, it, run.events[item], as_of, "docx").data
     doc = docx.Document(io.BytesIO(data))
     assert doc.tables, "every form has at least one table"
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,8 @@ from duban.reports import render_form
 from duban.reports.render import DOCUMENTS, resolve_kind
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import Scenario
-from tests.reports.conftest import AS_OF, POLICY_DIR
 
+POLICY_DIR = Path(__file__).parent / "data" / "policies"
 BASE = (POLICY_DIR / "report_company.yaml").read_text(encoding="utf-8")
 
 
@@ -26,18 +28,24 @@ def variant(tmp_path: Path, templates: str) -> Policy:
     return load_policy(path)
 
 
-def notice(policy: Policy, scenario: Scenario, fmt: str = "md", **kw: object) -> bytes:
-    run = run_scenario(policy, scenario)
-    return render_form("notice", policy, run.items["A"], run.events["A"], AS_OF, fmt,
-                       **kw).data  # type: ignore[arg-type]
+@pytest.fixture
+def notice(as_of: dt.datetime) -> Callable[..., bytes]:
+    """``notice(policy, scenario, fmt="md", **kw)``: item A's 任务通知单 of the run."""
+    def render(policy: Policy, scenario: Scenario, fmt: str = "md", **kw: object) -> bytes:
+        run = run_scenario(policy, scenario)
+        return render_form("notice", policy, run.items["A"], run.events["A"], as_of, fmt,
+                           **kw).data  # type: ignore[arg-type]
+    return render
 
 
-def test_policy_overrides_a_form_by_its_chinese_name(tmp_path: Path, scenario: Scenario) -> None:
+def test_policy_overrides_a_form_by_its_chinese_name(tmp_path: Path, scenario: Scenario,
+        notice) -> None:
     p = variant(tmp_path, '    任务通知单: "# {{ form_title }}\\n\\n文号 {{ number }}，限 {{ due }}\\n"')
     assert notice(p, scenario).decode() == "# 督办事项通知单\n\n文号 测督字〔2026〕2号，限 2026年11月13日\n"
 
 
-def test_policy_overrides_with_a_file_next_to_it(tmp_path: Path, scenario: Scenario) -> None:
+def test_policy_overrides_with_a_file_next_to_it(tmp_path: Path, scenario: Scenario,
+        notice) -> None:
     (tmp_path / "notice.md.j2").write_text("# 通知\n\n| 项 | 值 |\n|---|---|\n"
                                            "| 文号 | {{ number }} |\n", encoding="utf-8")
     p = variant(tmp_path, "    notice: notice.md.j2")
@@ -55,7 +63,7 @@ def test_missing_template_file_is_a_clear_error(tmp_path: Path) -> None:
         variant(tmp_path, "    notice: nowhere.md.j2")
 
 
-def test_misspelt_field_names_it(tmp_path: Path, scenario: Scenario) -> None:
+def test_misspelt_field_names_it(tmp_path: Path, scenario: Scenario, notice) -> None:
     p = variant(tmp_path, '    任务通知单: "{{ numbr }}"')
     with pytest.raises(DubanError, match="numbr"):
         notice(p, scenario)
@@ -67,7 +75,7 @@ def test_sandbox_refuses_python_internals(tmp_path: Path) -> None:
 
 
 def test_plugin_renderer_adds_a_format_and_overrides_one(policy: Policy,
-                                                        scenario: Scenario) -> None:
+                                                        scenario: Scenario, notice) -> None:
     seen: list[str] = []
 
     def pdf(template: str, context: dict[str, object]) -> bytes:
@@ -97,7 +105,7 @@ def test_kinds_by_name_slug_and_alias() -> None:
     assert all(name in str(err.value) for name, _ in DOCUMENTS.values())
 
 
-def test_markdown_special_characters_in_values(policy: Policy) -> None:
+def test_markdown_special_characters_in_values(policy: Policy, as_of: dt.datetime) -> None:
     from duban.simulation.scenario import load_scenario
 
     sc = load_scenario(text="""
@@ -108,7 +116,7 @@ steps:
   - {at: 2026-11-02T09:00, item: X, action: create}
 """)
     run = run_scenario(policy, sc)
-    text = render_form("confirmation", policy, run.items["X"], run.events["X"], AS_OF).markdown
+    text = render_form("confirmation", policy, run.items["X"], run.events["X"], as_of).markdown
     assert "| 督办事项 | \\# 甲\\|乙 \\*丙\\* |" in text
     from duban.reports.mdblocks import Table, parse, plain
 

@@ -7,20 +7,19 @@ intended change — read the diff first.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 import pytest
 
 from duban.policy.model import Policy
 from duban.reports import Dataset, Period, render_form, render_report
 from duban.simulation.runner import RunResult
-from tests.reports.conftest import AS_OF, check_golden
-
-#: Which item shows each form best (see data/november.yaml).
-FORM_ITEMS = {"notice": "A", "stub": "A", "confirmation": "A", "process": "D", "report": "A",
-              "reminder": "E", "extension": "C", "postpone": "C", "bulletin": "E"}
 
 
 @pytest.mark.parametrize("period", ["2026-11", "2026Q4", "2026"])
-def test_bulletin(dataset: Dataset, period: str) -> None:
+def test_bulletin(dataset: Dataset, period: str,
+                  check_golden: Callable[[str, str], None]) -> None:
     p = Period.month(period) if "-" in period else Period.quarter(period) if "Q" in period \
         else Period.whole_year(period)
     text = render_report(dataset, p, "md").markdown
@@ -28,8 +27,8 @@ def test_bulletin(dataset: Dataset, period: str) -> None:
     assert "有的单位" not in text and "有的部门" not in text
 
 
-@pytest.mark.parametrize("kind", sorted(FORM_ITEMS))
-def test_form(kind: str, policy: Policy, run: RunResult) -> None:
-    item = FORM_ITEMS[kind]
-    text = render_form(kind, policy, run.items[item], run.events[item], AS_OF, "md").markdown
+def test_form(form_item: tuple[str, str], policy: Policy, run: RunResult, as_of: dt.datetime,
+              check_golden: Callable[[str, str], None]) -> None:
+    kind, item = form_item
+    text = render_form(kind, policy, run.items[item], run.events[item], as_of, "md").markdown
     check_golden(f"form-{kind}-{item}.md", text)

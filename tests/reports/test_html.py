@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -9,7 +10,6 @@ from duban.policy.model import Policy
 from duban.reports import Dataset, Period, build_report, from_run, render_form, render_report
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import load_scenario
-from tests.reports.conftest import AS_OF
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -83,7 +83,7 @@ def test_every_department_is_on_the_page(dataset: Dataset) -> None:
         assert name in text
 
 
-def test_text_is_escaped_not_markup(policy: Policy) -> None:
+def test_text_is_escaped_not_markup(policy: Policy, as_of: dt.datetime) -> None:
     sc = load_scenario(text="""
 name: 转义
 items:
@@ -92,7 +92,7 @@ steps:
   - {at: 2026-11-02T09:00, item: X, action: create}
   - {at: 2026-11-02T10:00, item: X, action: approve}
 """)
-    ds = from_run(run_scenario(policy, sc), as_of=AS_OF)
+    ds = from_run(run_scenario(policy, sc), as_of=as_of)
     html = render_report(ds, NOV, "html").data
     root = parse(html)
     assert not list(root.iter(f"{XHTML}script"))
@@ -102,10 +102,10 @@ steps:
     assert rows and all(len(list(tr)) == 8 for tr in rows)  # the bar did not split a cell
 
 
-def test_forms_html_parse(policy: Policy, run: object) -> None:
+def test_forms_html_parse(policy: Policy, run: object, as_of: dt.datetime) -> None:
     for kind, item in (("notice", "A"), ("report", "A"), ("extension", "C")):
         it = run.items[item]
-        root = parse(render_form(kind, policy, it, run.events[item], AS_OF, "html").data)
+        root = parse(render_form(kind, policy, it, run.events[item], as_of, "html").data)
         assert it.number in "".join(root.itertext())
         cells = ["".join(td.itertext()) for td in root.iter(f"{XHTML}td")]
         assert it.title in cells

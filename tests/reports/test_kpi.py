@@ -28,7 +28,6 @@ from duban.reports import Dataset, Period, Viewer, build_report, from_run, from_
 from duban.reports.kpi import rate_text
 from duban.reports.period import SHANGHAI
 from duban.runtime.service import Service
-from tests.reports.conftest import AS_OF
 
 NOV = Period.month("2026-11")
 
@@ -116,18 +115,19 @@ def test_as_of_replays_the_history(run: object) -> None:
     assert "G" not in {e.item.id for e in ds.entries}  # created on 11-28
 
 
-def test_store_and_run_agree(service: Service, dataset: Dataset) -> None:
+def test_store_and_run_agree(service: Service, dataset: Dataset, as_of: dt.datetime) -> None:
     """The service (SQLite, ticks, outbox) and the in-memory runner give the same KPIs."""
-    from_db = from_store(service, as_of=AS_OF)
+    from_db = from_store(service, as_of=as_of)
     assert kpis(from_db) == kpis(dataset)
     assert [(x.item, x.rule, x.at) for x in from_db.ledger] == \
         [(x.item, x.rule, x.at) for x in dataset.ledger]
 
 
-def test_viewer_without_right_does_not_count_confidential(dataset: Dataset, run: object) -> None:
-    market = from_run(run, as_of=AS_OF, viewer=Viewer("主办部门", "市场部"))
-    hr = from_run(run, as_of=AS_OF, viewer=Viewer("主办部门", "人力资源部"))
-    leader = from_run(run, as_of=AS_OF, viewer=Viewer("分管领导"))
+def test_viewer_without_right_does_not_count_confidential(dataset: Dataset, run: object,
+        as_of: dt.datetime) -> None:
+    market = from_run(run, as_of=as_of, viewer=Viewer("主办部门", "市场部"))
+    hr = from_run(run, as_of=as_of, viewer=Viewer("主办部门", "人力资源部"))
+    leader = from_run(run, as_of=as_of, viewer=Viewer("分管领导"))
     assert "F" not in {e.item.id for e in market.entries}
     assert "F" in {e.item.id for e in hr.entries}
     assert "F" in {e.item.id for e in leader.entries}
@@ -137,8 +137,8 @@ def test_viewer_without_right_does_not_count_confidential(dataset: Dataset, run:
     assert build_report(hr, NOV).total.total == 7
 
 
-def test_unknown_viewer_role_is_an_error(run: object) -> None:
+def test_unknown_viewer_role_is_an_error(run: object, as_of: dt.datetime) -> None:
     from duban.errors import DubanError
 
     with pytest.raises(DubanError, match="没有角色"):
-        from_run(run, as_of=AS_OF, viewer=Viewer("局长"))
+        from_run(run, as_of=as_of, viewer=Viewer("局长"))

@@ -14,7 +14,6 @@ from duban.reports import Dataset, from_run
 from duban.reports import taizhang as tz
 from duban.reports.period import SHANGHAI
 from duban.simulation.runner import RunResult
-from tests.reports.conftest import AS_OF
 
 
 def by_id(ds: Dataset) -> dict[str, tz.Row]:
@@ -72,7 +71,7 @@ def test_csv_has_bom_and_every_item(dataset: Dataset) -> None:
     assert a[tz.COLUMNS.index("协办部门")] == "人力资源部"
 
 
-def test_xlsx_lights_are_filled(dataset: Dataset) -> None:
+def test_xlsx_lights_are_filled(dataset: Dataset, as_of: dt.datetime) -> None:
     data = tz.to_xlsx(tz.rows(dataset), dataset)
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb["督办台账"]
@@ -88,4 +87,4 @@ def test_xlsx_lights_are_filled(dataset: Dataset) -> None:
     assert fills["总经理办公会：食堂外包"] == (None, None)
     due = ws.cell(2, header.index("现行期限") + 1).value
     assert isinstance(due, dt.datetime)
-    assert wb["说明"]["B1"].value == AS_OF.strftime("%Y-%m-%d %H:%M")
+    assert wb["说明"]["B1"].value == as_of.strftime("%Y-%m-%d %H:%M")

@@ -13,7 +13,8 @@ from duban.engine.core import replay
 from duban.engine.model import Actor
 from duban.runtime.app import open_service
 from duban.runtime.config import load_config
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MECH = ROOT / "tests" / "engine" / "policies" / "mech.yaml"
 

@@ -40,18 +40,17 @@ import pytest
 
 from duban.engine.core import engine_for, replay
 from duban.engine.model import Actor, Event
+from duban.policy.loader import load_policy
 from duban.runtime.service import Service
 from duban.runtime.workers import TickReport, TickWorker
 from duban.store.base import Commit, OutboxMessage, Store
 from duban.store.contract import commit_for, fold
 from duban.store.postgres import PostgresStore
 from duban.store.sqlite import SqliteStore
-from tests.conftest import ROOT, policy_at
-from tests.pg_fixture import pg_schema_url, pg_url
 
-__all__ = ["pg_schema_url", "pg_url"]
+ROOT = Path(__file__).resolve().parents[2]
 
-POLICY = policy_at(str(ROOT / "tests" / "engine" / "policies" / "mech.yaml"))
+POLICY = load_policy(str(ROOT / "tests" / "engine" / "policies" / "mech.yaml"))
 TZ = POLICY.timezone
 OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
 LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))

@@ -51,6 +51,12 @@ GANSU = ("-p", "gansu_huizhan", "--category", "总经理督办", "--kind", "meet
 Opener = Callable[..., None]
 
 
+@pytest.fixture(scope="session")
+def gansu() -> tuple[str, ...]:
+    """The ``duban item create`` options of a gansu_huizhan 总经理督办 meeting decision."""
+    return GANSU
+
+
 @pytest.fixture
 def open_item(duban: Duban) -> Opener:
     """``open_item(id, title, lead=…, extra=(…))`` creates an item of gansu_huizhan's

@@ -20,11 +20,14 @@ import os
 import resource
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
-from tests.security.conftest import Duban
+Duban = Callable[..., Result]
+
 
 HEAD = "duban: 1\nid: {id}\nname: 示例公司督查督办管理办法\nextends: {base}\n"
 MEMORY_CAP = 1536 * 1024 * 1024  # bytes of address space for a probe

@@ -5,16 +5,19 @@ duban.yaml), Asia/Shanghai by default."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
-from tests.security.conftest import GANSU, Duban
+Duban = Callable[..., Result]
+
 
 
 @pytest.fixture
-def due_on_the_16th(duban: Duban) -> None:
-    for args in (["create", "T", *GANSU, "--title", "资产清查", "--lead", "财务部",
+def due_on_the_16th(duban: Duban, gansu: tuple[str, ...]) -> None:
+    for args in (["create", "T", *gansu, "--title", "资产清查", "--lead", "财务部",
                   "--due", "2026-09-16", "--at", "2026-09-01T09:00"],
                  ["act", "T", "approve", "--as", "总经理", "--at", "2026-09-01T10:00"]):
         done = duban("item", *args)

@@ -6,11 +6,14 @@ without its content unless the channel is entitled to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
-from tests.security.conftest import Duban
+Duban = Callable[..., Result]
+
 
 SECRET = "人事调整方案"
 REASON = "涉及干部任免名单"

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from click.testing import Result
+
 from duban.engine.model import Event
-from tests.security.conftest import GANSU, Duban, Opener
+
+Duban = Callable[..., Result]
+Opener = Callable[..., None]
 
 EventsOf = Callable[[str], list[Event]]
 
 
 def test_a_used_key_on_another_command_is_refused_and_writes_nothing(
-        duban: Duban, open_item: Opener, events_of: EventsOf) -> None:
+        duban: Duban, open_item: Opener, events_of: EventsOf, gansu: tuple[str, ...]) -> None:
     open_item("G", "食堂改造")
-    made = duban("item", "create", "C", *GANSU, "--title", "预算调整", "--lead", "财务部",
+    made = duban("item", "create", "C", *gansu, "--title", "预算调整", "--lead", "财务部",
                  "--at", "2026-09-21T09:00")
     assert made.exit_code == 0, made.output
     first = duban("item", "act", "C", "approve", "--as", "总经理", "--key", "K",
@@ -30,12 +34,12 @@ def test_a_used_key_on_another_command_is_refused_and_writes_nothing(
     assert events_of("G") == before  # nothing written
 
 
-def test_the_same_command_again_gets_its_first_result(duban: Duban,
-                                                     events_of: EventsOf) -> None:
-    made = duban("item", "create", "C", *GANSU, "--title", "预算调整", "--lead", "财务部",
+def test_the_same_command_again_gets_its_first_result(duban: Duban, events_of: EventsOf,
+        gansu: tuple[str, ...]) -> None:
+    made = duban("item", "create", "C", *gansu, "--title", "预算调整", "--lead", "财务部",
                  "--at", "2026-09-21T09:00", "--key", "new-C")
     assert made.exit_code == 0, made.output
-    again = duban("item", "create", "C", *GANSU, "--title", "预算调整", "--lead", "财务部",
+    again = duban("item", "create", "C", *gansu, "--title", "预算调整", "--lead", "财务部",
                   "--at", "2026-09-21T09:05", "--key", "new-C")  # a retry, a little later
     assert again.exit_code == 0 and again.stdout == made.stdout
     first = duban("item", "act", "C", "approve", "--as", "总经理", "--key", "K",
@@ -46,7 +50,7 @@ def test_the_same_command_again_gets_its_first_result(duban: Duban,
                   "--at", "2026-09-21T12:00")
     assert retry.exit_code == 0 and retry.stdout == first.stdout
     assert [e.action for e in events_of("C")].count("approve") == 1
-    other = duban("item", "create", "D", *GANSU, "--title", "预算调整", "--lead", "财务部",
+    other = duban("item", "create", "D", *gansu, "--title", "预算调整", "--lead", "财务部",
                   "--at", "2026-09-21T09:00", "--key", "new-C")
     assert other.exit_code == 2 and "idempotency_conflict" in other.stderr
     assert duban("item", "show", "D").exit_code == 2  # never created

@@ -13,13 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import Result
 from markdown_it import MarkdownIt
 
-from tests.security.conftest import Duban, Opener
+Duban = Callable[..., Result]
+Opener = Callable[..., None]
+
 
 HOSTILE = {
     "F1": '=HYPERLINK("http://x.example","点此")',

@@ -12,12 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from duban.engine.model import Actor, Event
 from duban.runtime.service import QUICK_CHECK_EVERY, Service
 from duban.store.base import StoreError
 from duban.store.sqlite import SqliteStore
-from tests.security.conftest import Duban, Opener
+
+Duban = Callable[..., Result]
+Opener = Callable[..., None]
 
 EventsOf = Callable[[str], list[Event]]
 

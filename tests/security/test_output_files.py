@@ -11,11 +11,15 @@ import resource
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
-from tests.security.conftest import Duban, Opener
+Duban = Callable[..., Result]
+Opener = Callable[..., None]
+
 
 REPORTS = Path(__file__).parents[1] / "reports" / "data"
 

@@ -11,12 +11,12 @@ import pytest
 from duban.engine.core import ActionRefused, engine_for
 from duban.engine.model import Actor, Event, ItemState, Pending
 from duban.errors import DubanError
+from duban.policy.loader import load_policy
 from duban.policy.model import DEPARTMENT_ROLES, Policy, Transition
 from duban.policy.shipped import shipped_paths
 from duban.vocabulary import CANONICAL_ROLES
-from tests.conftest import policy_at
 
-POLICIES = [policy_at(str(p)) for p in shipped_paths()]
+POLICIES = [load_policy(str(p)) for p in shipped_paths()]
 T0 = dt.datetime(2026, 3, 2, 9, 0)
 LEAD, ASSIST, OTHER = "财务部", "人力资源部", "工程部"
 

@@ -9,8 +9,12 @@ import getpass
 from collections.abc import Callable
 from pathlib import Path
 
+from click.testing import Result
+
 from duban.engine.model import Event
-from tests.security.conftest import Duban, Opener
+
+Duban = Callable[..., Result]
+Opener = Callable[..., None]
 
 EventsOf = Callable[[str], list[Event]]
 

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 
 from duban.cli import main
 from duban.errors import PolicyError
+from duban.policy.loader import load_policy
 from duban.policy.shipped import shipped_paths
 from duban.simulation.outcome import outcome
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import load_scenario
-from tests.conftest import policy_at
 
 OVERDUE = """
 name: 逾期未办结
@@ -31,7 +31,7 @@ WULIU = next(p for p in shipped_paths() if p.stem == "wuliu_gongsi")
 
 def run(ticks: str = "", tail: str = "", mode: str | None = None) -> dict:
     scenario = load_scenario(text=OVERDUE.format(ticks=ticks, tail=tail))
-    return outcome(run_scenario(policy_at(str(WULIU)), scenario, mode))
+    return outcome(run_scenario(load_policy(str(WULIU)), scenario, mode))
 
 
 def test_without_ticks_an_overdue_item_shows_no_reminder() -> None:

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from duban.cli import main
 from duban.policy.shipped import SHIPPED_IDS, shipped_paths
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 GOLDEN = Path(__file__).parent / "golden" / "compare_04_liangci_yanqi.txt"
 SCENARIO = ROOT / "tests" / "scenarios" / "common" / "04_liangci_yanqi.yaml"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from duban.errors import PolicyError
+from duban.policy.loader import load_policy
 from duban.policy.shipped import SHIPPED_IDS, shipped_paths
 from duban.runtime.service import Service
 from duban.simulation.drive import drive
@@ -15,13 +16,14 @@ from duban.simulation.outcome import item_outcome, outcome
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import load_scenario
 from duban.store.sqlite import SqliteStore
-from tests.conftest import ROOT, policy_at
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SHIPPED = {p.stem: p for p in shipped_paths()}
 
 
 def shipped(pid: str) -> Any:
-    return policy_at(str(SHIPPED[pid]))
+    return load_policy(str(SHIPPED[pid]))
 
 
 EXTENSION_STORY = """

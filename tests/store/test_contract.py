@@ -20,6 +20,7 @@ import pytest
 
 from duban.engine.core import engine_for, replay
 from duban.engine.model import Actor, Event
+from duban.policy.loader import load_policy
 from duban.store.base import (
     Commit,
     ConcurrencyError,
@@ -32,45 +33,14 @@ from duban.store.base import (
 from duban.store.contract import commit_for
 from duban.store.postgres import PostgresStore
 from duban.store.sqlite import SqliteStore
-from tests.conftest import policy_at
-from tests.store.conftest import Opener
 
-POLICY = policy_at(str(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml"))
-TZ = POLICY.timezone
+POLICY = load_policy(str(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml"))
 OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
 LEADER = Actor("李四", None, frozenset({"leader_in_charge"}))
 FIN = Actor("张三", "财务部", frozenset({"lead_department"}))
+Opener = Callable[[], Store]
 
 
-def at(day: int, hour: int = 9, month: int = 9) -> dt.datetime:
-    return dt.datetime(2026, month, day, hour, tzinfo=TZ)
-
-
-def opened(item_id: str, *, day: int = 21, lead: str = "财务部", key: str | None = None,
-           outbox: tuple[OutboxDraft, ...] = ()) -> Commit:
-    """The commit that creates and approves an item (its deadline starts running)."""
-    return commit_for(POLICY, item_id, [
-        Event("create", at(day), OFFICE, {"kind": "superior_assignment", "lead": lead,
-                                          "title": "资产清查"}, key),
-        Event("number", at(day), None, {"number": f"测督字〔2026〕{day}号"}),
-        Event("approve", at(day, 10), LEADER, {})], outbox=outbox)
-
-
-LIFE = [  # a whole life after `opened`: extension (a coefficient penalty), late, review
-    Event("confirm", at(22), FIN, {}),
-    Event("request_extension", at(23), FIN, {"until": "2026-10-09"}),
-    Event("approve", at(23, 10), LEADER, {}),
-    Event("report", at(14, month=10), FIN, {}),
-    Event("approve", at(14, 10, month=10), OFFICE, {}),
-    Event("approve", at(14, 11, month=10), LEADER, {}),
-]
-
-
-def draft(key: str, recipient: str = "财务部") -> OutboxDraft:
-    return OutboxDraft(key, "console", recipient, {"subject": "【测试】催办通知", "item": "A"})
-
-
-# -- migrations ---------------------------------------------------------------------------
 def test_migrations_run_once(open_store: Opener) -> None:
     first = open_store()
     applied = first.migrate()
@@ -105,11 +75,12 @@ def test_migrations_from_workers_starting_together(open_store: Opener) -> None:
 
 
 # -- events and the projection -------------------------------------------------------------
-def test_commit_reads_back_equal_and_replays_to_the_projection(store: Store) -> None:
+def test_commit_reads_back_equal_and_replays_to_the_projection(store: Store,
+        opened: Callable[..., Commit], life: list[Event]) -> None:
     c1 = opened("A")
     store.commit(c1)
     assert store.load("A") == c1.item
-    c2 = commit_for(POLICY, c1.item, LIFE)
+    c2 = commit_for(POLICY, c1.item, life)
     store.commit(c2)
     item = store.load("A")
     assert item == c2.item
@@ -120,7 +91,7 @@ def test_commit_reads_back_equal_and_replays_to_the_projection(store: Store) -> 
     assert store.load("nobody") is None and store.events("nobody") == []
 
 
-def test_items_listed_by_id_and_policy(store: Store) -> None:
+def test_items_listed_by_id_and_policy(store: Store, opened: Callable[..., Commit]) -> None:
     for item_id in ("B", "A", "C"):
         store.commit(opened(item_id))
     assert [i.id for i in store.items()] == ["A", "B", "C"]
@@ -128,7 +99,8 @@ def test_items_listed_by_id_and_policy(store: Store) -> None:
     assert list(store.items(policy_id="other")) == []
 
 
-def test_item_versions_move_with_each_commit(store: Store) -> None:
+def test_item_versions_move_with_each_commit(store: Store, opened: Callable[..., Commit],
+        life: list[Event]) -> None:
     assert store.item_versions() == {}
     store.commit(opened("A"))
     store.commit(opened("B"))
@@ -136,12 +108,13 @@ def test_item_versions_move_with_each_commit(store: Store) -> None:
     assert before == {i.id: i.seq for i in store.items()} and set(before) == {"A", "B"}
     item = store.load("A")
     assert item is not None
-    store.commit(commit_for(POLICY, item, LIFE[:1]))
+    store.commit(commit_for(POLICY, item, life[:1]))
     after = store.item_versions()
     assert after["A"] == before["A"] + 1 and after["B"] == before["B"]
 
 
-def test_sqlite_change_token_moves_with_any_commit(tmp_path: Path) -> None:
+def test_sqlite_change_token_moves_with_any_commit(tmp_path: Path, opened: Callable[..., Commit],
+        life: list[Event]) -> None:
     """What the web pages' listing index relies on to skip ``item_versions``: the token
     of one connection stays the same while nothing is committed, and changes when
     another connection commits or when it commits itself."""
@@ -156,7 +129,7 @@ def test_sqlite_change_token_moves_with_any_commit(tmp_path: Path) -> None:
         assert moved != before
         item = mine.load("A")
         assert item is not None
-        mine.commit(commit_for(POLICY, item, LIFE[:1]))
+        mine.commit(commit_for(POLICY, item, life[:1]))
         assert mine.change_token() != moved
     finally:
         mine.close()
@@ -171,7 +144,8 @@ def test_policy_versions_kept(store: Store) -> None:
 
 
 # -- optimistic concurrency ------------------------------------------------------------------
-def test_stale_writer_is_refused_and_writes_nothing(store: Store) -> None:
+def test_stale_writer_is_refused_and_writes_nothing(store: Store,
+        opened: Callable[..., Commit]) -> None:
     c1 = opened("A")
     store.commit(c1)
     again = opened("A")  # built from the empty item: expects sequence 0
@@ -204,7 +178,8 @@ def race(stores: list[Store], commit_of: Callable[[int], Commit]) -> list[str]:
     return outcomes
 
 
-def test_concurrent_writers_one_wins(open_store: Opener) -> None:
+def test_concurrent_writers_one_wins(open_store: Opener, at: Callable[..., dt.datetime],
+        opened: Callable[..., Commit]) -> None:
     first = open_store()
     first.migrate()
     base = opened("A")
@@ -220,7 +195,8 @@ def test_concurrent_writers_one_wins(open_store: Opener) -> None:
     assert replay(POLICY, "A", events) == first.load("A")
 
 
-def test_concurrent_creates_of_one_item_one_wins(open_store: Opener) -> None:
+def test_concurrent_creates_of_one_item_one_wins(open_store: Opener,
+        opened: Callable[..., Commit]) -> None:
     stores = [open_store() for _ in range(3)]
     stores[0].migrate()
     outcomes = race(stores, lambda n: opened("A", day=21 + n))
@@ -236,12 +212,13 @@ def keyed(key: str, item_id: str, action: str = "create", **payload: object) -> 
     return Request.of(key, item_id, action, OFFICE, payload)
 
 
-def test_a_key_answers_the_same_request_with_its_first_result(store: Store) -> None:
+def test_a_key_answers_the_same_request_with_its_first_result(store: Store,
+        opened: Callable[..., Commit], life: list[Event]) -> None:
     first = keyed("cmd-1", "A", policy="mech")
     assert store.request_result(first) is None  # unused
     c1 = opened("A")
     store.commit(replace(c1, request=first))
-    store.commit(commit_for(POLICY, c1.item, LIFE))  # the item moves on
+    store.commit(commit_for(POLICY, c1.item, life))  # the item moves on
     again = store.request_result(keyed("cmd-1", "A", policy="mech"))
     assert again == c1.item  # the first result, not the item as it is now
     assert store.load("A") != c1.item
@@ -253,8 +230,8 @@ def test_a_key_answers_the_same_request_with_its_first_result(store: Store) -> N
     keyed("cmd-1", "A", policy="other"),            # another payload
     Request.of("cmd-1", "A", "create", FIN, {"policy": "mech"}),  # another actor
 ])
-def test_a_used_key_refuses_another_request_and_writes_nothing(store: Store,
-                                                               other: Request) -> None:
+def test_a_used_key_refuses_another_request_and_writes_nothing(store: Store, other: Request,
+        opened: Callable[..., Commit]) -> None:
     c1 = opened("A")
     store.commit(replace(c1, request=keyed("cmd-1", "A", policy="mech")))
     with pytest.raises(IdempotencyConflict) as err:
@@ -267,7 +244,8 @@ def test_a_used_key_refuses_another_request_and_writes_nothing(store: Store,
     assert store.load("B") is None
 
 
-def test_racing_requests_with_one_key_write_once(open_store: Opener) -> None:
+def test_racing_requests_with_one_key_write_once(open_store: Opener,
+        opened: Callable[..., Commit]) -> None:
     stores = [open_store() for _ in range(4)]
     stores[0].migrate()
     outcomes: list[str] = []
@@ -292,7 +270,8 @@ def test_racing_requests_with_one_key_write_once(open_store: Opener) -> None:
 
 
 # -- the outbox ------------------------------------------------------------------------------
-def test_outbox_lifecycle(store: Store) -> None:
+def test_outbox_lifecycle(store: Store, at: Callable[..., dt.datetime],
+        opened: Callable[..., Commit], draft: Callable[..., OutboxDraft]) -> None:
     c = opened("A", outbox=(draft("A:0:1"), draft("A:0:2"), draft("A:0:3", "督办领导")))
     store.commit(c)
     after = commit_for(POLICY, c.item, [Event("confirm", at(22), FIN, {})],
@@ -364,7 +343,7 @@ def test_numbers_per_year_never_reused_under_concurrency(open_store: Opener) -> 
 
 
 # -- due items -------------------------------------------------------------------------------
-def test_due_items_earliest_first(store: Store) -> None:
+def test_due_items_earliest_first(store: Store, at: Callable[..., dt.datetime]) -> None:
     engine = engine_for(POLICY)
     schedule = {"C": at(24), "A": at(25), "B": at(24), "D": at(30)}
     for item_id, next_due in schedule.items():
@@ -384,10 +363,10 @@ def test_due_items_earliest_first(store: Store) -> None:
 
 
 # -- the penalty ledger ----------------------------------------------------------------------
-def test_ledger_round_trip(store: Store) -> None:
+def test_ledger_round_trip(store: Store, opened: Callable[..., Commit], life: list[Event]) -> None:
     c1 = opened("A")
     store.commit(c1)
-    c2 = commit_for(POLICY, c1.item, LIFE)
+    c2 = commit_for(POLICY, c1.item, life)
     assert len(c2.ledger) >= 2  # the extension's coefficient, the late closing's points
     store.commit(c2)
     assert store.ledger() == sorted(c2.ledger, key=lambda e: e.at)
@@ -410,7 +389,8 @@ def test_unreachable_database_is_a_store_error(kind: str, tmp_path: Path) -> Non
 
 
 # -- integrity -------------------------------------------------------------------------------
-def test_a_sound_store_passes_its_checks_and_the_doctor(store: Store) -> None:
+def test_a_sound_store_passes_its_checks_and_the_doctor(store: Store,
+        opened: Callable[..., Commit]) -> None:
     """``check`` (SQLite's quick/integrity check, PostgreSQL's amcheck where installed)
     and the doctor's replay of every item; a projection that differs from its events is
     found on every store."""

@@ -6,17 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from duban.engine.model import Event
+from duban.engine.model import Actor, Event
 from duban.plugins import Hooks, make_plugin_manager
+from duban.policy.loader import load_policy
 from duban.store.base import Commit, OutboxDraft, StoreError
 from duban.store.contract import commit_for
 from duban.store.postgres import PostgresStore
-from tests.store.test_contract import OFFICE, POLICY, at, draft, opened
+
+POLICY = load_policy(Path(__file__).parents[1] / "engine" / "policies" / "mech.yaml")
+OFFICE = Actor("王五", None, frozenset({"supervisor_office"}))
 
 LEASE = dt.timedelta(minutes=5)
 
@@ -29,15 +33,16 @@ def pg(pg_schema_url: str) -> Iterator[PostgresStore]:
     store.close()
 
 
-def schedule(store: PostgresStore, due: dict[str, dt.datetime]) -> None:
+def schedule(store: PostgresStore, due: dict[str, dt.datetime],
+             at: Callable[..., dt.datetime]) -> None:
     for item_id, when in due.items():
         c = commit_for(POLICY, item_id, [
             Event("create", at(21), OFFICE, {"kind": "other", "lead": "财务部"})])
         store.commit(Commit(c.item, c.events, 0, when))
 
 
-def test_dropped_connection_mid_transaction_writes_nothing(pg: PostgresStore,
-                                                           pg_schema_url: str) -> None:
+def test_dropped_connection_mid_transaction_writes_nothing(pg: PostgresStore, pg_schema_url: str,
+        opened: Callable[..., Commit], draft: Callable[..., OutboxDraft]) -> None:
     # Another session holds the dedupe key the commit will insert last, so the commit
     # stops there — after its events and projection — until we cut its connection.
     admin = psycopg.connect(pg_schema_url)
@@ -79,9 +84,9 @@ def test_dropped_connection_mid_transaction_writes_nothing(pg: PostgresStore,
     assert [m.dedupe_key for m in pg.outbox()] == ["A:0:1"]
 
 
-def test_claims_are_disjoint_and_held_until_released(pg: PostgresStore,
-                                                     pg_schema_url: str) -> None:
-    schedule(pg, {f"I{n:02}": at(24) + dt.timedelta(minutes=n) for n in range(10)})
+def test_claims_are_disjoint_and_held_until_released(pg: PostgresStore, pg_schema_url: str,
+        at: Callable[..., dt.datetime]) -> None:
+    schedule(pg, {f"I{n:02}": at(24) + dt.timedelta(minutes=n) for n in range(10)}, at)
     other = PostgresStore(pg_schema_url)
     mine = pg.claim_due(at(25), 4, "w1", LEASE)
     theirs = other.claim_due(at(25), 4, "w2", LEASE)
@@ -95,8 +100,8 @@ def test_claims_are_disjoint_and_held_until_released(pg: PostgresStore,
     other.close()
 
 
-def test_expired_lease_is_taken_over(pg: PostgresStore) -> None:
-    schedule(pg, {"A": at(24), "B": at(24)})
+def test_expired_lease_is_taken_over(pg: PostgresStore, at: Callable[..., dt.datetime]) -> None:
+    schedule(pg, {"A": at(24), "B": at(24)}, at)
     assert pg.claim_due(at(25), 10, "dead-worker", dt.timedelta(milliseconds=200)) == \
         ["A", "B"]
     assert pg.claim_due(at(25), 10, "w2", LEASE) == []
@@ -104,9 +109,10 @@ def test_expired_lease_is_taken_over(pg: PostgresStore) -> None:
     assert pg.claim_due(at(25), 10, "w2", LEASE) == ["A", "B"]
 
 
-def test_concurrent_claimers_never_share(pg_schema_url: str, pg: PostgresStore) -> None:
+def test_concurrent_claimers_never_share(pg_schema_url: str, pg: PostgresStore,
+        at: Callable[..., dt.datetime]) -> None:
     n_items, n_workers = 400, 4
-    schedule(pg, {f"I{n:04}": at(24) for n in range(n_items)})
+    schedule(pg, {f"I{n:04}": at(24) for n in range(n_items)}, at)
     claimed: dict[str, list[str]] = {}
     gate = threading.Barrier(n_workers)
 
@@ -132,7 +138,8 @@ def test_concurrent_claimers_never_share(pg_schema_url: str, pg: PostgresStore) 
     assert len(everything) == len(set(everything)) == n_items
 
 
-def test_outbox_claims(pg: PostgresStore, pg_schema_url: str) -> None:
+def test_outbox_claims(pg: PostgresStore, pg_schema_url: str, at: Callable[..., dt.datetime],
+        opened: Callable[..., Commit]) -> None:
     drafts = tuple(OutboxDraft(f"A:0:{n}", "console", "财务部", {"n": n}) for n in range(6))
     pg.commit(opened("A", outbox=drafts))
     other = PostgresStore(pg_schema_url)
@@ -149,7 +156,8 @@ def test_outbox_claims(pg: PostgresStore, pg_schema_url: str) -> None:
 
 
 @pytest.mark.parametrize("form", ["postgresql", "postgres", "keywords"])
-def test_url_forms_through_the_plugin_registry(form: str, pg_schema_url: str) -> None:
+def test_url_forms_through_the_plugin_registry(form: str, pg_schema_url: str,
+        opened: Callable[..., Commit]) -> None:
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     url = {"postgresql": pg_schema_url,
@@ -171,7 +179,8 @@ def test_invalid_url_says_how_to_write_one() -> None:
     assert "postgresql://user:password@host:5432/dbname" in str(err.value)
 
 
-def test_reads_survive_a_dropped_connection(pg: PostgresStore, pg_schema_url: str) -> None:
+def test_reads_survive_a_dropped_connection(pg: PostgresStore, pg_schema_url: str,
+        opened: Callable[..., Commit]) -> None:
     pg.commit(opened("A"))
     assert pg.conn is not None
     with psycopg.connect(pg_schema_url, autocommit=True) as killer:
@@ -181,7 +190,8 @@ def test_reads_survive_a_dropped_connection(pg: PostgresStore, pg_schema_url: st
     assert [e.action for e in pg.events("A")] == ["create", "number", "approve"]
 
 
-def test_the_full_check_runs_amcheck_on_every_index(pg: PostgresStore, pg_url: str) -> None:
+def test_the_full_check_runs_amcheck_on_every_index(pg: PostgresStore, pg_url: str,
+        opened: Callable[..., Commit]) -> None:
     """With the amcheck extension (PostgreSQL's contrib) the doctor checks every B-tree
     index of duban's tables; without it, the check says nothing is wrong it could see."""
     pg.commit(opened("A"))

@@ -4,15 +4,13 @@ company's policy and a shipped one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from duban.cli import main
-from tests.test_validate_cli import fill_skeleton
-
-pytest_plugins = ["pytester"]
 
 LATE_RETURN = """\
 name: 迟报退办
@@ -40,8 +38,7 @@ expect:
 """
 
 
-def make_company(root: Path) -> Path:
-    """A company folder: policies/my_company.yaml (duban init), a scenario, a suite."""
+def _make_company(root: Path, fill_skeleton: Callable[[str], str]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "policies").mkdir(exist_ok=True)
     result = CliRunner().invoke(main, ["init", "my_company", "--name", "我公司", "-o",
@@ -56,7 +53,15 @@ def make_company(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def make_company(fill_skeleton: Callable[[str], str]) -> Callable[[Path], Path]:
+    """``make_company(root)``: a company folder under ``root``: policies/my_company.yaml
+    (``duban init``, filled in), a scenario, a suite."""
+    return lambda root: _make_company(root, fill_skeleton)
+
+
 @pytest.fixture
-def company(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def company(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+            make_company: Callable[[Path], Path]) -> Path:
     monkeypatch.chdir(tmp_path)
     return make_company(tmp_path)

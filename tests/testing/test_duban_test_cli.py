@@ -10,7 +10,8 @@ from click.testing import CliRunner, Result
 
 from duban.cli import main
 from duban.simulation.scenario import load_scenario
-from tests.conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BROKEN = "my_company: {items: {A: {state: 已办结, due: \"2026-10-14T23:59:59+08:00\""
 WRONG = "my_company: {items: {A: {state: 已办结, due: \"2026-10-13T23:59:59+08:00\""

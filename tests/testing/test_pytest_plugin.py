@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from duban.simulation.scenario import load_scenario
-from tests.conftest import ROOT
-from tests.testing.conftest import make_company
+
+ROOT = Path(__file__).resolve().parents[2]
 
 BROKEN = "my_company: {items: {A: {state: 已办结, due: \"2026-10-14T23:59:59+08:00\""
 WRONG = "my_company: {items: {A: {state: 已办结, due: \"2026-10-13T23:59:59+08:00\""
@@ -20,7 +21,7 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 
 @pytest.fixture
-def company(pytester: pytest.Pytester) -> Path:
+def company(pytester: pytest.Pytester, make_company: Callable[[Path], Path]) -> Path:
     return make_company(pytester.path)
 
 

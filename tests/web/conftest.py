@@ -12,9 +12,10 @@ import datetime as dt
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import httpx
@@ -26,9 +27,6 @@ from duban.web.app import create_app
 from duban.web.deployment import Deployment
 from duban.web.identity import NewUser, add_user
 from duban.web.settings import WebSettings
-from tests.pg_fixture import pg_schema_url, pg_url
-
-__all__ = ["pg_schema_url", "pg_url"]
 
 
 @dataclass
@@ -78,7 +76,7 @@ class LiveServer:
         self.thread.join(timeout=20)
 
 
-def start_server(store_url: str, tmp_path: Path, hooks: Any = None,
+def _start_server(store_url: str, tmp_path: Path, hooks: Any = None,
                  policies: tuple[Path, ...] = (), **settings: Any) -> LiveServer:
     """``policies``: folders of the deployment's own policies (the shipped ones are added)."""
     cfg = Config(store=store_url, policies=[str(p) for p in policies], plugins=None,
@@ -102,6 +100,13 @@ def start_server(store_url: str, tmp_path: Path, hooks: Any = None,
     return LiveServer(f"http://127.0.0.1:{port}", app.state.deployment, server, thread, clock)
 
 
+@pytest.fixture(name="start_server", scope="session")
+def start_server_fixture() -> Callable[..., LiveServer]:
+    """``start_server(store_url, tmp_path, hooks=…, policies=…, **web_settings)`` for a test
+    that needs its own service set-up; the test stops it (``live.stop()``)."""
+    return _start_server
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -112,18 +117,22 @@ def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def server(backend_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    live = start_server(backend_url, tmp_path)
+    live = _start_server(backend_url, tmp_path)
     yield live
     live.stop()
 
 
 @pytest.fixture
 def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
-    live = start_server(f"sqlite:///{tmp_path / 'duban.db'}", tmp_path)
+    live = _start_server(f"sqlite:///{tmp_path / 'duban.db'}", tmp_path)
     yield live
     live.stop()
 
 
-#: A 督办 item under gansu_huizhan (总经理督办 needs the 总经理's 批示), led by 财务部.
-ITEM = {"policy": "gansu_huizhan", "category": "总经理督办", "kind": "meeting_decision",
-        "title": "预算调整", "lead": "财务部", "assist": ["人力资源部"]}
+@pytest.fixture(scope="session")
+def item_fields() -> Mapping[str, Any]:
+    """A 督办 item under gansu_huizhan (总经理督办 needs the 总经理's 批示), led by 财务部:
+    the body of ``POST /api/v1/items`` without its id (read-only: spread it into a dict)."""
+    return MappingProxyType({"policy": "gansu_huizhan", "category": "总经理督办",
+                             "kind": "meeting_decision", "title": "预算调整", "lead": "财务部",
+                             "assist": ["人力资源部"]})

@@ -7,15 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.web.conftest import ITEM, LiveServer, start_server
 
-
-def test_a_revoked_token_stops_working_at_once(server: LiveServer) -> None:
+def test_a_revoked_token_stops_working_at_once(server) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     second = office.post("/api/v1/tokens", json={"label": "OA 对接"})
     assert second.status_code == 201
@@ -30,7 +30,7 @@ def test_a_revoked_token_stops_working_at_once(server: LiveServer) -> None:
     assert office.get("/api/v1/items").status_code == 200  # the other token still works
 
 
-def test_a_user_cannot_revoke_someone_elses_token(server: LiveServer) -> None:
+def test_a_user_cannot_revoke_someone_elses_token(server) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     finance = server.user("李四", "财务部", "主办部门")
     theirs = office.get("/api/v1/tokens").json()[0]["id"]
@@ -38,7 +38,7 @@ def test_a_user_cannot_revoke_someone_elses_token(server: LiveServer) -> None:
     assert office.get("/api/v1/me").status_code == 200
 
 
-def test_tokens_are_stored_as_digests_only(server: LiveServer) -> None:
+def test_tokens_are_stored_as_digests_only(server) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     secret = office.token.rsplit("_", 1)[1]  # type: ignore[attr-defined]
     with server.deployment.pool.lease() as lease:
@@ -46,7 +46,7 @@ def test_tokens_are_stored_as_digests_only(server: LiveServer) -> None:
     assert rows and not any(secret in str(col) for row in rows for col in row)
 
 
-def test_disabling_a_user_ends_their_tokens_and_sessions(server: LiveServer) -> None:
+def test_disabling_a_user_ends_their_tokens_and_sessions(server) -> None:
     admin = server.user("管理员", "总经理工作部", "总经理工作部", admin=True)
     finance = server.user("李四", "财务部", "主办部门", password="correct horse")
     browser = server.client()
@@ -60,7 +60,7 @@ def test_disabling_a_user_ends_their_tokens_and_sessions(server: LiveServer) -> 
     assert finance.post("/api/v1/users/管理员/disable").status_code == 401
 
 
-def test_only_administrators_manage_users(server: LiveServer) -> None:
+def test_only_administrators_manage_users(server) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     r = office.post("/api/v1/users", json={"name": "新人", "roles": ["主办部门"]})
     assert r.status_code == 403 and r.json()["code"] == "permission_denied"
@@ -73,7 +73,8 @@ def test_only_administrators_manage_users(server: LiveServer) -> None:
     assert r.status_code == 422 and "总经里" in r.json()["detail"]
 
 
-def test_session_login_needs_the_csrf_token_to_change_anything(server: LiveServer) -> None:
+def test_session_login_needs_the_csrf_token_to_change_anything(server,
+        item_fields: Mapping[str, Any]) -> None:
     server.user("王五", "总经理工作部", "总经理工作部", password="s3cret-pass")
     browser = server.client()
     r = browser.post("/auth/login", data={"name": "王五", "password": "s3cret-pass"})
@@ -83,18 +84,19 @@ def test_session_login_needs_the_csrf_token_to_change_anything(server: LiveServe
     session = next(c for c in cookie if c.startswith("duban_session="))
     assert "HttpOnly" in session and "SameSite=lax" in session
     assert browser.get("/api/v1/items").status_code == 200  # reading needs no token
-    forged = browser.post("/api/v1/items", json={"id": "C1", **ITEM})
+    forged = browser.post("/api/v1/items", json={"id": "C1", **item_fields})
     assert forged.status_code == 403 and forged.json()["code"] == "csrf_failed"
-    wrong = browser.post("/api/v1/items", json={"id": "C1", **ITEM},
+    wrong = browser.post("/api/v1/items", json={"id": "C1", **item_fields},
                          headers={"X-CSRF-Token": "not-it"})
     assert wrong.status_code == 403
-    ok = browser.post("/api/v1/items", json={"id": "C1", **ITEM}, headers={"X-CSRF-Token": csrf})
+    ok = browser.post("/api/v1/items", json={"id": "C1", **item_fields},
+                      headers={"X-CSRF-Token": csrf})
     assert ok.status_code == 201, ok.text
     assert browser.post("/auth/logout").status_code == 204
     assert browser.get("/api/v1/items").status_code == 401
 
 
-def test_login_is_throttled_even_for_the_right_password(server: LiveServer) -> None:
+def test_login_is_throttled_even_for_the_right_password(server) -> None:
     server.user("王五", "总经理工作部", "总经理工作部", password="right-password")
     c = server.client()
     for _ in range(5):
@@ -107,7 +109,7 @@ def test_login_is_throttled_even_for_the_right_password(server: LiveServer) -> N
                   ).status_code == 200
 
 
-def test_unknown_user_and_wrong_password_read_the_same(server: LiveServer) -> None:
+def test_unknown_user_and_wrong_password_read_the_same(server) -> None:
     server.user("王五", "总经理工作部", "总经理工作部", password="right-password")
     c = server.client()
     a = c.post("/auth/login", json={"name": "王五", "password": "nope-nope"})
@@ -117,8 +119,8 @@ def test_unknown_user_and_wrong_password_read_the_same(server: LiveServer) -> No
 
 
 @pytest.mark.parametrize("trusted", [True, False])
-def test_the_proxy_header_counts_only_from_trusted_addresses(tmp_path: Path,
-                                                             trusted: bool) -> None:
+def test_the_proxy_header_counts_only_from_trusted_addresses(tmp_path: Path, trusted: bool,
+        start_server: Callable[..., Any]) -> None:
     live = start_server(f"sqlite:///{tmp_path / 'duban.db'}", tmp_path,
                         trusted_proxies=("127.0.0.1",) if trusted else ("10.9.9.9",))
     try:
@@ -135,7 +137,8 @@ def test_the_proxy_header_counts_only_from_trusted_addresses(tmp_path: Path,
         live.stop()
 
 
-def test_user_add_prints_the_token_alone_on_its_last_line(tmp_path: Path) -> None:
+def test_user_add_prints_the_token_alone_on_its_last_line(tmp_path: Path,
+        start_server: Callable[..., Any]) -> None:
     env = {**os.environ, "DUBAN_STORE": f"sqlite:///{tmp_path / 'u.db'}"}
     cmd = [str(Path(sys.executable).parent / "duban")]
     out = subprocess.run([*cmd, "user", "add", "李四", "--dept", "财务部", "--role", "主办部门"],
@@ -160,7 +163,8 @@ def test_user_add_prints_the_token_alone_on_its_last_line(tmp_path: Path) -> Non
         live.stop()
 
 
-def test_an_authentication_plugin_vouches_only_for_enabled_store_users(tmp_path: Path) -> None:
+def test_an_authentication_plugin_vouches_only_for_enabled_store_users(tmp_path: Path,
+        start_server: Callable[..., Any]) -> None:
     """``duban_authenticate``: a provider plugin names the user; duban checks the store."""
     from duban.hookspecs import hookimpl
     from duban.plugins import Hooks, make_plugin_manager

@@ -5,26 +5,32 @@ every endpoint that can show an item: a person not entitled to a 保密 item get
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import openpyxl
 import pytest
 
-from tests.web.conftest import ITEM, LiveServer
-
 PDF = b"%PDF-1.4\n% a test report\n"
 
 
-def _open_item(server: LiveServer, item_id: str, **extra: object) -> dict:
-    office = server.user(f"办公室-{item_id}", "总经理工作部", "总经理工作部")
-    gm = server.user(f"总经理-{item_id}", "总经理办公室", "总经理")
-    r = office.post("/api/v1/items", json={"id": item_id, **ITEM, "due": "2026-03-31", **extra})
-    assert r.status_code == 201, r.text
-    assert gm.post(f"/api/v1/items/{item_id}/actions/approve", json={}).status_code == 200
-    return r.json()
+@pytest.fixture
+def open_item(item_fields: Mapping[str, Any]) -> Callable[..., dict[str, Any]]:
+    """``open_item(server, id, **fields)``: the office creates the item, 总经理 approves it."""
+    def opener(server: Any, item_id: str, **extra: object) -> dict[str, Any]:
+        office = server.user(f"办公室-{item_id}", "总经理工作部", "总经理工作部")
+        gm = server.user(f"总经理-{item_id}", "总经理办公室", "总经理")
+        r = office.post("/api/v1/items",
+                        json={"id": item_id, **item_fields, "due": "2026-03-31", **extra})
+        assert r.status_code == 201, r.text
+        assert gm.post(f"/api/v1/items/{item_id}/actions/approve", json={}).status_code == 200
+        result: dict[str, Any] = r.json()
+        return result
+    return opener
 
 
-def test_a_report_with_its_办结报告_attached(server: LiveServer) -> None:
-    _open_item(server, "R1")
+def test_a_report_with_its_办结报告_attached(server, open_item: Callable[..., dict[str, Any]]) -> None:
+    open_item(server, "R1")
     finance = server.user("李四", "财务部", "主办部门")
     up = finance.post("/api/v1/items/R1/attachments", data={"kind": "办结报告"},
                       files={"file": ("../../报告.pdf", PDF, "application/pdf")})
@@ -47,16 +53,15 @@ def test_a_report_with_its_办结报告_attached(server: LiveServer) -> None:
     ("x.html", b"<html></html>", "text/html", 415),                    # not an accepted type
     ("big.pdf", b"%PDF-" + b"0" * 2048, "application/pdf", 413),       # over the limit
 ])
-def test_attachment_limits(tmp_path: object, name: str, data: bytes, kind: str,
-                           status: int) -> None:
+def test_attachment_limits(tmp_path: object, name: str, data: bytes, kind: str, status: int,
+        start_server: Callable[..., Any], open_item: Callable[..., dict[str, Any]]) -> None:
     from pathlib import Path
 
-    from tests.web.conftest import start_server
 
     root = Path(str(tmp_path))
     live = start_server(f"sqlite:///{root / 'duban.db'}", root, attachment_max_bytes=1024)
     try:
-        _open_item(live, "U1")
+        open_item(live, "U1")
         finance = live.user("李四", "财务部", "主办部门")
         r = finance.post("/api/v1/items/U1/attachments", files={"file": (name, data, kind)})
         assert r.status_code == status, r.text
@@ -66,15 +71,15 @@ def test_attachment_limits(tmp_path: object, name: str, data: bytes, kind: str,
         live.stop()
 
 
-def test_a_huge_body_is_cut_off_before_it_is_read(tmp_path: object) -> None:
+def test_a_huge_body_is_cut_off_before_it_is_read(tmp_path: object,
+        start_server: Callable[..., Any], open_item: Callable[..., dict[str, Any]]) -> None:
     from pathlib import Path
 
-    from tests.web.conftest import start_server
 
     root = Path(str(tmp_path))
     live = start_server(f"sqlite:///{root / 'duban.db'}", root, attachment_max_bytes=1024)
     try:
-        _open_item(live, "U2")
+        open_item(live, "U2")
         finance = live.user("李四", "财务部", "主办部门")
         r = finance.post("/api/v1/items/U2/attachments",
                          files={"file": ("x.pdf", b"%PDF-" + b"0" * (3 * 1024 * 1024),
@@ -84,16 +89,17 @@ def test_a_huge_body_is_cut_off_before_it_is_read(tmp_path: object) -> None:
         live.stop()
 
 
-def test_someone_with_nothing_to_do_cannot_upload(server: LiveServer) -> None:
-    _open_item(server, "N1")
+def test_someone_with_nothing_to_do_cannot_upload(server,
+        open_item: Callable[..., dict[str, Any]]) -> None:
+    open_item(server, "N1")
     bystander = server.user("旁观", "审计部", "主办部门")
     r = bystander.post("/api/v1/items/N1/attachments", files={"file": ("a.pdf", PDF,
                                                                        "application/pdf")})
     assert r.status_code == 403 and r.json()["code"] == "permission_denied"
 
 
-def test_reports_exports_and_forms(server: LiveServer) -> None:
-    _open_item(server, "P1")
+def test_reports_exports_and_forms(server, open_item: Callable[..., dict[str, Any]]) -> None:
+    open_item(server, "P1")
     office = server.user("王五", "总经理工作部", "总经理工作部")
     md = office.get("/api/v1/reports/bulletin", params={"month": "2026-03"})
     assert md.status_code == 200, md.text
@@ -109,7 +115,7 @@ def test_reports_exports_and_forms(server: LiveServer) -> None:
     assert bad.status_code == 422 and bad.json()["code"] == "validation_error"
 
 
-def test_policies_read_back(server: LiveServer) -> None:
+def test_policies_read_back(server) -> None:
     c = server.user("王五", "总经理工作部", "总经理工作部")
     ids = [p["id"] for p in c.get("/api/v1/policies").json()]
     assert "gansu_huizhan" in ids and "guoshuiju" in ids
@@ -123,10 +129,11 @@ def test_policies_read_back(server: LiveServer) -> None:
     assert server.client().get("/api/v1/policies").status_code == 401
 
 
-def test_confidentiality_through_every_endpoint(server: LiveServer) -> None:
+def test_confidentiality_through_every_endpoint(server, item_fields: Mapping[str, Any],
+        open_item: Callable[..., dict[str, Any]]) -> None:
     """The 保密 item S9 exists; 赵六 of 人事部 is not entitled to it, so for him every
     path that could show it answers as if it did not exist."""
-    _open_item(server, "S9", confidential=True, title="机密：人事调整")
+    open_item(server, "S9", confidential=True, title="机密：人事调整")
     finance = server.user("李四", "财务部", "主办部门")
     up = finance.post("/api/v1/items/S9/attachments", files={"file": ("a.pdf", PDF,
                                                                       "application/pdf")})
@@ -141,7 +148,7 @@ def test_confidentiality_through_every_endpoint(server: LiveServer) -> None:
             ("POST", "/api/v1/items/S9/attachments",
              {"files": {"file": ("b.pdf", PDF, "application/pdf")}}),
             ("GET", "/api/v1/items/S9/forms/任务通知单", {}),
-            ("POST", "/api/v1/items", {"json": {"id": "S9-1", **ITEM, "parent": "S9"}})):
+            ("POST", "/api/v1/items", {"json": {"id": "S9-1", **item_fields, "parent": "S9"}})):
         r = other.request(method, path, **kwargs)
         assert r.status_code == 404, (method, path, r.status_code, r.text)
         assert "机密" not in r.text and "人事调整" not in r.text
@@ -160,14 +167,14 @@ def test_confidentiality_through_every_endpoint(server: LiveServer) -> None:
     assert "赵六" not in {a["user"] for a in audit}
 
 
-def test_a_plugin_attachment_storage_keeps_the_files(tmp_path: object) -> None:
+def test_a_plugin_attachment_storage_keeps_the_files(tmp_path: object,
+        start_server: Callable[..., Any], open_item: Callable[..., dict[str, Any]]) -> None:
     """``duban_register_attachment_stores``: a deployment keeps files elsewhere (here a
     dict, standing for an object store) by naming a plugin's storage."""
     from pathlib import Path
 
     from duban.hookspecs import hookimpl
     from duban.plugins import Hooks, make_plugin_manager
-    from tests.web.conftest import start_server
 
     kept: dict[str, bytes] = {}
 
@@ -191,7 +198,7 @@ def test_a_plugin_attachment_storage_keeps_the_files(tmp_path: object) -> None:
     live = start_server(f"sqlite:///{root / 'duban.db'}", root, hooks=hooks,
                         attachment_storage="memory")
     try:
-        _open_item(live, "M1")
+        open_item(live, "M1")
         finance = live.user("李四", "财务部", "主办部门")
         up = finance.post("/api/v1/items/M1/attachments",
                           files={"file": ("a.pdf", PDF, "application/pdf")})

@@ -9,7 +9,8 @@ error is ``application/problem+json``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import pytest
 import schemathesis
@@ -17,24 +18,23 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import Case, GenerationMode
 
-from tests.web.conftest import ITEM, LiveServer, start_server
-
 EXAMPLES = int(os.environ.get("DUBAN_FUZZ_EXAMPLES", "10"))
 
 
 @pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory, start_server: Callable[..., Any],
+        item_fields: Mapping[str, Any]) -> Iterator[Any]:
     root = tmp_path_factory.mktemp("fuzz")
     live = start_server(f"sqlite:///{root / 'duban.db'}", root)
     admin = live.user("fuzz-admin-7f3a", "总经理工作部", "总经理工作部", admin=True)
     for n in range(3):  # something for the generated ids to find now and then
-        assert admin.post("/api/v1/items", json={"id": str(n), **ITEM}).status_code == 201
+        assert admin.post("/api/v1/items", json={"id": str(n), **item_fields}).status_code == 201
     live.admin_token = admin.token  # type: ignore[attr-defined]
     yield live
     live.stop()
 
 
-def _fuzz(case: Case, live: LiveServer, token: str, failures: list[str]) -> None:
+def _fuzz(case: Case, live, token: str, failures: list[str]) -> None:
     response = case.call(base_url=live.url, headers={"Authorization": f"Bearer {token}"},
                          timeout=30)
     where = f"{case.method} {case.formatted_path} → {response.status_code}"
@@ -46,7 +46,7 @@ def _fuzz(case: Case, live: LiveServer, token: str, failures: list[str]) -> None
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_operation_answers_5xx(fuzz_server: LiveServer, mode: GenerationMode) -> None:
+def test_no_operation_answers_5xx(fuzz_server, mode: GenerationMode) -> None:
     """Each operation of the schema, ``EXAMPLES`` generated requests (schema-valid, then
     schema-violating ones)."""
     token = fuzz_server.admin_token  # type: ignore[attr-defined]
@@ -71,7 +71,7 @@ def test_no_operation_answers_5xx(fuzz_server: LiveServer, mode: GenerationMode)
     assert not failures, "\n".join(failures[:20])
 
 
-def test_the_schema_covers_every_api_route(fuzz_server: LiveServer) -> None:
+def test_the_schema_covers_every_api_route(fuzz_server) -> None:
     import httpx
 
     spec = httpx.get(f"{fuzz_server.url}/api/openapi.json").json()

@@ -4,9 +4,10 @@ confidentiality."""
 
 from __future__ import annotations
 
-import httpx
+from collections.abc import Mapping
+from typing import Any
 
-from tests.web.conftest import ITEM, LiveServer
+import httpx
 
 PROBLEM = "application/problem+json"
 
@@ -15,7 +16,7 @@ def actions(detail: dict) -> dict[str, dict]:
     return {a["action"]: a for a in detail["actions"]}
 
 
-def test_without_credentials_the_answer_is_401_never_a_guess(server: LiveServer) -> None:
+def test_without_credentials_the_answer_is_401_never_a_guess(server) -> None:
     anon = server.client()
     for method, path in (("GET", "/api/v1/items"), ("POST", "/api/v1/items"),
                          ("GET", "/api/v1/items/A"), ("POST", "/api/v1/items/A/actions/approve")):
@@ -28,12 +29,12 @@ def test_without_credentials_the_answer_is_401_never_a_guess(server: LiveServer)
     assert bad.get("/api/v1/items").status_code == 401
 
 
-def test_a_life_through_the_api(server: LiveServer) -> None:
+def test_a_life_through_the_api(server, item_fields: Mapping[str, Any]) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     gm = server.user("张总", "总经理办公室", "总经理")
     finance = server.user("李四", "财务部", "主办部门")
 
-    r = office.post("/api/v1/items", json={"id": "A1", **ITEM, "due": "2026-03-31"})
+    r = office.post("/api/v1/items", json={"id": "A1", **item_fields, "due": "2026-03-31"})
     assert r.status_code == 201, r.text
     item = r.json()
     assert item["state"] == "待批示" and item["lead"] == "财务部"
@@ -61,10 +62,11 @@ def test_a_life_through_the_api(server: LiveServer) -> None:
     assert history[1]["person"] == "张总" and history[0]["department"] == "总经理工作部"
 
 
-def test_engine_refusals_arrive_with_code_message_and_cite(server: LiveServer) -> None:
+def test_engine_refusals_arrive_with_code_message_and_cite(server,
+        item_fields: Mapping[str, Any]) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     finance = server.user("李四", "财务部", "主办部门")
-    assert office.post("/api/v1/items", json={"id": "A2", **ITEM}).status_code == 201
+    assert office.post("/api/v1/items", json={"id": "A2", **item_fields}).status_code == 201
 
     r = finance.post("/api/v1/items/A2/actions/approve", json={})
     assert r.status_code == 403
@@ -76,31 +78,32 @@ def test_engine_refusals_arrive_with_code_message_and_cite(server: LiveServer) -
     r = office.post("/api/v1/items/A2/actions/report", json={})
     assert r.status_code == 409 and r.json()["code"] == "invalid_transition"
 
-    r = finance.post("/api/v1/items", json={"id": "B", **ITEM})
+    r = finance.post("/api/v1/items", json={"id": "B", **item_fields})
     assert r.status_code == 403 and r.json()["cite"] == "第九条（一）"
 
-    r = office.post("/api/v1/items", json={"id": "bad id", **ITEM})
+    r = office.post("/api/v1/items", json={"id": "bad id", **item_fields})
     assert r.status_code == 422 and r.json()["code"] == "validation_error"
     assert office.get("/api/v1/items/A2").json()["history"][-1]["action"] == "create"
 
 
-def test_an_idempotency_key_makes_a_retry_harmless(server: LiveServer) -> None:
+def test_an_idempotency_key_makes_a_retry_harmless(server, item_fields: Mapping[str, Any]) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     headers = {"Idempotency-Key": "oa-req-1"}
-    first = office.post("/api/v1/items", json={"id": "K1", **ITEM}, headers=headers)
-    again = office.post("/api/v1/items", json={"id": "K1", **ITEM}, headers=headers)
+    first = office.post("/api/v1/items", json={"id": "K1", **item_fields}, headers=headers)
+    again = office.post("/api/v1/items", json={"id": "K1", **item_fields}, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.json()["history"] == first.json()["history"]
     assert len(again.json()["history"]) == 1
     # without the key, the same request is a new command: the item exists already
-    assert office.post("/api/v1/items", json={"id": "K1", **ITEM}).status_code == 422
+    assert office.post("/api/v1/items", json={"id": "K1", **item_fields}).status_code == 422
 
 
-def test_confidential_items_are_unknown_to_those_not_entitled(server: LiveServer) -> None:
+def test_confidential_items_are_unknown_to_those_not_entitled(server,
+        item_fields: Mapping[str, Any]) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     finance = server.user("李四", "财务部", "主办部门")
     other = server.user("赵六", "人事部", "主办部门")
-    r = office.post("/api/v1/items", json={"id": "S1", **ITEM, "confidential": True,
+    r = office.post("/api/v1/items", json={"id": "S1", **item_fields, "confidential": True,
                                            "title": "机密：并购"})
     assert r.status_code == 201, r.text
     for client, entitled in ((office, True), (finance, True), (other, False)):
@@ -121,10 +124,10 @@ def test_confidential_items_are_unknown_to_those_not_entitled(server: LiveServer
     assert other.get("/api/v1/audit/reads").status_code == 403
 
 
-def test_listing_filters_and_pages(server: LiveServer) -> None:
+def test_listing_filters_and_pages(server, item_fields: Mapping[str, Any]) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     for n in range(5):
-        r = office.post("/api/v1/items", json={"id": f"L{n}", **ITEM,
+        r = office.post("/api/v1/items", json={"id": f"L{n}", **item_fields,
                                                "lead": "财务部" if n % 2 else "办公室"})
         assert r.status_code == 201
     page = office.get("/api/v1/items", params={"limit": 2, "offset": 1}).json()
@@ -136,7 +139,7 @@ def test_listing_filters_and_pages(server: LiveServer) -> None:
     assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
 
 
-def test_openapi_and_operations_endpoints(server: LiveServer) -> None:
+def test_openapi_and_operations_endpoints(server) -> None:
     anon = server.client()
     spec = anon.get("/api/openapi.json").json()
     assert "/api/v1/items/{item_id}/actions/{action}" in spec["paths"]
@@ -155,6 +158,6 @@ def test_openapi_and_operations_endpoints(server: LiveServer) -> None:
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
 
 
-def test_a_stray_http_client_error_is_still_a_problem(server: LiveServer) -> None:
+def test_a_stray_http_client_error_is_still_a_problem(server) -> None:
     r = httpx.get(f"{server.url}/api/v1/nothing-here")
     assert r.status_code == 404 and r.headers["content-type"] == PROBLEM

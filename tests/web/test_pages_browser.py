@@ -14,15 +14,13 @@ item stays invisible to another department on every page.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from duban.web.identity import issue_token
-from tests.chromium import chromium_path
-from tests.web.conftest import LiveServer, start_server
 
 if os.environ.get("CI") == "true":  # in CI a missing Playwright is a failure, not a skip
     import playwright.sync_api as playwright_api
@@ -37,10 +35,9 @@ NOTICE = (Path(__file__).parents[1] / "calendar" / "data" /
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    path = chromium_path()
+def browser(chromium: str) -> Iterator[Any]:
     with playwright_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=[
+        b = pw.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--no-first-run"])
         yield b
@@ -48,7 +45,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveServer]:
+def live(tmp_path: Path, start_server: Callable[..., Any]) -> Iterator[Any]:
     server = start_server(f"sqlite:///{tmp_path / 'duban.db'}", tmp_path)
     server.user("王五", "总经理工作部", "总经理工作部", password=PASSWORD, admin=True)
     server.user("刘总", "公司领导", "督办领导", "分管领导", password=PASSWORD)
@@ -61,7 +58,7 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
 class Person:
     """One signed-in browser context, with its console errors and screenshots."""
 
-    def __init__(self, browser: Any, live: LiveServer, name: str, shots: Path) -> None:
+    def __init__(self, browser: Any, live, name: str, shots: Path) -> None:
         self.live, self.name, self.shots = live, name, shots
         self.context = browser.new_context(viewport={"width": 1280, "height": 900},
                                            locale="zh-CN", accept_downloads=True)
@@ -129,7 +126,7 @@ def shots_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_full_life_with_three_people(browser: Any, live: LiveServer, tmp_path: Path) -> None:
+def test_a_full_life_with_three_people(browser: Any, live, tmp_path: Path) -> None:
     shots = shots_dir(tmp_path)
     office = Person(browser, live, "王五", shots)
     leader = Person(browser, live, "刘总", shots)
@@ -165,7 +162,7 @@ def office_creates(office: Person, finance: Person) -> str:
     return item_id
 
 
-def leader_approves(live: LiveServer, leader: Person) -> None:
+def leader_approves(live, leader: Person) -> None:
     """The leader finds it waiting and approves it with the keyboard alone."""
     live.clock.advance(hours=1)
     leader.go("/")
@@ -176,7 +173,7 @@ def leader_approves(live: LiveServer, leader: Person) -> None:
     leader.shoot("4-approved")
 
 
-def extension_granted(live: LiveServer, leader: Person, finance: Person, item_id: str) -> None:
+def extension_granted(live, leader: Person, finance: Person, item_id: str) -> None:
     """财务部 signs and asks for more time with a reason; the leader's two signatures
     (分管领导, then 督办领导) grant it and the deadline moves."""
     live.clock.advance(hours=3)  # sessions last 12 hours
@@ -201,7 +198,7 @@ def extension_granted(live: LiveServer, leader: Person, finance: Person, item_id
     leader.shoot("7-extension-granted")
 
 
-def finance_reports(live: LiveServer, finance: Person, item_id: str, report: Path) -> None:
+def finance_reports(live, finance: Person, item_id: str, report: Path) -> None:
     """财务部 reports with the 办结报告 attached."""
     live.clock.advance(hours=3)
     finance.go(f"/items/{item_id}")
@@ -211,7 +208,7 @@ def finance_reports(live: LiveServer, finance: Person, item_id: str, report: Pat
     finance.shoot("8-reported")
 
 
-def office_closes(live: LiveServer, office: Person, item_id: str, report: Path) -> None:
+def office_closes(live, office: Person, item_id: str, report: Path) -> None:
     """The office reviews and closes; the timeline tells the whole story, the attachment
     downloads as uploaded, the 台账 and the 通报 count the item; then the administrator
     previews next year's holiday notice."""
@@ -272,7 +269,7 @@ def focus_by_tab(page: Any, selector: str, limit: int = 60) -> None:
 
 
 def test_a_confidential_item_is_invisible_to_another_department(
-        browser: Any, live: LiveServer, tmp_path: Path) -> None:
+        browser: Any, live, tmp_path: Path) -> None:
     with live.deployment.pool.lease() as lease:
         token = issue_token(lease.identity, "王五", "test", live.clock())
     office = live.client(token)
@@ -309,7 +306,7 @@ def test_a_confidential_item_is_invisible_to_another_department(
     entitled.close()
 
 
-def test_refusals_and_login_errors_are_shown_in_chinese(browser: Any, live: LiveServer,
+def test_refusals_and_login_errors_are_shown_in_chinese(browser: Any, live,
                                                         tmp_path: Path) -> None:
     page = browser.new_page()
     page.goto(f"{live.url}/login")

@@ -12,13 +12,12 @@ from pathlib import Path
 import httpx
 
 from duban.calendar.data import load_additions
-from tests.web.conftest import LiveServer
 
 PASSWORD = "duban-pass-2026"
 PDF = b"%PDF-1.4\n% evidence\n" + b"0" * 1000
 
 
-def sign_in(live: LiveServer, name: str) -> httpx.Client:
+def sign_in(live, name: str) -> httpx.Client:
     client = live.client()
     r = client.post("/login", data={"name": name, "password": PASSWORD, "next": "/"})
     assert r.status_code == 303, r.text
@@ -32,7 +31,7 @@ def form_of(page: str, action: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
 
 
-def opened(live: LiveServer) -> str:
+def opened(live) -> str:
     """A 日常督办 item of 财务部 under gansu_huizhan, approved (已交办)."""
     office = live.user("王五", "总经理工作部", "总经理工作部")
     leader = live.user("刘总", "公司领导", "督办领导", "分管领导", password=PASSWORD)
@@ -48,7 +47,7 @@ def stored_files(root: Path) -> list[Path]:
     return [p for p in (root / "attachments").rglob("*") if p.is_file()]
 
 
-def test_a_file_sent_with_a_refused_action_does_not_stay(sqlite_server: LiveServer,
+def test_a_file_sent_with_a_refused_action_does_not_stay(sqlite_server,
                                                          tmp_path: Path) -> None:
     item = opened(sqlite_server)
     api = sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
@@ -80,7 +79,7 @@ def test_a_file_sent_with_a_refused_action_does_not_stay(sqlite_server: LiveServ
     assert len(stored_files(tmp_path)) == 1
 
 
-def test_approval_buttons_name_the_step_they_decide(sqlite_server: LiveServer) -> None:
+def test_approval_buttons_name_the_step_they_decide(sqlite_server) -> None:
     item = opened(sqlite_server)
     sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
     finance = sign_in(sqlite_server, "李四")
@@ -104,7 +103,7 @@ def admin_form(page: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
 
 
-def test_an_admin_imports_a_holiday_notice_after_a_preview(sqlite_server: LiveServer,
+def test_an_admin_imports_a_holiday_notice_after_a_preview(sqlite_server,
                                                            tmp_path: Path) -> None:
     sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")  # the deployment's
     target = tmp_path / "calendar" / "2027.yaml"
@@ -132,7 +131,7 @@ def test_an_admin_imports_a_holiday_notice_after_a_preview(sqlite_server: LiveSe
     assert dt.date(2027, 2, 8) in added.holidays and dt.date(2027, 2, 20) in added.workdays
 
 
-def test_a_notice_that_does_not_add_up_is_refused_by_line(sqlite_server: LiveServer,
+def test_a_notice_that_does_not_add_up_is_refused_by_line(sqlite_server,
                                                           tmp_path: Path) -> None:
     sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")
     sqlite_server.user("王五", "总经理工作部", "总经理工作部", password=PASSWORD, admin=True)
@@ -147,7 +146,7 @@ def test_a_notice_that_does_not_add_up_is_refused_by_line(sqlite_server: LiveSer
     assert not (tmp_path / "calendar").exists()  # nothing written
 
 
-def test_only_administrators_import_notices(sqlite_server: LiveServer, tmp_path: Path) -> None:
+def test_only_administrators_import_notices(sqlite_server, tmp_path: Path) -> None:
     sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")
     sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
     finance = sign_in(sqlite_server, "李四")
@@ -160,7 +159,7 @@ def test_only_administrators_import_notices(sqlite_server: LiveServer, tmp_path:
     assert not (tmp_path / "calendar").exists()
 
 
-def test_the_timeline_names_who_entered_a_decision_only_for_代录(sqlite_server: LiveServer
+def test_the_timeline_names_who_entered_a_decision_only_for_代录(sqlite_server
                                                           ) -> None:
     item = opened(sqlite_server)
     sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)

@@ -6,6 +6,7 @@ rule and loses none. Each test runs on SQLite and on the real PostgreSQL (slow).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -14,7 +15,6 @@ from duban.engine.core import ActionRefused, engine_for
 from duban.engine.model import Actor, Event
 from duban.errors import DubanError
 from duban.web.problems import STATUS
-from tests.web.conftest import ITEM, LiveServer
 
 #: One word of gansu_huizhan for each canonical role.
 ROLES = {"总经理工作部": "supervisor_office", "总经理": "general_manager",
@@ -37,20 +37,24 @@ PATHS: dict[str, list[tuple[str, Actor]]] = {
 }
 
 
-def _item_in(server: LiveServer, item_id: str, state: str) -> Any:
-    at = server.clock()
-    with server.deployment.pool.lease() as lease:
-        service = lease.service
-        item = service.create(item_id, ITEM["policy"], {**{k: v for k, v in ITEM.items()
-                                                          if k != "policy"},
-                                                       "due": "2026-03-31"}, OFFICE, at)
-        for action, actor in PATHS[state]:
-            item = service.act(item_id, action, actor, {}, at)
-        assert item.state == state
-        return item
+@pytest.fixture
+def item_in(item_fields: Mapping[str, Any]) -> Callable[[Any, str, str], Any]:
+    """``item_in(server, id, state)``: a new item brought to ``state`` by ``PATHS``."""
+    def bring(server: Any, item_id: str, state: str) -> Any:
+        at = server.clock()
+        with server.deployment.pool.lease() as lease:
+            service = lease.service
+            fields = {k: v for k, v in item_fields.items() if k != "policy"}
+            item = service.create(item_id, item_fields["policy"],
+                                  {**fields, "due": "2026-03-31"}, OFFICE, at)
+            for action, actor in PATHS[state]:
+                item = service.act(item_id, action, actor, {}, at)
+            assert item.state == state
+            return item
+    return bring
 
 
-def _engine_says(server: LiveServer, item: Any, actor: Actor) -> dict[str, str | None]:
+def _engine_says(server, item: Any, actor: Actor) -> dict[str, str | None]:
     """For each action: None (it would be done) or the engine's refusal code."""
     with server.deployment.pool.lease() as lease:
         policy = lease.service.policy_for(item)
@@ -69,9 +73,9 @@ def _engine_says(server: LiveServer, item: Any, actor: Actor) -> dict[str, str |
 
 
 @pytest.mark.parametrize("state", list(PATHS))
-def test_every_role_action_and_department_as_the_engine_decides(server: LiveServer,
-                                                                state: str) -> None:
-    base = _item_in(server, "M", state)
+def test_every_role_action_and_department_as_the_engine_decides(server, state: str,
+        item_in: Callable[[Any, str, str], Any]) -> None:
+    base = item_in(server, "M", state)
     fresh = 0
     checked = allowed = 0
     for word, canonical in ROLES.items():
@@ -83,7 +87,7 @@ def test_every_role_action_and_department_as_the_engine_decides(server: LiveServ
                 if code is None:  # it would change the item: act on a copy in this state
                     fresh += 1
                     target = f"M{fresh}"
-                    _item_in(server, target, state)
+                    item_in(server, target, state)
                 r = client.post(f"/api/v1/items/{target}/actions/{action}", json=DATA)
                 checked += 1
                 if code is None:
@@ -98,8 +102,9 @@ def test_every_role_action_and_department_as_the_engine_decides(server: LiveServ
     assert len(history["history"]) == 1 + len(PATHS[state])  # refusals wrote nothing
 
 
-def test_a_department_role_acts_only_for_its_own_department(server: LiveServer) -> None:
-    _item_in(server, "D1", "已交办")
+def test_a_department_role_acts_only_for_its_own_department(server,
+        item_in: Callable[[Any, str, str], Any]) -> None:
+    item_in(server, "D1", "已交办")
     other = server.user("他部门", "审计部", "主办部门")
     two = server.user("两部门", ["审计部", "财务部"], "主办部门")
     r = other.post("/api/v1/items/D1/actions/confirm", json={})
@@ -111,8 +116,9 @@ def test_a_department_role_acts_only_for_its_own_department(server: LiveServer) 
     assert two.post("/api/v1/items/D1/actions/confirm", json={}).status_code == 200
 
 
-def test_代录_needs_the_right_and_records_who_entered_it(server: LiveServer) -> None:
-    _item_in(server, "P1", "待批示")
+def test_代录_needs_the_right_and_records_who_entered_it(server,
+        item_in: Callable[[Any, str, str], Any]) -> None:
+    item_in(server, "P1", "待批示")
     clerk = server.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("总经理",))
     plain = server.user("科员", "总经理工作部", "总经理工作部")
     behalf = {"on_behalf_of": {"role": "总经理", "person": "张总"}}
@@ -128,7 +134,8 @@ def test_代录_needs_the_right_and_records_who_entered_it(server: LiveServer) -
     assert dt.datetime.fromisoformat(last["at"]) == server.clock()
 
 
-def test_the_policy_s_own_role_words_decide_over_http(server: LiveServer) -> None:
+def test_the_policy_s_own_role_words_decide_over_http(server,
+        item_fields: Mapping[str, Any]) -> None:
     """Users carry the policy's role words, and the engine authorises by them over HTTP as
     everywhere: gansu's 督办部门 is the 总经理工作部 (same_as: 第五条–第八条 name one office
     twice) and may 立项; the 规范化管理委员会办公室, also a supervising office, only assists
@@ -136,7 +143,7 @@ def test_the_policy_s_own_role_words_decide_over_http(server: LiveServer) -> Non
     审定 by the 公司主要领导 (4.3.3): a 公司领导, the same canonical role, is refused."""
     helper = server.user("规范办", "规范化管理委员会办公室", "规范化管理委员会办公室")
     office = server.user("督办专人", "总经理工作部", "督办部门")
-    daily = {**ITEM, "category": "日常督办", "kind": "annual_key_task"}
+    daily = {**item_fields, "category": "日常督办", "kind": "annual_key_task"}
     r = helper.post("/api/v1/items", json={"id": "W1", **daily})
     assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
     assert r.json()["cite"] == "第九条（一）"

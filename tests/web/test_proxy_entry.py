@@ -7,21 +7,21 @@ with the clerk in their data, read the same and replay to the stored item."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from duban.engine.core import replay
 from duban.engine.model import Actor
-from tests.web.conftest import ITEM, LiveServer, start_server
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "gansu_huizhan.yaml"
 BECAUSE = "领导纸面签批由总经理工作部督办专员录入（制度未规定代录）"
 
 
 @pytest.fixture
-def live(backend_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+def live(backend_url: str, tmp_path: Path, start_server: Callable[..., Any]) -> Iterator[Any]:
     """The service with gansu_huizhan plus the organisation's 代录 default."""
     folder = tmp_path / "policies"
     folder.mkdir()
@@ -33,15 +33,16 @@ def live(backend_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     server.stop()
 
 
-def _stored(server: LiveServer, item_id: str) -> list[object]:
+def _stored(server, item_id: str) -> list[object]:
     with server.deployment.pool.lease() as lease:
         return list(lease.service.store.events(item_id))
 
 
-def test_a_clerks_代录_is_recorded_once_and_shown_with_both_names(live: LiveServer) -> None:
+def test_a_clerks_代录_is_recorded_once_and_shown_with_both_names(live,
+        item_fields: Mapping[str, Any]) -> None:
     office = live.user("王科长", "总经理工作部", "总经理工作部")
     clerk = live.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("总经理",))
-    made = office.post("/api/v1/items", json={**ITEM, "id": "P1"})
+    made = office.post("/api/v1/items", json={**item_fields, "id": "P1"})
     assert made.status_code == 201, made.text
     r = clerk.post("/api/v1/items/P1/actions/approve",
                    json={"on_behalf_of": {"role": "总经理", "person": "张总"}})
@@ -61,11 +62,11 @@ def test_a_clerks_代录_is_recorded_once_and_shown_with_both_names(live: LiveSe
 
 
 def test_代录_for_a_role_the_policy_does_not_allow_is_refused_with_the_cite(
-        live: LiveServer) -> None:
+        live, item_fields: Mapping[str, Any]) -> None:
     office = live.user("王科长", "总经理工作部", "总经理工作部")
     gm = live.user("张总", None, "总经理")
     clerk = live.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("总经理", "承办部门"))
-    assert office.post("/api/v1/items", json={**ITEM, "id": "P2"}).status_code == 201
+    assert office.post("/api/v1/items", json={**item_fields, "id": "P2"}).status_code == 201
     assert gm.post("/api/v1/items/P2/actions/approve", json={}).status_code == 200
     before = clerk.get("/api/v1/items/P2").json()["history"]
     r = clerk.post("/api/v1/items/P2/actions/confirm", json={
@@ -82,8 +83,8 @@ def test_代录_for_a_role_the_policy_does_not_allow_is_refused_with_the_cite(
     assert self_entry.status_code == 422 and "本人的决定请直接办理" in self_entry.json()["detail"]
 
 
-def test_events_that_kept_the_clerk_in_their_data_read_the_same(sqlite_server: LiveServer
-                                                                ) -> None:
+def test_events_that_kept_the_clerk_in_their_data_read_the_same(sqlite_server,
+        item_fields: Mapping[str, Any]) -> None:
     """Before this change the API wrote the clerk into the event data and the server's
     operator into the field: such events show the clerk, and replay to the stored item."""
     server = sqlite_server
@@ -91,7 +92,8 @@ def test_events_that_kept_the_clerk_in_their_data_read_the_same(sqlite_server: L
     with server.deployment.pool.lease() as lease:
         service = lease.service
         at = server.clock()
-        service.create("OLD", "gansu_huizhan", {k: v for k, v in ITEM.items() if k != "policy"},
+        fields = {k: v for k, v in item_fields.items() if k != "policy"}
+        service.create("OLD", "gansu_huizhan", fields,
                        Actor("王科长", "总经理工作部", frozenset({"supervisor_office"})), at,
                        entered_by="duban")
         service.act("OLD", "approve", Actor("张总", None, frozenset({"general_manager"})),
@@ -105,7 +107,19 @@ def test_events_that_kept_the_clerk_in_their_data_read_the_same(sqlite_server: L
     assert "entered_by" not in approved["data"]
 
 
-def _clerk_sees_the_approval(backend_url: str, root: Path, allowed: str, suffix: str) -> bool:
+@pytest.fixture
+def clerk_sees_the_approval(backend_url: str, start_server: Callable[..., Any],
+                            item_fields: Mapping[str, Any]) -> Callable[[Path, str, str], bool]:
+    """``clerk_sees_the_approval(root, allowed, suffix)``: see ``sees`` below."""
+    def sees(root: Path, allowed: str, suffix: str) -> bool:
+        return _clerk_sees_the_approval(backend_url, root, allowed, suffix, start_server,
+                                        item_fields)
+    return sees
+
+
+def _clerk_sees_the_approval(backend_url: str, root: Path, allowed: str, suffix: str,
+                             start_server: Callable[..., Any],
+                             item_fields: Mapping[str, Any]) -> bool:
     """Whether a clerk who may record for 总经理 gets 总经理's approval as a form on the item
     page, under gansu_huizhan with ``proxy_entry`` naming ``allowed``; where the page offers
     nothing, the API refuses the 代录 too (the page and the engine agree)."""
@@ -122,7 +136,7 @@ def _clerk_sees_the_approval(backend_url: str, root: Path, allowed: str, suffix:
         clerk = server.user(f"秘书{suffix}", "总经理工作部", "总经理工作部",
                             proxy_roles=("总经理",))
         item = f"P{suffix}"
-        assert office.post("/api/v1/items", json={**ITEM, "id": item}).status_code == 201
+        assert office.post("/api/v1/items", json={**item_fields, "id": item}).status_code == 201
         page = clerk.get(f"/items/{item}")
         assert page.status_code == 200
         offered = bool(re.search(r'<form method="post" action="[^"]*/act/approve"', page.text))
@@ -136,8 +150,9 @@ def _clerk_sees_the_approval(backend_url: str, root: Path, allowed: str, suffix:
 
 
 def test_the_item_page_offers_a_clerk_only_the_roles_the_policy_lets_them_record_for(
-        backend_url: str, tmp_path: Path) -> None:
+        backend_url: str, tmp_path: Path,
+        clerk_sees_the_approval: Callable[[Path, str, str], bool]) -> None:
     """Offered where the policy allows 代录 for 总经理; not where it allows it only for
     分管领导 (the page offers nothing the engine would refuse on submit)."""
-    assert not _clerk_sees_the_approval(backend_url, tmp_path / "a", "分管领导", "3")
-    assert _clerk_sees_the_approval(backend_url, tmp_path / "b", "总经理", "4")
+    assert not clerk_sees_the_approval(tmp_path / "a", "分管领导", "3")
+    assert clerk_sees_the_approval(tmp_path / "b", "总经理", "4")

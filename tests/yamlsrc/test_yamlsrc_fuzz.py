@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from duban.errors import PolicyError
 from duban.policy.yamlsrc import load_yaml, load_yaml_file
-from tests.yamlsrc.yamlsrc_helpers import POLICY as VALID
+
+VALID = (Path(__file__).parent / "data" / "policy300.yaml").read_text(encoding="utf-8")
 
 # characters that matter to YAML's grammar, plus the ones authors paste by accident
 SPECIAL = [*":-[]{},#&*!|>'\"%@`?~\t \n\r\x00\x01\ufeff\u3000：，", "<<: *defaults\n", "---\n"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 import yaml
 
+from duban.errors import Problem
 from duban.policy import yamlsrc
 from duban.policy.yamlsrc import MAX_DEPTH, MAX_NODES, load_yaml
-from tests.yamlsrc.yamlsrc_helpers import problems_of, where
 
 LAUGHS = "\n".join(
     ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
@@ -17,7 +18,9 @@ LAUGHS = "\n".join(
                                                                  strict=True)]) + "\n"
 
 
-def test_billion_laughs_is_refused_at_the_alias_that_crosses_the_limit(loader: str) -> None:
+def test_billion_laughs_is_refused_at_the_alias_that_crosses_the_limit(loader: str,
+        problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     start = time.perf_counter()
     problems = problems_of(LAUGHS)
     elapsed = time.perf_counter() - start
@@ -28,14 +31,17 @@ def test_billion_laughs_is_refused_at_the_alias_that_crosses_the_limit(loader: s
     assert "*e" in p.message and str(MAX_NODES) in p.message and p.hint
 
 
-def test_node_limit_is_configurable() -> None:
+def test_node_limit_is_configurable(problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     (p,) = problems_of("a: [1, 2, 3]\nb: [4, 5]\n", max_nodes=6)
     assert where(p) == ("yaml.too_large", 2, 1)  # keys count: {a, [1, 2, 3], b ... } = 10
     assert load_yaml("a: [1, 2, 3]\nb: [4, 5]\n", max_nodes=10).data
 
 
 @pytest.mark.parametrize("opener", ["[", "{", "{a: "])
-def test_deep_flow_nesting_is_refused_without_recursion(loader: str, opener: str) -> None:
+def test_deep_flow_nesting_is_refused_without_recursion(loader: str, opener: str,
+        problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     """Whichever layer stops it (libyaml's scanner or our loader), the user reads one thing."""
     for text in (opener * 10_000, opener * 10_000 + "]" * 10_000):
         start = time.perf_counter()
@@ -51,8 +57,8 @@ def test_deep_flow_nesting_is_refused_without_recursion(loader: str, opener: str
 
 
 @pytest.mark.parametrize("text", ["[" * 2_000, "x: " + "{a: " * 5_000, "- [" + "[ '#[', " * 3_000])
-def test_deep_nesting_reads_the_same_from_either_parser(
-        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+def test_deep_nesting_reads_the_same_from_either_parser(monkeypatch: pytest.MonkeyPatch, text: str,
+        problems_of: Callable[..., list[Problem]]) -> None:
     if not hasattr(yaml, "CSafeLoader"):
         pytest.skip("libyaml is not installed")
     fast = problems_of(text)[-1]
@@ -60,18 +66,21 @@ def test_deep_nesting_reads_the_same_from_either_parser(
     assert problems_of(text)[-1] == fast
 
 
-def test_deep_block_nesting_is_refused(loader: str) -> None:
+def test_deep_block_nesting_is_refused(loader: str, problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     (p,) = problems_of("- " * 100_000 + "x\n")
     assert where(p) == ("yaml.too_deep", 1, 2 * MAX_DEPTH + 1)
 
 
-def test_depth_limit_is_configurable() -> None:
+def test_depth_limit_is_configurable(problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     (p,) = problems_of("a: {b: {c: 1}}\n", max_depth=2)
     assert where(p) == ("yaml.too_deep", 1, 8)
     assert load_yaml("a: {b: {c: 1}}\n", max_depth=3).data
 
 
-def test_exactly_the_limit_is_fine(loader: str) -> None:
+def test_exactly_the_limit_is_fine(loader: str, problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     data = load_yaml("[" * MAX_DEPTH + "]" * MAX_DEPTH).data
     for _ in range(MAX_DEPTH - 1):
         data = data[0]
@@ -80,7 +89,9 @@ def test_exactly_the_limit_is_fine(loader: str) -> None:
     assert where(p) == ("yaml.too_deep", 1, MAX_DEPTH + 1)
 
 
-def test_aliases_cannot_build_depth_past_the_limit(loader: str) -> None:
+def test_aliases_cannot_build_depth_past_the_limit(loader: str,
+        problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     half = MAX_DEPTH // 2 + 1
     text = f"a: &a {'[' * half}{']' * half}\nb: {'[' * half}*a{']' * half}\n"
     (p,) = problems_of(text)

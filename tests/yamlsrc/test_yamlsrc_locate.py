@@ -6,7 +6,6 @@ import pytest
 
 from duban.errors import Location
 from duban.policy.yamlsrc import Source, load_yaml
-from tests.yamlsrc.yamlsrc_helpers import POLICY
 
 DOC = """\
 id: demo
@@ -120,9 +119,9 @@ def test_nested_aliases_and_merge_lists_resolve_through_every_anchor(loader: str
     assert at(src, "c", "z") == (4, 16)
 
 
-def test_locate_in_the_realistic_policy(loader: str) -> None:
-    src = load_yaml(POLICY, "policy.yaml")
-    lines = POLICY.splitlines()
+def test_locate_in_the_realistic_policy(loader: str, policy300: str) -> None:
+    src = load_yaml(policy300, "policy.yaml")
+    lines = policy300.splitlines()
 
     def line_of(fragment: str, start: int = 0) -> int:
         return next(i for i, line in enumerate(lines) if i >= start and fragment in line) + 1

@@ -8,7 +8,6 @@ import pytest
 import yaml
 
 from duban.policy.yamlsrc import load_yaml
-from tests.yamlsrc.yamlsrc_helpers import POLICY
 
 MERGES = [
     # one mapping; explicit keys win whether written before or after `<<`
@@ -53,9 +52,9 @@ def test_anchor_may_be_redefined(loader: str) -> None:
     assert data == {"a": 1, "b": 1, "c": 2, "d": 2}
 
 
-def test_realistic_policy_matches_pyyaml_except_timestamps(loader: str) -> None:
-    ours = load_yaml(POLICY, "policy.yaml").data
-    theirs: dict[str, Any] = yaml.safe_load(POLICY)
+def test_realistic_policy_matches_pyyaml_except_timestamps(loader: str, policy300: str) -> None:
+    ours = load_yaml(policy300, "policy.yaml").data
+    theirs: dict[str, Any] = yaml.safe_load(policy300)
     assert ours["version"] == "2026-03-01"  # PyYAML: datetime.date
     assert ours["effective"] == "2026-03-01T00:00:00+08:00"  # PyYAML: datetime
     for key in ("version", "effective"):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from duban.errors import Problem
 from duban.policy.yamlsrc import load_yaml
-from tests.yamlsrc.yamlsrc_helpers import problems_of, where
 
 PLAIN = [
     # booleans: only the six core spellings
@@ -85,7 +86,9 @@ def test_allowed_tags(loader: str, written: str, expected: Any) -> None:
     "!foo 1", "!!python/object:os.system x", "!!timestamp 2026-01-01", "!!binary aGk=",
     "!!set {a}", "!!omap [a: 1]", "! 12", "!!str [1]", "!!map [1]", "!!seq {a: 1}",
 ])
-def test_other_tags_are_refused(loader: str, written: str) -> None:
+def test_other_tags_are_refused(loader: str, written: str,
+        problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     (p,) = problems_of(f"a: 1\nv: {written}\n")
     assert where(p) == ("yaml.tag", 2, 4)
     assert p.hint and "标签" in p.message and "tag" in p.message
@@ -94,7 +97,9 @@ def test_other_tags_are_refused(loader: str, written: str) -> None:
 @pytest.mark.parametrize(("written", "tag"), [("!!int x", "!!int"), ("!!int 012", "!!int"),
                                                ("!!float abc", "!!float"), ("!!bool yes", "!!bool"),
                                                ("!!null nil", "!!null")])
-def test_value_not_matching_its_tag(loader: str, written: str, tag: str) -> None:
+def test_value_not_matching_its_tag(loader: str, written: str, tag: str,
+        problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     (p,) = problems_of(f"v: {written}\n")
     assert where(p) == ("yaml.tag", 1, 4)
     assert f"不符合标签 {tag}" in p.message and p.expected
@@ -104,14 +109,16 @@ def test_value_not_matching_its_tag(loader: str, written: str, tag: str) -> None
     ("1", "int"), ("-2", "int"), ("1.5", "float"), ("true", "bool"), ("False", "bool"),
     ("null", "null"), ("~", "null"), ("!!int 3", "int"),
 ])
-def test_non_string_keys_are_refused(loader: str, key: str, reads_as: str) -> None:
+def test_non_string_keys_are_refused(loader: str, key: str, reads_as: str,
+        problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     (p,) = problems_of(f"ok: 1\n{key}: value\n")
     assert where(p) == ("yaml.key_type", 2, 1)
     assert f"reads as {reads_as}" in p.message
     assert p.hint and '加引号' in p.hint and "quote the key" in p.hint
 
 
-def test_key_hint_shows_the_quoted_spelling() -> None:
+def test_key_hint_shows_the_quoted_spelling(problems_of: Callable[..., list[Problem]]) -> None:
     (p,) = problems_of("per_request:\n  1: [分管领导]\n")
     assert p.hint == '给键加引号，例如 "1": / quote the key, e.g. "1":'
     assert p.context == "per_request" and p.value == "1"
@@ -122,7 +129,7 @@ def test_string_like_keys_are_fine(loader: str) -> None:
     assert data == {"1": "a", "true": "b", "2026-03-02": "c", "yes": "d", "<<x": "e", "<<": "f"}
 
 
-def test_empty_key_is_refused(loader: str) -> None:
+def test_empty_key_is_refused(loader: str, problems_of: Callable[..., list[Problem]]) -> None:
     (p,) = problems_of("? \n: v\n")
     assert p.code == "yaml.key_type" and "缺少键名" in p.message
 
@@ -130,12 +137,14 @@ def test_empty_key_is_refused(loader: str) -> None:
 @pytest.mark.parametrize(("text", "kind"), [("? [a, b]\n: v\n", "sequence"),
                                             ("? {a: 1}\n: v\n", "mapping"),
                                             ("{[a]: 1}\n", "sequence")])
-def test_collection_keys_are_refused(loader: str, text: str, kind: str) -> None:
+def test_collection_keys_are_refused(loader: str, text: str, kind: str,
+        problems_of: Callable[..., list[Problem]]) -> None:
     (p,) = problems_of(text)
     assert p.code == "yaml.key_type" and f"cannot be a {kind}" in p.message
 
 
-def test_all_key_problems_are_reported_together() -> None:
+def test_all_key_problems_are_reported_together(problems_of: Callable[..., list[Problem]],
+        where: Callable[[Problem], tuple[str, int, int]]) -> None:
     problems = problems_of("a:\n  1: x\n  2: y\nb:\n  true: z\n")
     assert [where(p) for p in problems] == [("yaml.key_type", 2, 3), ("yaml.key_type", 3, 3),
                                             ("yaml.key_type", 5, 3)]
