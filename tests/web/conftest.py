@@ -9,6 +9,7 @@ add`` does) and returns an httpx client that sends their token.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import socket
 import threading
 import time
@@ -136,3 +137,39 @@ def item_fields() -> Mapping[str, Any]:
     return MappingProxyType({"policy": "gansu_huizhan", "category": "总经理督办",
                              "kind": "meeting_decision", "title": "预算调整", "lead": "财务部",
                              "assist": ["人力资源部"]})
+
+
+#: The password the page tests give their users (``sign_in`` signs in with it).
+PASSWORD = "duban-pass-2026"
+
+
+def _sign_in(live: LiveServer, name: str) -> httpx.Client:
+    client = live.client()
+    r = client.post("/login", data={"name": name, "password": PASSWORD, "next": "/"})
+    assert r.status_code == 303, r.text
+    return client
+
+
+def _form_of(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the item page's form for ``action``."""
+    form = re.search(rf'<form method="post" action="[^"]*/act/{action}".*?</form>', page, re.S)
+    assert form, f"no form for {action}"
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    """The password page tests give their users (``server.user(..., password=password)``)."""
+    return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def sign_in() -> Callable[[LiveServer, str], httpx.Client]:
+    """``sign_in(live, name)``: a client signed in on the login page with ``password``."""
+    return _sign_in
+
+
+@pytest.fixture(scope="session")
+def form_of() -> Callable[[str, str], dict[str, str]]:
+    """``form_of(page, action)``: the hidden fields of the item page's form for ``action``."""
+    return _form_of

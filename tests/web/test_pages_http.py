@@ -7,34 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from duban.calendar.data import load_additions
 
-PASSWORD = "duban-pass-2026"
 PDF = b"%PDF-1.4\n% evidence\n" + b"0" * 1000
 
 
-def sign_in(live, name: str) -> httpx.Client:
-    client = live.client()
-    r = client.post("/login", data={"name": name, "password": PASSWORD, "next": "/"})
-    assert r.status_code == 303, r.text
-    return client
-
-
-def form_of(page: str, action: str) -> dict[str, str]:
-    """The hidden fields of the item page's form for ``action``."""
-    form = re.search(rf'<form method="post" action="[^"]*/act/{action}".*?</form>', page, re.S)
-    assert form, f"no form for {action}"
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
-
-
-def opened(live) -> str:
+def opened(live: Any, password: str) -> str:
     """A 日常督办 item of 财务部 under gansu_huizhan, approved (已交办)."""
     office = live.user("王五", "总经理工作部", "总经理工作部")
-    leader = live.user("刘总", "公司领导", "督办领导", "分管领导", password=PASSWORD)
+    leader = live.user("刘总", "公司领导", "督办领导", "分管领导", password=password)
     r = office.post("/api/v1/items", json={
         "id": "P1", "policy": "gansu_huizhan", "category": "日常督办", "kind": "other",
         "title": "完成年度预算调整", "lead": "财务部", "due": "2026-03-20"})
@@ -47,10 +34,11 @@ def stored_files(root: Path) -> list[Path]:
     return [p for p in (root / "attachments").rglob("*") if p.is_file()]
 
 
-def test_a_file_sent_with_a_refused_action_does_not_stay(sqlite_server,
-                                                         tmp_path: Path) -> None:
-    item = opened(sqlite_server)
-    api = sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
+def test_a_file_sent_with_a_refused_action_does_not_stay(sqlite_server, tmp_path: Path,
+        password: str, sign_in: Callable[[Any, str], httpx.Client],
+        form_of: Callable[[str, str], dict[str, str]]) -> None:
+    item = opened(sqlite_server, password)
+    api = sqlite_server.user("李四", "财务部", "承办部门", password=password)
     finance = sign_in(sqlite_server, "李四")
     hidden = form_of(finance.get(f"/items/{item}").text, "request_extension")
     # no reason: gansu_huizhan 第九条（五）第2段 refuses an extension request without one
@@ -79,9 +67,11 @@ def test_a_file_sent_with_a_refused_action_does_not_stay(sqlite_server,
     assert len(stored_files(tmp_path)) == 1
 
 
-def test_approval_buttons_name_the_step_they_decide(sqlite_server) -> None:
-    item = opened(sqlite_server)
-    sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
+def test_approval_buttons_name_the_step_they_decide(sqlite_server, password: str,
+        sign_in: Callable[[Any, str], httpx.Client],
+        form_of: Callable[[str, str], dict[str, str]]) -> None:
+    item = opened(sqlite_server, password)
+    sqlite_server.user("李四", "财务部", "承办部门", password=password)
     finance = sign_in(sqlite_server, "李四")
     hidden = form_of(finance.get(f"/items/{item}").text, "request_extension")
     assert finance.post(f"/items/{item}/act/request_extension", data={
@@ -103,11 +93,11 @@ def admin_form(page: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
 
 
-def test_an_admin_imports_a_holiday_notice_after_a_preview(sqlite_server,
-                                                           tmp_path: Path) -> None:
+def test_an_admin_imports_a_holiday_notice_after_a_preview(sqlite_server, tmp_path: Path,
+        password: str, sign_in: Callable[[Any, str], httpx.Client]) -> None:
     sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")  # the deployment's
     target = tmp_path / "calendar" / "2027.yaml"
-    sqlite_server.user("王五", "总经理工作部", "总经理工作部", password=PASSWORD, admin=True)
+    sqlite_server.user("王五", "总经理工作部", "总经理工作部", password=password, admin=True)
     office = sign_in(sqlite_server, "王五")
     hidden = admin_form(office.get("/admin").text)
     preview = office.post("/admin/calendar", data={**hidden, "step": "preview"},
@@ -131,10 +121,10 @@ def test_an_admin_imports_a_holiday_notice_after_a_preview(sqlite_server,
     assert dt.date(2027, 2, 8) in added.holidays and dt.date(2027, 2, 20) in added.workdays
 
 
-def test_a_notice_that_does_not_add_up_is_refused_by_line(sqlite_server,
-                                                          tmp_path: Path) -> None:
+def test_a_notice_that_does_not_add_up_is_refused_by_line(sqlite_server, tmp_path: Path,
+        password: str, sign_in: Callable[[Any, str], httpx.Client]) -> None:
     sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")
-    sqlite_server.user("王五", "总经理工作部", "总经理工作部", password=PASSWORD, admin=True)
+    sqlite_server.user("王五", "总经理工作部", "总经理工作部", password=password, admin=True)
     office = sign_in(sqlite_server, "王五")
     broken = NOTICE.replace("至3日（周日）放假，共3天", "至3日（周日）放假，共4天")
     r = office.post("/admin/calendar", data={**admin_form(office.get("/admin").text),
@@ -146,9 +136,10 @@ def test_a_notice_that_does_not_add_up_is_refused_by_line(sqlite_server,
     assert not (tmp_path / "calendar").exists()  # nothing written
 
 
-def test_only_administrators_import_notices(sqlite_server, tmp_path: Path) -> None:
+def test_only_administrators_import_notices(sqlite_server, tmp_path: Path, password: str,
+        sign_in: Callable[[Any, str], httpx.Client]) -> None:
     sqlite_server.deployment.config.source = str(tmp_path / "duban.yaml")
-    sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
+    sqlite_server.user("李四", "财务部", "承办部门", password=password)
     finance = sign_in(sqlite_server, "李四")
     assert finance.get("/admin").status_code == 403
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', finance.get("/").text)
@@ -159,12 +150,13 @@ def test_only_administrators_import_notices(sqlite_server, tmp_path: Path) -> No
     assert not (tmp_path / "calendar").exists()
 
 
-def test_the_timeline_names_who_entered_a_decision_only_for_代录(sqlite_server
-                                                          ) -> None:
-    item = opened(sqlite_server)
-    sqlite_server.user("李四", "财务部", "承办部门", password=PASSWORD)
+def test_the_timeline_names_who_entered_a_decision_only_for_代录(sqlite_server, password: str,
+        sign_in: Callable[[Any, str], httpx.Client],
+        form_of: Callable[[str, str], dict[str, str]]) -> None:
+    item = opened(sqlite_server, password)
+    sqlite_server.user("李四", "财务部", "承办部门", password=password)
     sqlite_server.user("秘书", "总经理工作部", "总经理工作部", proxy_roles=("分管领导",),
-                       password=PASSWORD)
+                       password=password)
     finance = sign_in(sqlite_server, "李四")
     hidden = form_of(finance.get(f"/items/{item}").text, "request_extension")
     assert finance.post(f"/items/{item}/act/request_extension", data={
