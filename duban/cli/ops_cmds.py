@@ -148,6 +148,8 @@ def item() -> None:
 @click.option("--category", default=None)
 @click.option("--confidential", is_flag=True, default=False)
 @click.option("--parent", default=None)
+@click.option("--notice", default=None,
+              help="一单多事：加入这张通知单（写其第一项的事项编号），共用它的文号和发单日期")
 @click.option("--at", "at_text", default=None)
 @click.option("--key", default=None, help="幂等键：重试同一命令不会重复执行")
 @actor_options
@@ -155,8 +157,8 @@ def item() -> None:
 def item_create(service: Service, item_id: str, policy_id: str, kind: str, title: str,
                 lead: str | None, assist: tuple[str, ...], due: str | None, urgency: str | None,
                 category: str | None, confidential: bool, parent: str | None,
-                at_text: str | None, key: str | None, role: str | None, dept: str | None,
-                person: str | None) -> None:
+                notice: str | None, at_text: str | None, key: str | None, role: str | None,
+                dept: str | None, person: str | None) -> None:
     """立项一个督办事项 (create an item)."""
     if policy_id not in service.policies:
         raise DubanError(f"没有策略 '{policy_id}'；已加载：{'、'.join(service.policies)}",
@@ -164,7 +166,7 @@ def item_create(service: Service, item_id: str, policy_id: str, kind: str, title
     policy = service.policies[policy_id]
     actor = build_actor(service, policy_id, role or "supervisor_office", dept, person)
     data: dict[str, Any] = {"kind": kind, "title": title, "lead": lead, "assist": list(assist), "due": due,
-            "urgency": urgency, "category": category, "parent": parent}
+            "urgency": urgency, "category": category, "parent": parent, "notice": notice}
     if confidential:
         data["confidential"] = True
     at = parse_time(at_text, service.zone)

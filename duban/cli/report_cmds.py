@@ -218,8 +218,11 @@ def form(item_id: str, kind: str, fmt: str, output: str | None, force: bool, sto
             raise DubanError(f"事项 '{item_id}' 在 {moment.isoformat()} 时尚未立项 / the item did "
                              "not exist yet", "unknown_item")
         renderers = dict(service.hooks.renderers.entries) if service.hooks else {}
+        members = sources.notice_members(
+            service.store.items(policy_id=policy.id), state, moment,
+            lambda i: viewer is None or visible_to(policy, i, viewer.actor(policy)))
         rendered = render_form(kind_id, policy, state, list(prefix), moment, fmt,
-                               renderers=renderers)
+                               renderers=renderers, notice=members)
     finally:
         service.store.close()
     emit(rendered.data, fmt, output, force)

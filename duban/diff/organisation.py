@@ -166,6 +166,12 @@ def documents(c: Collector) -> None:
         c.value("documents", ("documents", "numbering", "assign_on"), "文号编号时点",
                 on.get(o.numbering_on, o.numbering_on), on.get(n.numbering_on, n.numbering_on),
                 raw=("documents", "numbering"))
+    per = {"item": "每个事项一个文号", "notice": "每张通知单一个文号（一单多事共用，各项编第N项）"}
+    if o.numbering and n.numbering:
+        c.value("documents", ("documents", "numbering", "per"), "文号编号单位",
+                per[o.numbering_per], per[n.numbering_per],
+                cite=_cite(n, "documents", "numbering"), old_cite=_cite(o, "documents", "numbering"),
+                raw=("documents", "numbering"))
     _members(c, "documents", ("documents", "forms"), "表单", o.forms, n.forms,
              raw=("documents", "forms"), **kw)
     mode = {"single": "一单一事", "multiple": "一单多事", "either": "一单一事或一单多事"}

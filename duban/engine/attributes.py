@@ -36,7 +36,7 @@ def _create(a: _Act) -> None:
     policy, item, draft, event = a.policy, a.item, a.draft, a.event
     d = event.data
     draft.created_at = event.at
-    for key in ("kind", "title", "urgency", "lead", "parent"):
+    for key in ("kind", "title", "urgency", "lead", "parent", "notice"):
         if d.get(key) is not None:
             setattr(draft, key, str(d[key]))
     draft.assist = tuple(str(x) for x in d.get("assist") or ())

@@ -26,6 +26,9 @@ from duban.engine.model import (
 )
 
 _DT = "$dt"
+#: Item fields written only when they differ from their default (added after items were
+#: stored: an item that does not use them encodes exactly as before)
+_SPARSE: dict[str, Any] = {"notice": None, "notice_item": 0, "issued_at": None}
 
 
 #: Values written as they are. Checked by exact type first: most of an item's fields are
@@ -52,6 +55,9 @@ def _enc(value: Any) -> Any:
     if isinstance(value, Actor):  # role words only when known: older logs stay byte-equal
         out = {f: _enc(getattr(value, f)) for f in ("department", "person", "roles")}
         return out | ({"words": _enc(value.words)} if value.words else {})
+    if isinstance(value, ItemState):  # 一单多事 fields only when set: older items stay byte-equal
+        return {f.name: _enc(getattr(value, f.name)) for f in fields(value)
+                if f.name not in _SPARSE or getattr(value, f.name) != _SPARSE[f.name]}
     if hasattr(value, "__dataclass_fields__"):
         names = _FIELDS.get(kind)
         if names is None:

@@ -527,6 +527,9 @@ class Engine:
         child = str(event.data.get("child", ""))
         if event.action == "number":
             draft.number = str(event.data["number"])
+            if event.data.get("notice_item"):  # 一单多事: its place on the notice, its date
+                draft.notice_item = int(event.data["notice_item"])
+                draft.issued_at = to_datetime(event.data["issued"], self.policy)
         elif event.action == "subitem_added":
             draft.children_open = item.children_open | {child}
         elif event.action == "subitem_closed":

@@ -190,6 +190,11 @@ class ItemState:
     counted: tuple[tuple[str, datetime], ...] = ()
     shortfalls: tuple[Shortfall, ...] = ()  # periods that ended short of a requirement
     number: str | None = None
+    #: 一单多事: the notice joined (the id of the item that began it), the item's place on
+    #: it (第N项, given with the number) and the notice's date (when it got its number)
+    notice: str | None = None
+    notice_item: int = 0
+    issued_at: datetime | None = None
     seq: int = 0
     last_at: datetime | None = None
     keys: frozenset[str] = frozenset()  # idempotency keys already applied

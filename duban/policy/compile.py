@@ -499,8 +499,15 @@ class _Compiler:
         """Templates (checked in the sandbox now), numbering, forms, list mode."""
         self.templates(docs.get("templates") or {}, path)
         numbering = docs.get("numbering") or {}
+        per = numbering.get("per", "item")
+        if per == "notice" and docs.get("list_mode") == "single":
+            self.problem("notice_single", ("documents", "numbering", "per"),
+                         "按通知单编号（per: notice）是为一单多事，而 list_mode 写的是 single（一单一事）"
+                         " / numbering per notice contradicts list_mode: single",
+                         value=per, expected="list_mode: multiple 或 either，或删去 per: notice",
+                         hint="一单一事时每个事项自有文号，不写 per（默认 item）")
         return {"numbering": numbering.get("format"),
-                "numbering_on": numbering.get("assign_on", "create"),
+                "numbering_on": numbering.get("assign_on", "create"), "numbering_per": per,
                 "forms": tuple(docs.get("forms") or ()), "list_mode": docs.get("list_mode")}
 
     def confidentiality(self, conf: Mapping[str, Any]) -> dict[str, Any]:

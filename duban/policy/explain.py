@@ -16,6 +16,9 @@ from duban.policy.maximum import scope_words
 from duban.policy.model import Category, Chain, PenaltyRule, Policy, Reminder
 
 INHERITED = "〔标准生命周期；制度未规定〕"
+#: 一单多事 (``documents.numbering.per: notice``) as explain says it
+NOTICE_SHARED = ("一单多事：立项时写明加入哪张通知单的事项，共用该通知单的文号和发单日期，按编号先后列为"
+                 "第N项；各事项各自的完成时限、承办部门和状态，各自办结；通知单全部事项办结或撤销后不再加入新事项")
 
 
 def _c(cite: str | None) -> str:
@@ -238,6 +241,8 @@ class _Reading:
         if p.numbering:
             self.say(f"通知单文号如 {p.numbering.format(year=2026, seq=7)}：按年编号，序号不重复使用",
                      (docs.get("numbering") or {}).get("cite"))
+            if p.numbering_per == "notice":
+                self.say(NOTICE_SHARED, (docs.get("numbering") or {}).get("cite"))
         if p.list_mode:
             mode = {"single": "一单一事", "multiple": "一单多事", "either": "可一单一事，也可一单多事"}
             self.say(f"督办通知单{mode[p.list_mode]}", docs.get("cite"))

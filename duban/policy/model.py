@@ -338,6 +338,9 @@ class Policy:
     #: a coordination request must be made within this long of the hand-over (2个工作日内)
     coordination_within: Duration | None = None
     coordination_cite: str | None = None
+    #: what one 文号 numbers: ``item`` (each item its own) or ``notice`` (一单多事: the items
+    #: that join a notice share its number and date)
+    numbering_per: str = "item"
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

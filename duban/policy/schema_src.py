@@ -533,6 +533,12 @@ def root_properties() -> dict[str, Any]:
                     ["陕秦安督字〔{year}〕{seq}号"]),
         "assign_on": P(enum(("create", "opened")), "编号时机", "立项时或批示通过时编号。",
                        "When the number is assigned."),
+        "per": P(enum(("item", "notice")), "编号单位",
+                 "item：每个事项一个文号（默认）；notice：一张通知单一个文号，一单多事时同单各事项共用"
+                 "通知单的文号和发单日期，并按编号先后编“第N项”。",
+                 "item: one number per item (default); notice: one number per notice, shared "
+                 "with its date by every item that joins it (一单多事), each item numbered "
+                 "第N项 on the notice in the order they are numbered.", ["notice"]),
         "cite": CITE,
     }, ("format",))
     return {

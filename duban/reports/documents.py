@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from duban.engine.model import Event, ItemState
 from duban.policy.model import Policy
@@ -56,7 +56,9 @@ def report_body(dataset: Dataset, period: Period) -> tuple[str, str]:
 
 def render_form(kind: str, policy: Policy, item: ItemState, events: list[Event],
                 as_of: dt.datetime, fmt: str = "md", *,
-                renderers: Mapping[str, Renderer] | None = None) -> Rendered:
-    """One form of one item (任务通知单, 催办通知单 …)."""
-    context = form_context(kind, policy, item, events, as_of)
+                renderers: Mapping[str, Renderer] | None = None,
+                notice: Sequence[ItemState] = ()) -> Rendered:
+    """One form of one item (任务通知单, 催办通知单 …); ``notice``: the other items on its
+    notice that the reader may see (一单多事, :func:`duban.reports.source.notice_members`)."""
+    context = form_context(kind, policy, item, events, as_of, notice)
     return render(kind, fmt, context, policy=policy, renderers=renderers)

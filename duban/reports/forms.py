@@ -149,9 +149,25 @@ def _latest_contents(steps: Sequence[TrailStep]) -> list[dict[str, str]]:
     return []
 
 
+def _notice(policy: Policy, item: ItemState, others: Sequence[ItemState]) -> dict[str, Any]:
+    """The notice's part of a form: one entry per item on it (一单多事: the reader's
+    visible items of the notice, in their order), the departments of all of them, and the
+    item's own place (第N项) when the notice has several."""
+    tz = policy.timezone
+    on_it = sorted((item, *others), key=lambda i: i.notice_item)
+    entries = [{"place": i.notice_item, "title": i.title or i.id, "confidential": i.confidential,
+                "lead": i.department or "", "assist": "、".join(i.assist),
+                "due_ymd": _ymd(i.due, tz)} for i in on_it]
+    departments = dict.fromkeys(d for i in on_it for d in (i.department, *i.assist) if d)
+    several = len(on_it) > 1
+    return {"entries": entries, "notice_departments": "、".join(departments),
+            "place": f"第{item.notice_item}项" if several else ""}
+
+
 def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Event],
-                 as_of: dt.datetime) -> dict[str, Any]:
-    """Everything the form templates print (plain values only)."""
+                 as_of: dt.datetime, notice: Sequence[ItemState] = ()) -> dict[str, Any]:
+    """Everything the form templates print (plain values only); ``notice`` are the other
+    items on the item's notice the reader may see (一单多事)."""
     tz = policy.timezone
     steps = trail(policy, item.id, events)
     row = item_row(policy, item, as_of)
@@ -189,7 +205,8 @@ def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Ev
         "original_due": cn_date(item.original_due, tz),
         "due_rule": item.due_info.rule if item.due_info else "",
         "due_cite": (item.due_info.cite or "") if item.due_info else "",
-        "as_of": cn_datetime(as_of, tz), "issued": cn_date(item.opened_at or as_of, tz),
+        "as_of": cn_datetime(as_of, tz),
+        "issued": cn_date(item.issued_at or item.opened_at or as_of, tz),
         "today": cn_date(as_of, tz),
         "trail": [{"date": cn_datetime(s.at, tz), "word": s.word, "actor": s.actor,
                    "note": _note(s), "state": s.after} for s in steps
@@ -220,6 +237,7 @@ def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Ev
         "rounds": _rounds(policy, steps, tz),
         "feedback": _latest_contents(steps),
         "review": _signatures(_chain_steps(policy, item, "review"), review),
+        **_notice(policy, item, notice),
     }
 
 

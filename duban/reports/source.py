@@ -17,13 +17,14 @@ turns either source into that form, doing three things on the way:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from duban.engine import penalties as penalty_rules
 from duban.engine.access import visible_to
 from duban.engine.core import replay
 from duban.engine.model import Actor, Event, ItemState, PenaltyEntry
+from duban.engine.notice import notice_of
 from duban.errors import DubanError
 from duban.policy.model import Policy
 
@@ -137,6 +138,19 @@ def build_dataset(records: Iterable[tuple[Policy, ItemState, Sequence[Event]]],
     lines.sort(key=lambda p: (p.at, p.item, p.rule, p.target))
     entries.sort(key=lambda e: (e.item.opened_at or e.item.created_at or as_of, e.item.id))
     return Dataset(tuple(entries), tuple(lines), as_of, viewer, tuple(policies.values()))
+
+
+def notice_members(items: Iterable[ItemState], item: ItemState, as_of: dt.datetime,
+                   may_see: Callable[[ItemState], bool]) -> list[ItemState]:
+    """一单多事: the other items on ``item``'s notice, numbered by ``as_of``, that the
+    reader may see (an item the reader may not see is left out, never hinted at by its
+    title), in their order on the notice."""
+    if not item.notice_item:
+        return []
+    notice = notice_of(item)
+    return sorted((i for i in items if i.id != item.id and i.notice_item and
+                   notice_of(i) == notice and (i.opened_at or i.created_at or as_of) <= as_of
+                   and may_see(i)), key=lambda i: i.notice_item)
 
 
 def latest_instant(items: Iterable[ItemState], now: dt.datetime) -> dt.datetime:

@@ -40,7 +40,7 @@ from duban.reports.source import Dataset
 DEFAULT_WINDOW = "3个工作日"
 NO_LIGHT_STATES = frozenset({"draft", "pending_approval", "cancelled", "declined"})
 
-COLUMNS = ("序号", "编号", "事项", "类别", "类型", "紧急程度", "主办部门", "协办部门", "状态",
+COLUMNS = ("序号", "编号", "通知单项次", "事项", "类别", "类型", "紧急程度", "主办部门", "协办部门", "状态",
            "办理情况", "信号灯", "立项时间", "交办时间", "原定期限", "现行期限", "预警起点", "延期次数",
            "退办次数", "次数未达周期", "报结时间", "办结时间", "逾期天数", "保密", "策略")
 FILLS = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
@@ -133,7 +133,8 @@ def rows(dataset: Dataset) -> list[Row]:
         except DubanError:
             start = None
         out.append(Row((
-            n, it.number or it.id, it.title or it.id, it.category, it.kind, it.urgency or "",
+            n, it.number or it.id, f"第{it.notice_item}项" if it.notice_item else "",
+            it.title or it.id, it.category, it.kind, it.urgency or "",
             it.department or "", "、".join(it.assist), it.state, r.status, lamp,
             _local(it.opened_at, tz), _local(it.assigned_at, tz), _local(it.original_due, tz),
             _local(it.due, tz), _local(start, tz), it.extensions_granted, it.returns,
@@ -188,12 +189,13 @@ def to_xlsx(table: Sequence[Row], dataset: Dataset) -> bytes:
             cell.fill = PatternFill("solid", fgColor=FILLS[r.light])
             cell.alignment = Alignment(horizontal="center")
             cell.font = Font(bold=True)
-    widths = {"事项": 36, "办理情况": 16, "主办部门": 12, "协办部门": 14, "编号": 22}
+    widths = {"事项": 36, "办理情况": 16, "主办部门": 12, "协办部门": 14, "编号": 22,
+              "通知单项次": 10}
     for col, name in enumerate(COLUMNS, 1):
         is_time = name.endswith(("时间", "期限", "起点"))
         ws.column_dimensions[get_column_letter(col)].width = widths.get(
             name, 17 if is_time else 9)
-    ws.freeze_panes = "D2"
+    ws.freeze_panes = "E2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(ws.max_row, 1)}"
     notes = wb.create_sheet("说明")
     tz = dataset.policies[0].timezone if dataset.policies else None

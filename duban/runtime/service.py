@@ -15,13 +15,14 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from duban.calendar.instants import DEFAULT_ZONE
 from duban.engine.access import visible_to
 from duban.engine.core import INTERNAL_ACTIONS, ActionRefused, engine_for
 from duban.engine.model import SYSTEM, Actor, Effect, Event, ItemState, PenaltyEntry
+from duban.engine.notice import joining, number_event
 from duban.engine.timers import next_due
 from duban.errors import DubanError
 from duban.notify.base import DeliveryError, Notifier
@@ -144,9 +145,24 @@ class Service:
         if policy_id not in self.policies:
             raise DubanError(f"没有策略 '{policy_id}'，已加载：{'、'.join(self.policies)} / "
                              "unknown policy", "validation_error")
-        check_new_item(self.policies[policy_id], item_id, data, self.store.load)
+        policy = self.policies[policy_id]
+        check_new_item(policy, item_id, data, self.store.load)
+        if data.get("notice") is not None:
+            data = self._joining(policy, item_id, data, actor)
         return self.act(item_id, "create", actor, data, at, key, policy_id=policy_id,
                         entered_by=entered_by)
+
+    def _joining(self, policy: Policy, item_id: str, data: Mapping[str, Any],
+                 actor: Actor) -> Mapping[str, Any]:
+        """一单多事: the create data of an item joining a notice, or the refusal (see
+        :func:`duban.engine.notice.joining`); a notice ``actor`` may not see is unknown."""
+        notice = str(data["notice"])
+        head = self.store.load(notice)
+        if head is not None and not visible_to(self.policy_for(head), head, actor):
+            head = None  # not confirmed to exist
+        members = () if head is None else (
+            i for i in self.store.items(policy_id=policy.id) if i.notice == notice)
+        return joining(policy, item_id, data, head, members)
 
     def act(self, item_id: str, action: str, actor: Actor | None, data: Mapping[str, Any],
             at: dt.datetime, key: str | None = None, *, policy_id: str | None = None,
@@ -215,16 +231,11 @@ class Service:
             ledger.extend(item.penalties[before:])
             for e in eff:
                 if e.kind == "number_needed" and policy.numbering:
-                    year = event.at.year
-                    n = self.store.next_number(policy.id, year)
-                    queue.insert(0, Event("number", event.at, None, {
-                        "number": policy.numbering.format(year=year, seq=n)}))
+                    queue.insert(0, number_event(policy, item, event.at, self.store))
         if item.number is None and policy.numbering and policy.numbering_on == "create" \
                 and item.created_at is not None:
-            year = item.created_at.year
-            n = self.store.next_number(policy.id, year)
-            numbered = Event("number", written[-1].at, None, {
-                "number": policy.numbering.format(year=year, seq=n)})
+            numbered = number_event(policy, item, item.created_at, self.store)
+            numbered = replace(numbered, at=written[-1].at)
             item, _ = engine.apply(item, numbered)
             written.append(numbered)
         outbox = list(self._drafts(policy, item, expected, effects))

@@ -13,6 +13,7 @@ from duban.engine.closure import counted, on_time, overdue
 from duban.engine.core import engine_for
 from duban.engine.lateness import DEADLINE_PASSED
 from duban.engine.model import ItemState
+from duban.engine.notice import notice_of
 from duban.policy.model import Policy
 from duban.simulation.runner import RunResult, run_scenario
 from duban.simulation.scenario import Scenario
@@ -43,6 +44,9 @@ def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None,
     }
     if policy.numbering:
         out["number"] = item.number
+    if item.notice_item:  # 一单多事: the notice and the item's place on it
+        out["notice"] = notice_of(item)
+        out["notice_item"] = item.notice_item
     if policy.at_least:  # 至少N次每周期: periods that ended short
         out["shortfalls"] = [s.to_json() for s in item.shortfalls]
     if coordination.asked(policy):  # 送督办单位协调解决: requests resolved

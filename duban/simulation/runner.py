@@ -18,6 +18,7 @@ from duban.engine import inform
 from duban.engine import penalties as penalty_rules
 from duban.engine.core import ActionRefused, Engine, engine_for
 from duban.engine.model import Actor, Effect, Event, ItemState, PenaltyEntry
+from duban.engine.notice import NoticeNumber, joining, number_event
 from duban.errors import DubanError
 from duban.policy.model import Policy
 from duban.simulation.planner import Planned, Planner, department_for, role_preference
@@ -77,6 +78,7 @@ class Runner:
         self.events: dict[str, list[Event]] = {}
         self.rejected: list[Rejected] = []
         self.numbers: dict[int, int] = {}
+        self.notices: dict[str, NoticeNumber] = {}  # 一单多事: each notice's number and places
         self.order = {k: i for i, k in enumerate(scenario.items)}
         self.end: dt.datetime | None = None
         self.informed: dict[str, list[dict[str, Any]]] = {}
@@ -192,6 +194,13 @@ class Runner:
         except DubanError as err:  # e.g. a date beyond the calendar
             self.rejected.append(Rejected(step.index, err.code, str(err)))
 
+    def joining(self, key: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """一单多事: the create data of an item joining a notice of this run, or the refusal."""
+        notice = str(data["notice"])
+        head = self.items.get(notice)
+        return joining(self.policy, key, data, head if head and head.created_at else None,
+                       [i for i in self.items.values() if i.notice == notice])
+
     def plan(self, step: Step, at: dt.datetime) -> None:
         """An intent step: the planned actions, taken one by one (or the policy's refusal)."""
         key = step.item or ""
@@ -220,11 +229,13 @@ class Runner:
                        cite)
 
     def commit(self, key: str, item: ItemState, event: Event) -> ItemState:
+        create = event.action != "timer" and self.engine.resolve(event.action)[0] == "create"
+        if create and event.data.get("notice") is not None:  # written or planned
+            event = replace(event, data=dict(self.joining(key, event.data)))
         new, effects = self.engine.apply(item, event, event.at)
         self.items[key] = new
         self.events.setdefault(key, []).append(event)
-        if event.action != "timer" and self.engine.resolve(event.action)[0] == "create" and \
-                new.parent and new.parent in self.items:
+        if create and new.parent and new.parent in self.items:
             self.internal(new.parent, "subitem_added", {"child": key}, event.at)
         self.after(key, effects, event.at)
         return self.items[key]
@@ -239,20 +250,32 @@ class Runner:
                 self.informed.setdefault(key, []).append(
                     {"by": eff.data["name"], "to": list(eff.data["to"]), "at": eff.data["at"]})
             if eff.kind == "number_needed":
-                self.internal(key, "number", {"number": self.next_number(at)}, at)
+                self.number(key, at)
             elif eff.kind == "subitem_closed" and eff.data["parent"] in self.items:
                 self.internal(eff.data["parent"], "subitem_closed", {"child": key}, at)
         if any(e.kind == "state_changed" for e in effects):
             item = self.items[key]
             if self.policy.numbering and item.number is None and \
                     self.policy.numbering_on == "create" and item.created_at is not None:
-                self.internal(key, "number", {"number": self.next_number(at)}, at)
+                self.number(key, at)
 
-    def next_number(self, at: dt.datetime) -> str:
-        year = at.year
+    def number(self, key: str, at: dt.datetime) -> None:
+        """Give the item its 文号 (its notice's, when the policy numbers notices)."""
+        item = self.items[key]
+        event = number_event(self.policy, item, max(at, item.last_at or at), self)
+        self.commit(key, item, event)
+
+    def next_number(self, policy_id: str, year: int) -> int:  # noqa: ARG002 (Numbers)
         self.numbers[year] = self.numbers.get(year, 0) + 1
-        fmt = self.policy.numbering or "{year}-{seq}"
-        return fmt.format(year=year, seq=self.numbers[year])
+        return self.numbers[year]
+
+    def notice_number(self, policy_id: str, notice: str, at: dt.datetime) -> NoticeNumber:
+        """The run's own books of notices (the store keeps them in one transaction)."""
+        held = self.notices.get(notice)
+        if held is None:
+            held = NoticeNumber(at.year, self.next_number(policy_id, at.year), 0, at)
+        self.notices[notice] = held = replace(held, place=held.place + 1)
+        return held
 
     def fire_timers(self, until: dt.datetime, index: int) -> None:
         """Fire every timer due up to ``until``, across items, in scheduled order."""

@@ -19,7 +19,7 @@ from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
 from duban.vocabulary import CANONICAL_KINDS
 
 ITEM_KEYS = frozenset({"kind", "title", "lead", "assist", "due", "urgency", "category",
-                       "categories", "confidential", "parent", "departments"})
+                       "categories", "confidential", "parent", "departments", "notice"})
 STEP_KEYS = frozenset({"at", "item", "action", "as", "actor", "until", "reason", "due",
                        "lead", "assist", "defect", "note", "key", "tick", "reach", "approve",
                        "request_extension", "decided", "report", "pause", "points", "end",
@@ -51,6 +51,7 @@ class ItemSpec:
     confidential: bool | None = None
     parent: str | None = None
     departments: tuple[str, ...] = ()
+    notice: str | None = None  # 一单多事: the item whose notice this one joins
 
     def create_data(self, policy_id: str) -> dict[str, Any]:
         """What the ``create`` event carries under one policy."""
@@ -63,6 +64,8 @@ class ItemSpec:
             data["category"] = cat
         if self.confidential is not None:
             data["confidential"] = self.confidential
+        if self.notice is not None:
+            data["notice"] = self.notice
         return data
 
 
@@ -193,6 +196,9 @@ class _Parser:
         for it in self.items.values():
             if it.parent is not None and it.parent not in self.items:
                 self.bad(("items", it.key, "parent"), f"父事项 '{it.parent}' 不存在 / unknown parent")
+            if it.notice is not None and it.notice not in self.items:
+                self.bad(("items", it.key, "notice"), f"通知单 '{it.notice}' 不是本剧本的事项 / "
+                         "unknown notice", "写通知单第一项的事项键，如 notice: A")
 
     def parse_item(self, p: tuple[Any, ...], key: str, spec: Any) -> ItemSpec | None:
         if not isinstance(spec, dict):
@@ -218,7 +224,8 @@ class _Parser:
             tuple(str(x) for x in spec.get("assist") or ()), _opt(spec.get("due")),
             _opt(spec.get("urgency")), _opt(spec.get("category")),
             {str(k): str(v) for k, v in cats.items()}, spec.get("confidential"),
-            _opt(spec.get("parent")), tuple(str(x) for x in spec.get("departments") or ()))
+            _opt(spec.get("parent")), tuple(str(x) for x in spec.get("departments") or ()),
+            _opt(spec.get("notice")))
 
     # -- steps -------------------------------------------------------------------------------
     def parse_steps(self, raw: Any) -> list[Step]:

@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from duban.engine import codec
 from duban.engine.model import Actor, Event, ItemState, PenaltyEntry
+from duban.engine.notice import NoticeNumber
 from duban.errors import DubanError
 from duban.outbox import OutboxDraft as OutboxDraft  # re-exported for plugins
 from duban.outbox import OutboxMessage as OutboxMessage
@@ -155,6 +156,12 @@ class Store(Protocol):
 
     def next_number(self, policy_id: str, year: int) -> int:
         """Reserve the next document number of the year (never reused)."""
+
+    def notice_number(self, policy_id: str, notice: str, at: dt.datetime) -> NoticeNumber:
+        """一单多事: the 文号 of ``notice`` — reserved with :meth:`next_number` in the year of
+        ``at`` the first time, the same ever after — with the next place on it (1, 2, …)
+        and the notice's date (``at`` of the first call), atomically: two callers never
+        get two numbers for one notice, nor one place twice."""
 
     def outbox_due(self, now: dt.datetime, limit: int = 100) -> list[OutboxMessage]: ...
 

@@ -36,6 +36,7 @@ from psycopg.types.json import Jsonb
 
 from duban.engine import codec
 from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.engine.notice import NoticeNumber
 from duban.outbox import OutboxMessage
 from duban.store.base import (
     Commit,
@@ -97,8 +98,17 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             WHERE idem_key IS NOT NULL AND action <> 'timer'
     """),
     *IDENTITY_MIGRATIONS,
+    # 一单多事: a notice's 文号 (reserved from ``numbers`` once) and the places given on it
+    ("0003_notices", """
+        CREATE TABLE notices (
+            policy_id TEXT NOT NULL, notice TEXT COLLATE "C" NOT NULL, year INTEGER NOT NULL,
+            seq INTEGER NOT NULL, places INTEGER NOT NULL, issued TEXT NOT NULL,
+            PRIMARY KEY (policy_id, notice));
+    """),
 )
 
+_RESERVE = ("INSERT INTO numbers VALUES (%s, %s, 1) ON CONFLICT (policy_id, year) DO UPDATE "
+            "SET seq = numbers.seq + 1 RETURNING seq")
 _RETRYABLE = (pgerr.SerializationFailure, pgerr.DeadlockDetected, pgerr.LockNotAvailable)
 _OUTBOX_COLS = ("id, item_id, dedupe_key, channel, recipient, payload, attempts, status, "
                 "last_error, next_attempt")
@@ -384,7 +394,7 @@ class PostgresStore:
                 "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = "
                 "i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_am a ON "
                 "a.oid = c.relam WHERE a.amname = 'btree' AND t.relname IN ('items', "
-                "'events', 'outbox', 'ledger', 'requests', 'numbers', 'policies') AND "
+                "'events', 'outbox', 'ledger', 'requests', 'numbers', 'notices', 'policies') AND "
                 "t.relnamespace = to_regnamespace(current_schema())"):
             try:
                 self._rows(check.as_string(self._live()), (index,))
@@ -411,10 +421,27 @@ class PostgresStore:
 
     def next_number(self, policy_id: str, year: int) -> int:
         # One statement: the row lock makes concurrent reservations queue, never collide.
-        _, rows = self._one("INSERT INTO numbers VALUES (%s, %s, 1) ON CONFLICT (policy_id, "
-                            "year) DO UPDATE SET seq = numbers.seq + 1 RETURNING seq",
-                            (policy_id, year))
+        _, rows = self._one(_RESERVE, (policy_id, year))
         return int(rows[0][0])
+
+    def notice_number(self, policy_id: str, notice: str, at: dt.datetime) -> NoticeNumber:
+        """The notice's number (reserved the first time, in the year of ``at``) and the
+        next place on it, in one transaction: the upsert locks the notice's row until
+        commit, so a concurrent caller waits and then sees the number and the count."""
+        def body(cur: psycopg.Cursor[Any]) -> NoticeNumber:
+            year, seq, place, issued = cur.execute(
+                "INSERT INTO notices VALUES (%s, %s, %s, 0, 1, %s) ON CONFLICT (policy_id, "
+                "notice) DO UPDATE SET places = notices.places + 1 "
+                "RETURNING year, seq, places, issued",
+                (policy_id, notice, at.year, at.isoformat())).fetchall()[0]
+            if not seq:
+                seq = int(cur.execute(_RESERVE, (policy_id, year)).fetchall()[0][0])
+                cur.execute("UPDATE notices SET seq = %s WHERE policy_id = %s AND notice = %s",
+                            (seq, policy_id, notice))
+            return NoticeNumber(int(year), int(seq), int(place),
+                                dt.datetime.fromisoformat(str(issued)))
+
+        return self._tx(body)
 
     # -- claims (several workers) ------------------------------------------------------------
     def claim_due(self, now: dt.datetime, limit: int, worker: str,

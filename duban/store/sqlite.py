@@ -17,6 +17,7 @@ from pathlib import Path
 
 from duban.engine import codec
 from duban.engine.model import Event, ItemState, PenaltyEntry
+from duban.engine.notice import NoticeNumber
 from duban.outbox import OutboxMessage
 from duban.store import group_commit
 from duban.store.base import (
@@ -67,7 +68,23 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             WHERE idem_key IS NOT NULL AND action <> 'timer';
     """),
     *IDENTITY_MIGRATIONS,
+    # 一单多事: a notice's 文号 (reserved from ``numbers`` once) and the places given on it
+    ("0003_notices", """
+        CREATE TABLE notices (
+            policy_id TEXT NOT NULL, notice TEXT NOT NULL, year INTEGER NOT NULL,
+            seq INTEGER NOT NULL, places INTEGER NOT NULL, issued TEXT NOT NULL,
+            PRIMARY KEY (policy_id, notice));
+    """),
 )
+
+
+def _reserve(tx: _Tx, policy_id: str, year: int) -> int:
+    """The next number of the year, inside the caller's transaction."""
+    tx.execute("INSERT INTO numbers VALUES (?, ?, 0) ON CONFLICT DO NOTHING", (policy_id, year))
+    tx.execute("UPDATE numbers SET seq = seq + 1 WHERE policy_id = ? AND year = ?",
+               (policy_id, year))
+    return int(tx.execute("SELECT seq FROM numbers WHERE policy_id = ? AND year = ?",
+                          (policy_id, year)).fetchone()[0])
 
 
 def epoch(at: dt.datetime | None) -> int | None:
@@ -246,17 +263,31 @@ class SqliteStore:
 
     def next_number(self, policy_id: str, year: int) -> int:
         out: list[int] = []
+        self._transaction(lambda tx: out.append(_reserve(tx, policy_id, year)))
+        return out[-1]  # the last run of the body is the one committed (a batch may retry)
+
+    def notice_number(self, policy_id: str, notice: str, at: dt.datetime) -> NoticeNumber:
+        """The notice's number (reserved the first time, in the year of ``at``) and the
+        next place on it, in one IMMEDIATE transaction: concurrent callers queue."""
+        out: list[NoticeNumber] = []
 
         def body(tx: _Tx) -> None:
-            tx.execute("INSERT INTO numbers VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
-                       (policy_id, year))
-            tx.execute("UPDATE numbers SET seq = seq + 1 WHERE policy_id = ? AND year = ?",
-                       (policy_id, year))
-            out.append(tx.execute("SELECT seq FROM numbers WHERE policy_id = ? AND year = ?",
-                                  (policy_id, year)).fetchone()[0])
+            key = (policy_id, notice)
+            tx.execute("INSERT INTO notices VALUES (?, ?, ?, 0, 0, ?) ON CONFLICT DO NOTHING",
+                       (*key, at.year, at.isoformat()))
+            tx.execute("UPDATE notices SET places = places + 1 WHERE policy_id = ? AND "
+                       "notice = ?", key)
+            year, seq, place, issued = tx.execute(
+                "SELECT year, seq, places, issued FROM notices WHERE policy_id = ? AND "
+                "notice = ?", key).fetchone()
+            if not seq:
+                seq = _reserve(tx, policy_id, year)
+                tx.execute("UPDATE notices SET seq = ? WHERE policy_id = ? AND notice = ?",
+                           (seq, *key))
+            out.append(NoticeNumber(year, seq, place, dt.datetime.fromisoformat(issued)))
 
         self._transaction(body)
-        return out[0]
+        return out[-1]  # the last run of the body is the one committed (a batch may retry)
 
     # -- outbox ----------------------------------------------------------------------------
     def _message(self, r: tuple[object, ...]) -> OutboxMessage:

@@ -15,6 +15,7 @@ from typing import Any
 from duban.engine.access import visible_to
 from duban.engine.entry import entered_for_another
 from duban.engine.model import Actor, Event, ItemState
+from duban.engine.notice import notice_of
 from duban.policy.model import Policy
 from duban.reports.history import describe_event
 from duban.web.identity import User
@@ -45,6 +46,8 @@ def summary(policy: Policy, item: ItemState, now: dt.datetime) -> dict[str, Any]
         "confidential": item.confidential, "number": item.number, "due": _iso(item.due),
         "overdue": overdue(policy, item, now),
         "created_at": _iso(item.created_at), "parent": item.parent,
+        "notice": notice_of(item) if item.notice_item else item.notice,
+        "notice_item": item.notice_item or None,
     }
 
 

@@ -124,7 +124,7 @@ def test_plugin_renderer_from_the_plugins_folder(config: Path, tmp_path: Path) -
 def test_taizhang_csv_and_xlsx(config: Path, tmp_path: Path) -> None:
     r = duban("taizhang", "--config", str(config), *AS_OF)
     assert r.exit_code == 0
-    assert r.stdout.splitlines()[0].startswith("序号,编号,事项")
+    assert r.stdout.splitlines()[0].startswith("序号,编号,通知单项次,事项")
     assert len(r.stdout.splitlines()) == 11
     out = tmp_path / "t.xlsx"
     assert duban("taizhang", "--config", str(config), "--format", "xlsx", "-o", str(out),

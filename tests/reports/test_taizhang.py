@@ -63,7 +63,7 @@ def test_csv_has_bom_and_every_item(dataset: Dataset) -> None:
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert table[0] == list(tz.COLUMNS)
     assert len(table) == 1 + 10
-    h = next(r for r in table if r[2] == "领导批示：清理历史欠款")
+    h = next(r for r in table if r[tz.COLUMNS.index("事项")] == "领导批示：清理历史欠款")
     assert h[tz.COLUMNS.index("信号灯")] == "红"
     assert h[tz.COLUMNS.index("现行期限")] == "2026-10-30 23:59"
     assert h[tz.COLUMNS.index("主办部门")] == "财务部"
@@ -80,7 +80,7 @@ def test_xlsx_lights_are_filled(dataset: Dataset, as_of: dt.datetime) -> None:
     col = header.index("信号灯")
     fills = {}
     for row in ws.iter_rows(min_row=2):
-        fills[row[2].value] = (row[col].value, row[col].fill.fgColor.rgb if row[col].value
+        fills[row[header.index("事项")].value] = (row[col].value, row[col].fill.fgColor.rgb if row[col].value
                                else None)
     assert fills["领导批示：清理历史欠款"] == ("红", "00FFC7CE")
     assert fills["总经理办公会：编制年度预算"] == ("绿", "00C6EFCE")

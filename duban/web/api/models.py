@@ -71,12 +71,14 @@ class CreateItem(Strict):
     urgency: str | None = Field(default=None, max_length=20)
     confidential: bool | None = None
     parent: str | None = Field(default=None, max_length=64)
+    notice: str | None = Field(default=None, max_length=64,
+                               description="一单多事：加入的通知单（其第一项的事项编号）")
     department: str | None = Field(default=None, max_length=100)
     on_behalf_of: OnBehalfOf | None = None
 
     def data(self) -> dict[str, Any]:
         keys = ("kind", "title", "category", "lead", "due", "urgency", "parent",
-                "confidential")
+                "confidential", "notice")
         out: dict[str, Any] = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
         if self.assist:
             out["assist"] = list(self.assist)
@@ -102,6 +104,8 @@ class ItemSummary(BaseModel):
     overdue: bool
     created_at: str | None
     parent: str | None
+    notice: str | None = Field(default=None, description="一单多事：所在通知单（其第一项的事项编号）")
+    notice_item: int | None = Field(default=None, description="在通知单上是第几项")
 
 
 class ItemPage(BaseModel):

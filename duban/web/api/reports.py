@@ -132,8 +132,10 @@ def form(request: Request, item_id: Annotated[str, Path(max_length=64)],
                          "unknown_item")
     renderers = dict(borrowed.service.hooks.renderers.entries) if borrowed.service.hooks \
         else {}
+    members = sources.notice_members(borrowed.service.store.items(policy_id=policy.id), state,
+                                     at, lambda i: can_see(user, policy, i))
     rendered = render_form(kind_id, policy, state, list(prefix), at, format,
-                           renderers=renderers)
+                           renderers=renderers, notice=members)
     if item.confidential:
         borrowed.identity.audit_read(user.name, item_id, f"form:{kind_id}", at)
     return _download(rendered.data, format, f"{item_id}-{kind}.{format}")
