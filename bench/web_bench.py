@@ -231,7 +231,10 @@ def _durable_pg() -> tuple[Any, str]:
 
 
 def run() -> list[Result]:
+    """Every row, in one run; the machine's load average before and after is the last
+    row's name (the figures mean little without it on a shared machine)."""
     results: list[Result] = []
+    before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)
         for name, kind, rate in (("duban, SQLite, 1 process", "duban", 0.0),
@@ -256,13 +259,17 @@ def run() -> list[Result]:
         finally:
             if server is not None:
                 server.stop()
+    after = os.getloadavg()
+    results.append(Result(f"load average (1/5/15 min) before: {before[0]:.1f}/{before[1]:.1f}/"
+                          f"{before[2]:.1f}, after: {after[0]:.1f}/{after[1]:.1f}/{after[2]:.1f}",
+                          0, 0, [], 0))
     return results
 
 
 def format_table(results: list[Result]) -> str:
     out = [f"the service: {CLIENTS} concurrent clients, each acting on its own item "
            f"(durable actions, {SECONDS:g} s each)"]
-    width = max(len(r.name) for r in results)
+    width = max((len(r.name) for r in results if r.seconds), default=0)
     for r in results:
         if not r.seconds:
             out.append(f"  {r.name}")
@@ -282,7 +289,9 @@ def format_table(results: list[Result]) -> str:
                f"{ratio('floor, PostgreSQL, 4 processes', 'duban, PostgreSQL, 4 processes')}")
     out.append(f"  duban PostgreSQL 4 processes / 1: "
                f"{ratio('duban, PostgreSQL, 4 processes', 'duban, PostgreSQL, 1 process')}"
-               " (goal ≥ 2.5×)")
+               " (goal ≥ 2.5×); the floor's own 4 / 1: "
+               f"{ratio('floor, PostgreSQL, 4 processes', 'floor, PostgreSQL, 1 process')}"
+               f" (on {os.cpu_count()} CPUs)")
     sqlite = by.get("duban, SQLite, 1 process")
     paced = by.get("duban, SQLite, 1 process, offered 200/s")
     if sqlite and paced:
