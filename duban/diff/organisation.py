@@ -10,7 +10,8 @@ from duban import vocabulary
 from duban.diff import words as w
 from duban.diff.change import Collector
 from duban.diff.keyed import pairs, render, union
-from duban.policy.model import Category, Policy, ProxyEntry
+from duban.policy.model import Category, Policy, ProxyEntry, Role
+from duban.policy.supervision import field_words
 from duban.vocabulary import CANONICAL_KINDS
 
 
@@ -41,19 +42,24 @@ def organisation(c: Collector) -> None:
     rn = {k: r for k, r in n.roles.items() if r.word != r.canonical}
     for word, a, b in pairs(ro, rn):
         path = ("organisation", "roles", word)
-        if c.presence("organisation", path, f"角色“{word}”", render(a, lambda r: r.canonical),
-                      render(b, lambda r: r.canonical), cite=b.cite if b else None,
+        if c.presence("organisation", path, f"角色“{word}”", render(a, _role),
+                      render(b, _role), cite=b.cite if b else None,
                       old_cite=a.cite if a else None, raw=path):
             assert a is not None and b is not None
-            c.value("organisation", path, f"角色“{word}”", a.canonical, b.canonical,
+            c.value("organisation", path, f"角色“{word}”", _role(a), _role(b),
                     cite=b.cite, old_cite=a.cite, raw=path)
+    so, sn = o.supervision, n.supervision
+    c.value("organisation", ("organisation", "supervisor"), "督办单位（每个事项）",
+            field_words(so), field_words(sn), cite=sn.cite if sn else None,
+            old_cite=so.cite if so else None, raw=("organisation", "supervisor"))
     cite, old_cite = _cite(n, "organisation"), _cite(o, "organisation")
     _members(c, "organisation", ("organisation", "departments"), "部门", o.departments,
              n.departments, cite=cite, old_cite=old_cite, raw=("organisation", "departments"))
     for person, a2, b2 in pairs(o.people, n.people):
         def who(x: Any) -> str:
             roles = "、".join(str(r) for r in x.get("roles") or ()) or "（无角色）"
-            return roles + (f"，{x['department']}" if x.get("department") else "")
+            return roles + (f"，{x['department']}" if x.get("department") else "") + \
+                (f"，分管 {'、'.join(map(str, x['oversees']))}" if x.get("oversees") else "")
         c.value("organisation", ("organisation", "people", person), f"人员“{person}”",
                 render(a2, who), render(b2, who),
                 raw=("organisation", "people", person), thing=True)
@@ -62,6 +68,12 @@ def organisation(c: Collector) -> None:
             cite=_cite(n, "confidentiality"), old_cite=_cite(o, "confidentiality"),
             raw=("confidentiality", "visible_to"))
     _proxy_entry(c)
+
+
+def _role(r: Role) -> str:
+    """A role word's meaning: its canonical role, and whether it is judged against the
+    item's supervising unit (督办单位分管局领导)."""
+    return r.canonical + ("，须分管本事项的督办单位" if r.oversees else "")
 
 
 def _proxy_entry(c: Collector) -> None:

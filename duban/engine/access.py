@@ -12,7 +12,9 @@ declared ``same_as`` another is that other. An actor known only canonically (a p
 scenario, a canonical ``--as``) stands for any word of its canonical role. The words for
 the item's own units (主办部门, 承办部门, 牵头部门, 子公司 … as lead or assisting units)
 describe the unit the item itself names, so for them the department decides, not the
-word. Department roles also check the department the actor acts for.
+word. Department roles also check the department the actor acts for. A word written
+``oversees: supervisor`` (督办单位分管局领导) also asks that the actor oversee the unit
+the item names as its supervisor, the way unit roles ask for the item's departments.
 
 Visibility: a path that is not entitled answers as if the item did not exist ("unknown
 item"), never "permission denied", which would confirm that it does.
@@ -37,7 +39,8 @@ def authorized(policy: Policy, actor: Actor | None, roles: Iterable[str], item: 
         return False
     written = tuple(words)
     for r in set(roles) & actor.roles:
-        if not holds_word(policy, actor, r, written):
+        if not holds_word(policy, actor, r, written) or \
+                not oversees_item(policy, actor, r, written, item):
             continue
         if r == "assisting_department":
             if actor.department in item.assist:
@@ -59,6 +62,37 @@ def holds_word(policy: Policy, actor: Actor, canonical: str, words: Iterable[str
     if not required or canonical in required or not held or canonical in UNIT_ROLES:
         return True
     return bool(policy.own_words(required) & held)
+
+
+def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[str],
+                   item: ItemState) -> bool:
+    """For a written word judged against the item's supervising unit (``oversees:
+    supervisor``, 督办单位分管局领导): whether the actor oversees that unit. Words of
+    ``canonical`` written without the mark, or the canonical name itself, are not judged
+    so; an actor who is nobody in particular (no person, no words: a scenario's stand-in
+    for whoever holds the role) stands for the one who oversees it."""
+    mine = [w for w in words if policy.canonical_role(w) == canonical]
+    judged = {w for w in mine if (role := policy.roles.get(w)) and role.oversees}
+    if not judged or canonical in mine:
+        return True
+    held = policy.own_words(actor.words)
+    plain = policy.own_words(w for w in mine if w not in judged)
+    if plain and (not held or plain & held):
+        return True
+    if actor.person is None and not held:
+        return True
+    return item.supervisor is not None and item.supervisor in actor.oversees
+
+
+def oversight_note(policy: Policy, item: ItemState, words: Iterable[str]) -> str:
+    """What a refusal adds when the approver written is judged against the item's
+    supervising unit: ``（须分管本事项的督办单位“办公室”）``, or that the item names none."""
+    field = policy.supervision
+    if field is None or not any((r := policy.roles.get(w)) and r.oversees for w in words):
+        return ""
+    if item.supervisor is None:
+        return f"（须分管本事项的{field.title}，但本事项未写明{field.title}）"
+    return f"（须分管本事项的{field.title}“{item.supervisor}”）"
 
 
 def written_roles(policy: Policy, words: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -86,4 +120,5 @@ def visible_to(policy: Policy, item: ItemState, actor: Actor | None) -> bool:
     return bool(actor.roles & policy.confidential_visible_to)
 
 
-__all__ = ["UNIT_ROLES", "authorized", "holds_word", "visible_to", "written_roles"]
+__all__ = ["UNIT_ROLES", "authorized", "holds_word", "oversees_item", "oversight_note",
+           "visible_to", "written_roles"]

@@ -54,6 +54,7 @@ def _create(a: _Act) -> None:
                             f"“{category.name}”事项须明确办理期限（due）/ a due date is "
                             "required for this category", item=item.id,
                             action=event.action, rule="须明确期限", cite=category.cite)
+    draft.supervisor = _supervisor(a)
     draft.confidential = bool(d.get("confidential", category.confidential))
     if d.get("due") is not None:
         due = to_datetime(d["due"], policy)
@@ -62,6 +63,30 @@ def _create(a: _Act) -> None:
             raise ActionRefused("validation_error",
                                 f"办理期限 {due.isoformat()} 早于立项时间 / due before creation",
                                 item=item.id, action=event.action)
+
+
+def _supervisor(a: _Act) -> str | None:
+    """The supervising unit 立项 names (督办单位): only where the policy has the field,
+    one of its units when it lists them, and present when it must be."""
+    field, d = a.policy.supervision, a.event.data
+    named = d.get("supervisor")
+    if field is None:
+        if named is not None:
+            raise ActionRefused("validation_error", "本策略的事项没有督办单位字段（supervisor）/ "
+                                "this policy has no supervising unit per item",
+                                item=a.item.id, action=a.event.action)
+        return None
+    if named is None or named == "":
+        if field.required:
+            raise ActionRefused("validation_error", f"立项须写明{field.title}（supervisor）/ the "
+                                "supervising unit is required", item=a.item.id,
+                                action=a.event.action, rule=field.title, cite=field.cite)
+        return None
+    if field.units and str(named) not in field.units:
+        raise ActionRefused("validation_error", f"“{named}”不是可作{field.title}的单位，可选："
+                            f"{'、'.join(field.units)} / not a supervising unit", item=a.item.id,
+                            action=a.event.action, rule=field.title, cite=field.cite)
+    return str(named)
 
 
 def _assign(a: _Act) -> None:

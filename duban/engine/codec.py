@@ -28,7 +28,8 @@ from duban.engine.model import (
 _DT = "$dt"
 #: Item fields written only when they differ from their default (added after items were
 #: stored: an item that does not use them encodes exactly as before)
-_SPARSE: dict[str, Any] = {"notice": None, "notice_item": 0, "issued_at": None}
+_SPARSE: dict[str, Any] = {"notice": None, "notice_item": 0, "issued_at": None,
+                            "supervisor": None}
 
 
 #: Values written as they are. Checked by exact type first: most of an item's fields are
@@ -54,8 +55,9 @@ def _enc(value: Any) -> Any:
         return {str(k): _enc(v) for k, v in value.items()}
     if isinstance(value, Actor):  # role words only when known: older logs stay byte-equal
         out = {f: _enc(getattr(value, f)) for f in ("department", "person", "roles")}
-        return out | ({"words": _enc(value.words)} if value.words else {})
-    if isinstance(value, ItemState):  # 一单多事 fields only when set: older items stay byte-equal
+        return out | {f: _enc(getattr(value, f)) for f in ("words", "oversees")
+                      if getattr(value, f)}
+    if isinstance(value, ItemState):  # 一单多事, 督办单位 only when set: older items byte-equal
         return {f.name: _enc(getattr(value, f.name)) for f in fields(value)
                 if f.name not in _SPARSE or getattr(value, f.name) != _SPARSE[f.name]}
     if hasattr(value, "__dataclass_fields__"):
@@ -107,7 +109,7 @@ def _entered_by(d: Mapping[str, Any], data: Mapping[str, Any]) -> str | None:
 
 def _actor(d: Mapping[str, Any]) -> Actor:
     return Actor(d.get("person"), d.get("department"), frozenset(d.get("roles") or ()),
-                 frozenset(d.get("words") or ()))
+                 frozenset(d.get("words") or ()), frozenset(d.get("oversees") or ()))
 
 
 def _freeze(value: Any) -> Any:

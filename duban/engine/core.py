@@ -249,8 +249,9 @@ class Engine:
             who = "、".join(sorted(p.own_words(t.words)) or
                             (p.word(r) for r in sorted(t.roles)))
             raise ActionRefused("permission_denied",
-                                f"{self.who(actor)} 无权执行“{t.name}”，"
-                                f"应由 {who} 执行 / permission denied", item=item.id,
+                                f"{self.who(actor)} 无权执行“{t.name}”，应由 {who}"
+                                f"{access.oversight_note(p, subject, t.words)} 执行 / "
+                                "permission denied", item=item.id,
                                 action=event.action, rule=t.name, cite=t.cite)
         act = None  # condition variables only when a condition exists
         for t in allowed:
@@ -342,7 +343,9 @@ class Engine:
                                         for role, word in step.options()):
             raise ActionRefused("permission_denied",
                                 f"{self.who(actor)} 无权审批，本步“{step.name}”"
-                                f"应由 {step.words(p.word)} 审批 / permission denied",
+                                f"应由 {step.words(p.word)}"
+                                f"{access.oversight_note(p, item, (w for _, w in step.options()))}"
+                                " 审批 / permission denied",
                                 item=item.id, action=event.action, rule=chain.name,
                                 cite=step.cite or chain.cite)
         outs = [t for t in p.transitions_by_action.get(canonical, ())

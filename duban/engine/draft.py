@@ -49,6 +49,7 @@ class Draft:
     handoff_index: int = 0
     share_due: datetime | None = None
     share_of: int = 0
+    supervisor: str | None = None  # the supervising unit (督办单位), when the policy has one
     confidential: bool = False
     parent: str | None = None
     children_open: frozenset[str] = frozenset()

@@ -36,6 +36,9 @@ class Actor:
     department: str | None = None
     roles: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
+    #: the units this person oversees (分管), for role words judged against the item's
+    #: supervising unit (督办单位分管局领导)
+    oversees: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         who = self.person or "、".join(sorted(self.roles)) or "系统"
@@ -157,6 +160,7 @@ class ItemState:
     handoff_index: int = 0
     share_due: datetime | None = None  # the current department's share, as extended or held
     share_of: int = 0  # the hand-off position share_due belongs to
+    supervisor: str | None = None  # the supervising unit (督办单位), when the policy has one
     confidential: bool = False
     parent: str | None = None
     children_open: frozenset[str] = frozenset()

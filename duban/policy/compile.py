@@ -47,6 +47,7 @@ from duban.policy.model import (
     Transition,
 )
 from duban.policy.schema_check import context_of
+from duban.policy.supervision import supervision
 from duban.templating import check_templates, template_file_problem
 from duban.vocabulary import CANONICAL_KINDS, CANONICAL_ROLES
 
@@ -250,8 +251,9 @@ class _Compiler:
         self.role_objs: dict[str, Role] = {}
         for word, spec in (org.get("roles") or {}).items():
             self.role_objs[word] = Role(word, spec["canonical"], spec.get("cite"),
-                                        spec.get("same_as"))
+                                        spec.get("same_as"), spec.get("oversees"))
         self.check_synonyms(self.role_objs)
+        field = supervision(self, org, self.role_objs)
         self.roles_canonical = {w: r.canonical for w, r in self.role_objs.items()}
         role_words: dict[str, str] = {}
         for w, r in reversed(list(self.role_objs.items())):
@@ -260,7 +262,7 @@ class _Compiler:
         return {"roles": self.role_objs | {c: Role(c, c) for c in CANONICAL_ROLES
                                            if c not in self.role_objs},
                 "role_words": role_words, "departments": tuple(org.get("departments") or ()),
-                "people": dict(org.get("people") or {})}
+                "people": dict(org.get("people") or {}), "supervision": field}
 
     def states_and_initial(self, spec: Mapping[str, Any], initial: Any) -> dict[str, Any]:
         self.states: dict[str, State] = {}

@@ -33,6 +33,8 @@ class Role:
     canonical: str
     cite: str | None = None
     same_as: str | None = None  # another written word for the same body or person
+    #: "supervisor": the holder must oversee the item's supervising unit (督办单位分管局领导)
+    oversees: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,17 @@ class ChainStep:
 class Chain:
     name: str
     steps: tuple[ChainStep, ...]
+    cite: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Supervision:
+    """A supervising unit per item (督办单位): named at 立项, shown where the item's
+    departments are, and what roles written ``oversees: supervisor`` are judged against."""
+
+    title: str = "督办单位"  # what the text calls it (督办部门 …)
+    units: tuple[str, ...] = ()  # the units that may be named; empty: any
+    required: bool = False  # must be named at 立项
     cite: str | None = None
 
 
@@ -341,6 +354,8 @@ class Policy:
     #: what one 文号 numbers: ``item`` (each item its own) or ``notice`` (一单多事: the items
     #: that join a notice share its number and date)
     numbering_per: str = "item"
+    #: a supervising unit per item (``organisation.supervisor``); None: items have none
+    supervision: Supervision | None = None
 
     def category_for(self, kind: str) -> Category:
         """The category the policy picks for a canonical kind (the most derived wins)."""

@@ -250,11 +250,31 @@ def root_properties() -> dict[str, Any]:
                      "（如 公司主要领导 与 公司领导）。",
                      "Another written word for the same body or person; without it two words "
                      "on one canonical role are different approvers.", ["督查工作组"]),
+        "oversees": P(enum(("supervisor",)), "分管督办单位",
+                      "写 supervisor：此角色是分管本事项督办单位的领导（如 督办单位分管局领导），授权时"
+                      "除角色词外还须分管该事项的督办单位（organisation.supervisor；人员的 oversees）。",
+                      "`supervisor`: this role is the leader overseeing the item's supervising "
+                      "unit; besides the word, the actor must oversee the item's supervisor.",
+                      ["supervisor"]),
         "cite": CITE,
     }, ("canonical",))
     person = obj({
         "department": P({"type": "string"}, "所在部门", "此人所在部门。", "The person's department."),
         "roles": P("role_list", "角色", "此人担任的角色。", "The person's roles."),
+        "oversees": P(str_list({"type": "string", "minLength": 1}), "分管单位",
+                      "此人分管的单位（局领导分工），用于判定 oversees: supervisor 的角色。",
+                      "The units this person oversees (for roles with `oversees: supervisor`).",
+                      [["办公室", "征管科"]]),
+    })
+    supervisor = obj({
+        "title": P({"type": "string", "minLength": 1}, "名称",
+                   "原文对督办单位的称呼（默认 督办单位），表单、台账、事项页以此为标签。",
+                   "What the text calls the supervising unit (default 督办单位).", ["督办部门"]),
+        "units": P(str_list({"type": "string", "minLength": 1}), "可选单位",
+                   "可作督办单位的单位；不写则不限。", "The units that may supervise; absent: any."),
+        "required": P({"type": "boolean"}, "立项必填", "立项（create）时须写明督办单位。",
+                      "The supervising unit must be named at creation."),
+        "cite": CITE, "because": BECAUSE, "note": NOTE,
     })
     category = obj({
         "kinds": P({"type": "array", "items": enum(CANONICAL_KINDS), "uniqueItems": True},
@@ -584,6 +604,13 @@ def root_properties() -> dict[str, Any]:
             "departments": P(str_list(), "部门", "部门名单（也可由目录插件提供）。", "Departments."),
             "people": P(named_map(person, "人员"), "人员", "人员及其部门、角色（示例或小单位）。",
                         "People (small organisations)."),
+            "supervisor": P(supervisor, "督办单位",
+                            "每个事项的督办单位（如 督办单位分管局领导批准）：立项时写明（字段 supervisor），"
+                            "显示在事项、台账、表单中；角色写 oversees: supervisor 的，按事项的督办单位判定。",
+                            "A supervising unit per item, named at creation (`supervisor`), "
+                            "shown on the item, the ledger and forms; roles with `oversees: "
+                            "supervisor` are judged against it.",
+                            [{"units": ["办公室", "征管科"], "cite": "五、（二）"}]),
             "cite": CITE,
         }), "组织", "组织机构与角色。", "Organisation and roles."),
         "categories": P(named_map(category, "类别名"), "事项类别",

@@ -47,6 +47,8 @@ def item_outcome(policy: Policy, item: ItemState, end: dt.datetime | None,
     if item.notice_item:  # 一单多事: the notice and the item's place on it
         out["notice"] = notice_of(item)
         out["notice_item"] = item.notice_item
+    if policy.supervision is not None:  # 督办单位 per item
+        out["supervisor"] = item.supervisor
     if policy.at_least:  # 至少N次每周期: periods that ended short
         out["shortfalls"] = [s.to_json() for s in item.shortfalls]
     if coordination.asked(policy):  # 送督办单位协调解决: requests resolved

@@ -94,7 +94,8 @@ class Runner:
                                     item=item.id, action=step.action or "")
             written = [str(w) for w in person.get("roles") or ()]
             roles = frozenset(r for w in written if (r := p.canonical_role(w)))
-            return Actor(step.actor, person.get("department"), roles, p.own_words(written))
+            return Actor(step.actor, person.get("department"), roles, p.own_words(written),
+                         frozenset(str(u) for u in person.get("oversees") or ()))
         if step.role is not None:
             role = p.canonical_role(step.role)
             if role is None:
@@ -110,7 +111,10 @@ class Runner:
             if step.role is None:
                 role = self.creator_role(item, subject, step, data or {}) or role
         words = p.own_words((step.role,)) if step.role is not None else frozenset()
-        return Actor(None, department_for(role, subject), frozenset({role}), words)
+        # a role word written `as:` is the holder for this item: its departments, and the
+        # unit it supervises for a word judged against it (督办单位分管局领导)
+        oversees = frozenset({subject.supervisor}) if subject.supervisor else frozenset()
+        return Actor(None, department_for(role, subject), frozenset({role}), words, oversees)
 
     def creator_role(self, item: ItemState, subject: ItemState, step: Step,
                      data: Mapping[str, Any]) -> str | None:

@@ -19,7 +19,8 @@ from duban.policy.yamlsrc import Source, load_yaml, load_yaml_file
 from duban.vocabulary import CANONICAL_KINDS
 
 ITEM_KEYS = frozenset({"kind", "title", "lead", "assist", "due", "urgency", "category",
-                       "categories", "confidential", "parent", "departments", "notice"})
+                       "categories", "confidential", "parent", "departments", "notice",
+                       "supervisor"})
 STEP_KEYS = frozenset({"at", "item", "action", "as", "actor", "until", "reason", "due",
                        "lead", "assist", "defect", "note", "key", "tick", "reach", "approve",
                        "request_extension", "decided", "report", "pause", "points", "end",
@@ -52,6 +53,7 @@ class ItemSpec:
     parent: str | None = None
     departments: tuple[str, ...] = ()
     notice: str | None = None  # 一单多事: the item whose notice this one joins
+    supervisor: str | None = None  # the supervising unit (督办单位), where the policy has one
 
     def create_data(self, policy_id: str) -> dict[str, Any]:
         """What the ``create`` event carries under one policy."""
@@ -66,6 +68,8 @@ class ItemSpec:
             data["confidential"] = self.confidential
         if self.notice is not None:
             data["notice"] = self.notice
+        if self.supervisor is not None:
+            data["supervisor"] = self.supervisor
         return data
 
 
@@ -225,7 +229,7 @@ class _Parser:
             _opt(spec.get("urgency")), _opt(spec.get("category")),
             {str(k): str(v) for k, v in cats.items()}, spec.get("confidential"),
             _opt(spec.get("parent")), tuple(str(x) for x in spec.get("departments") or ()),
-            _opt(spec.get("notice")))
+            _opt(spec.get("notice")), _opt(spec.get("supervisor")))
 
     # -- steps -------------------------------------------------------------------------------
     def parse_steps(self, raw: Any) -> list[Step]:

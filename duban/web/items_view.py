@@ -48,7 +48,7 @@ def summary(policy: Policy, item: ItemState, now: dt.datetime) -> dict[str, Any]
         "created_at": _iso(item.created_at), "parent": item.parent,
         "notice": notice_of(item) if item.notice_item else item.notice,
         "notice_item": item.notice_item or None,
-    }
+    } | ({"supervisor": item.supervisor} if policy.supervision is not None else {})
 
 
 def overdue(policy: Policy, item: ItemState, now: dt.datetime) -> bool:
