@@ -63,22 +63,25 @@ def user() -> None:
 @click.option("--role", "roles", multiple=True, help="角色，用本单位策略中的用语（可多次）")
 @click.option("--proxy-for", "proxy_roles", multiple=True,
               help="可代录其决定的角色（如 总经理），可多次")
+@click.option("--oversees", "oversees", multiple=True,
+              help="分管的单位（局领导分工，如 办公室），可多次；用于“督办单位分管局领导”这类按事项督办单位判定的角色")
 @click.option("--password", "ask_password", is_flag=True,
               help="同时设置登录密码（从终端或标准输入读取）")
 @click.option("--admin", "is_admin", is_flag=True, help="可在网页与 API 中管理用户")
 @_identity
 def user_add(admin: Admin, name: str, departments: tuple[str, ...],
-             roles: tuple[str, ...], proxy_roles: tuple[str, ...], ask_password: bool,
-             is_admin: bool) -> None:
+             roles: tuple[str, ...], proxy_roles: tuple[str, ...], oversees: tuple[str, ...],
+             ask_password: bool, is_admin: bool) -> None:
     """新增用户，并打印其 API 令牌（仅此一次显示，最后一行）。"""
     from duban.web.identity import NewUser, add_user
 
     password = _read_password() if ask_password else None
     token = add_user(admin.identity, NewUser(name, list(departments), list(roles),
-                                       list(proxy_roles), password, is_admin),
+                                       list(proxy_roles), password, is_admin, list(oversees)),
                      admin.service.policies, _now())
     click.echo(f"已新增用户 {name}（部门：{'、'.join(departments) or '—'}；角色："
-               f"{'、'.join(roles) or '—'}）。API 令牌只显示这一次：")
+               f"{'、'.join(roles) or '—'}"
+               + (f"；分管：{'、'.join(oversees)}" if oversees else "") + "）。API 令牌只显示这一次：")
     click.echo(token)
 
 
@@ -100,6 +103,7 @@ def user_list(admin: Admin) -> None:
         click.echo(f"{u.name}  部门 {'、'.join(u.departments) or '—'}  角色 "
                    f"{'、'.join(u.roles) or '—'}"
                    + (f"  代录 {'、'.join(u.proxy_roles)}" if u.proxy_roles else "")
+                   + (f"  分管 {'、'.join(u.oversees)}" if u.oversees else "")
                    + f"  令牌 {live}" + ("  密码" if u.password_hash else "")
                    + ("  管理员" if u.admin else "") + ("  〔已停用〕" if u.disabled else ""))
 

@@ -54,7 +54,7 @@ def _ymd(moment: dt.datetime | None, tz: dt.tzinfo) -> dict[str, str]:
 def _note(s: TrailStep) -> str:
     parts = []
     for key, label in (("reason", "理由"), ("until", "延期至"), ("due", "期限"), ("lead", "主办"),
-                       ("defect", "问题"), ("note", "说明")):
+                       ("supervisor", "督办单位"), ("defect", "问题"), ("note", "说明")):
         value = s.data.get(key)
         if value not in (None, "", []):
             parts.append(f"{label}：{day_text(value, True) if key in ('until', 'due') else value}")
@@ -182,7 +182,8 @@ def form_context(kind: str, policy: Policy, item: ItemState, events: Sequence[Ev
         "kind": kind, "kind_name": DOCUMENTS[kind][0],
         "form_title": form_title(policy, "notice" if kind == "stub" else kind,
                                  _DEFAULT_TITLES.get(kind, DOCUMENTS[kind][0])),
-        "organisation": organisation([policy]), "office": office([policy]),
+        # the unit the item names as its supervisor (督办单位), else the supervising office
+        "organisation": organisation([policy]), "office": item.supervisor or office([policy]),
         "policy": {"id": policy.id, "name": policy.name},
         "roles": {"lead": policy.word("lead_department"),
                   "assist": policy.word("assisting_department"),

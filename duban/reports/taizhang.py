@@ -40,8 +40,8 @@ from duban.reports.source import Dataset
 DEFAULT_WINDOW = "3个工作日"
 NO_LIGHT_STATES = frozenset({"draft", "pending_approval", "cancelled", "declined"})
 
-COLUMNS = ("序号", "编号", "通知单项次", "事项", "类别", "类型", "紧急程度", "主办部门", "协办部门", "状态",
-           "办理情况", "信号灯", "立项时间", "交办时间", "原定期限", "现行期限", "预警起点", "延期次数",
+COLUMNS = ("序号", "编号", "通知单项次", "事项", "类别", "类型", "紧急程度", "主办部门", "协办部门",
+           "督办单位", "状态", "办理情况", "信号灯", "立项时间", "交办时间", "原定期限", "现行期限", "预警起点", "延期次数",
            "退办次数", "次数未达周期", "报结时间", "办结时间", "逾期天数", "保密", "策略")
 FILLS = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
 
@@ -135,7 +135,7 @@ def rows(dataset: Dataset) -> list[Row]:
         out.append(Row((
             n, it.number or it.id, f"第{it.notice_item}项" if it.notice_item else "",
             it.title or it.id, it.category, it.kind, it.urgency or "",
-            it.department or "", "、".join(it.assist), it.state, r.status, lamp,
+            it.department or "", "、".join(it.assist), it.supervisor or "", it.state, r.status, lamp,
             _local(it.opened_at, tz), _local(it.assigned_at, tz), _local(it.original_due, tz),
             _local(it.due, tz), _local(start, tz), it.extensions_granted, it.returns,
             len(it.shortfalls), _local(it.reported_at, tz), _local(it.closed_at, tz), r.days_late,
@@ -208,6 +208,8 @@ def to_xlsx(table: Sequence[Row], dataset: Dataset) -> bytes:
         notes.append([f"预警期（{p.id}）", safe_text(warning_window(p).text)])
     notes.append(["次数未达周期", "“每…不少于N次”的要求（如督查频次），截至统计时点已结束而次数不足的周期数；"
                   "明细见月度通报"])
+    notes.append(["督办单位", "制度规定每个事项写明督办单位的（如“经督办单位分管局领导批准”），立项时写明的单位；"
+                  "其他制度为空"])
     notes.append(["单引号", "以 = + - @ 等开头的文字前加 '，防止被当作公式执行"])
     notes.column_dimensions["A"].width = 24
     notes.column_dimensions["B"].width = 60

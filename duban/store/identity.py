@@ -50,12 +50,17 @@ _TABLES = """
 """
 
 #: Named migrations (the store's runner applies each once, in order, after its own).
+#: The units a user oversees (分管), for role words judged against an item's supervising
+#: unit (督办单位分管局领导); a JSON list like the departments.
+_OVERSEES = "ALTER TABLE users ADD COLUMN oversees TEXT NOT NULL DEFAULT '[]';"
+
 SQLITE_MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0100_web_identity", _TABLES + """
         CREATE TABLE read_audit (
             id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user_name TEXT NOT NULL,
             item_id TEXT NOT NULL, what TEXT NOT NULL);
     """),
+    ("0101_user_oversees", _OVERSEES),
 )
 POSTGRES_MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0100_web_identity", _TABLES + """
@@ -63,6 +68,7 @@ POSTGRES_MIGRATIONS: tuple[tuple[str, str], ...] = (
             id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at TEXT NOT NULL,
             user_name TEXT NOT NULL, item_id TEXT NOT NULL, what TEXT NOT NULL);
     """),
+    ("0101_user_oversees", _OVERSEES),
 )
 
 
@@ -78,6 +84,7 @@ class UserRecord:
     admin: bool = False
     disabled: bool = False
     created_at: str = ""
+    oversees: tuple[str, ...] = ()  # units this user oversees (分管), e.g. a 分管局领导's
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,10 @@ def _iso(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat()
 
 
+_USER_COLS = ("name, departments, roles, proxy_roles, password_hash, admin, disabled, "
+              "created_at, oversees")
+
+
 class IdentityStore:
     """Users, tokens, sessions, throttling, read audit and attachment records."""
 
@@ -187,19 +198,18 @@ class IdentityStore:
         if self.user(user.name) is not None:
             raise DubanError(f"用户 '{user.name}' 已存在 / user exists", "user_exists")
         self.db.write([(
-            "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO users ({_USER_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (user.name, _dump(user.departments), _dump(user.roles), _dump(user.proxy_roles),
-             user.password_hash, int(user.admin), int(user.disabled), _iso(at)))])
+             user.password_hash, int(user.admin), int(user.disabled), _iso(at),
+             _dump(user.oversees)))])
 
     def user(self, name: str) -> UserRecord | None:
-        rows = self.db.read("SELECT name, departments, roles, proxy_roles, password_hash, "
-                            "admin, disabled, created_at FROM users WHERE name = ?", (name,))
+        rows = self.db.read(f"SELECT {_USER_COLS} FROM users WHERE name = ?", (name,))
         return _user(rows[0]) if rows else None
 
     def users(self) -> list[UserRecord]:
         return [_user(r) for r in self.db.read(
-            "SELECT name, departments, roles, proxy_roles, password_hash, admin, disabled, "
-            "created_at FROM users ORDER BY name")]
+            f"SELECT {_USER_COLS} FROM users ORDER BY name")]
 
     def set_disabled(self, name: str, disabled: bool) -> bool:
         """Disable (or enable) a user; a disabled user's sessions end at once."""
@@ -224,7 +234,7 @@ class IdentityStore:
         rows = self.db.read(
             "SELECT t.id, t.user_name, t.digest, t.label, t.created_at, t.revoked_at, "
             "t.last_used, u.name, u.departments, u.roles, u.proxy_roles, u.password_hash, "
-            "u.admin, u.disabled, u.created_at FROM api_tokens t JOIN users u "
+            "u.admin, u.disabled, u.created_at, u.oversees FROM api_tokens t JOIN users u "
             "ON u.name = t.user_name WHERE t.id = ?", (token_id,))
         return (TokenRecord(*rows[0][:7]), _user(rows[0][7:])) if rows else None
 
@@ -330,7 +340,8 @@ def _dump(values: Sequence[str]) -> str:
 
 def _user(r: tuple[Any, ...]) -> UserRecord:
     return UserRecord(str(r[0]), tuple(json.loads(r[1])), tuple(json.loads(r[2])),
-                      tuple(json.loads(r[3])), r[4], bool(r[5]), bool(r[6]), str(r[7]))
+                      tuple(json.loads(r[3])), r[4], bool(r[5]), bool(r[6]), str(r[7]),
+                      tuple(json.loads(r[8])))
 
 
 def _attachment(r: tuple[Any, ...]) -> AttachmentRecord:

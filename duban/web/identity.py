@@ -45,11 +45,12 @@ class User:
     proxy_roles: tuple[str, ...] = ()
     admin: bool = False
     via: str = "token"  # token | session | proxy | plugin
+    oversees: tuple[str, ...] = ()  # units the user oversees (分管), e.g. a 分管局领导's
 
     @classmethod
     def of(cls, record: UserRecord, via: str) -> User:
         return cls(record.name, record.departments, record.roles, record.proxy_roles,
-                   record.admin, via)
+                   record.admin, via, record.oversees)
 
     def canonical_roles(self, policy: Policy, words: Iterable[str] | None = None
                         ) -> frozenset[str]:
@@ -77,7 +78,7 @@ class User:
         so that where the text names one word (立项 by 总经理工作部) another word of the
         same canonical role (规范化管理委员会办公室) does not pass for it."""
         return Actor(self.name, self.department_for(item, department),
-                     self.canonical_roles(policy), self.words(policy))
+                     self.canonical_roles(policy), self.words(policy), frozenset(self.oversees))
 
     def words(self, policy: Policy, words: Iterable[str] | None = None) -> frozenset[str]:
         """The user's role words (or ``words``) that ``policy`` knows."""
@@ -87,7 +88,7 @@ class User:
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "departments": list(self.departments),
                 "roles": list(self.roles), "proxy_roles": list(self.proxy_roles),
-                "admin": self.admin, "via": self.via}
+                "admin": self.admin, "via": self.via, "oversees": list(self.oversees)}
 
 
 # -- passwords -------------------------------------------------------------------------------
@@ -158,6 +159,7 @@ class NewUser:
     proxy_roles: list[str] = field(default_factory=list)
     password: str | None = None
     admin: bool = False
+    oversees: list[str] = field(default_factory=list)  # units overseen (分管)
 
 
 def check_words(user: NewUser, policies: Mapping[str, Policy]) -> None:
@@ -181,5 +183,6 @@ def add_user(identity: IdentityStore, user: NewUser, policies: Mapping[str, Poli
     check_words(user, policies)
     identity.add_user(UserRecord(
         user.name, tuple(user.departments), tuple(user.roles), tuple(user.proxy_roles),
-        hash_password(user.password) if user.password else None, user.admin), at)
+        hash_password(user.password) if user.password else None, user.admin,
+        oversees=tuple(user.oversees)), at)
     return issue_token(identity, user.name, "created with the user", at)

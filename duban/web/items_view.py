@@ -112,4 +112,6 @@ def detail(policy: Policy, item: ItemState, now: dt.datetime) -> dict[str, Any]:
         "children_open": sorted(item.children_open),
         "closed_at": _iso(item.closed_at), "reported_at": _iso(item.reported_at),
     })
+    if policy.supervision is not None:  # what the text calls the item's supervising unit
+        out["supervisor_title"] = policy.supervision.title
     return out

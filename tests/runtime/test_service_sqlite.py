@@ -44,7 +44,8 @@ class Flaky:
 @pytest.fixture
 def service(tmp_path: Path) -> Service:
     store = SqliteStore(tmp_path / "duban.db")
-    assert store.migrate() == ["0001_core", "0002_requests", "0100_web_identity", "0003_notices"]
+    assert store.migrate() == ["0001_core", "0002_requests", "0100_web_identity",
+                               "0101_user_oversees", "0003_notices"]
     assert store.migrate() == []  # named migrations run once
     return Service(store, {"mech": POLICY}, channels=("flaky",),
                    notifiers={"flaky": Flaky(2)})

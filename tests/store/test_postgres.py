@@ -167,7 +167,8 @@ def test_url_forms_through_the_plugin_registry(form: str, pg_schema_url: str,
     scheme = url.split(":", 1)[0] if "://" in url else "postgresql"
     store = hooks.stores.get(scheme)(url)
     assert isinstance(store, PostgresStore)
-    assert store.migrate() == ["0001_core", "0002_requests", "0100_web_identity", "0003_notices"]
+    assert store.migrate() == ["0001_core", "0002_requests", "0100_web_identity",
+                               "0101_user_oversees", "0003_notices"]
     store.commit(opened("A"))
     assert store.load("A") is not None
     store.close()

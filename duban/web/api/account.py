@@ -125,7 +125,8 @@ def _admin(user: User) -> None:
 def list_users(user: Caller, borrowed: Store) -> list[dict[str, Any]]:
     _admin(user)
     return [{"name": u.name, "departments": list(u.departments), "roles": list(u.roles),
-             "proxy_roles": list(u.proxy_roles), "admin": u.admin, "disabled": u.disabled,
+             "proxy_roles": list(u.proxy_roles), "oversees": list(u.oversees),
+             "admin": u.admin, "disabled": u.disabled,
              "password": bool(u.password_hash), "created_at": u.created_at}
             for u in borrowed.identity.users()]
 

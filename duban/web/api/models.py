@@ -75,10 +75,12 @@ class CreateItem(Strict):
                                description="一单多事：加入的通知单（其第一项的事项编号）")
     department: str | None = Field(default=None, max_length=100)
     on_behalf_of: OnBehalfOf | None = None
+    supervisor: str | None = Field(default=None, max_length=100,
+                                   description="督办单位（策略有这一字段时）")
 
     def data(self) -> dict[str, Any]:
         keys = ("kind", "title", "category", "lead", "due", "urgency", "parent",
-                "confidential", "notice")
+                "confidential", "notice", "supervisor")
         out: dict[str, Any] = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
         if self.assist:
             out["assist"] = list(self.assist)
@@ -153,6 +155,7 @@ class NewUserBody(Strict):
     proxy_roles: list[str] = Field(default_factory=list, max_length=20)
     password: str | None = Field(default=None, min_length=8, max_length=1000)
     admin: bool = False
+    oversees: list[str] = Field(default_factory=list, max_length=50)  # units overseen (分管)
 
 
 class TokenBody(Strict):

@@ -100,7 +100,8 @@ async def create(request: Request, user: Poster, borrowed: Store) -> Response:
                 "、", ",").split(",") if d.strip()],
             due=values.get("due") or None, urgency=values.get("urgency") or None,
             confidential=values.get("confidential") == "1" or None,
-            notice=values.get("notice") or None, on_behalf_of=_behalf(values))
+            notice=values.get("notice") or None, supervisor=values.get("supervisor") or None,
+            on_behalf_of=_behalf(values))
     except ValueError as exc:
         err = DubanError(f"表单有误：{_pydantic_words(exc)}", "validation_error")
         return _new_again(request, borrowed, values, err)

@@ -1,0 +1,103 @@
+"""A supervising unit per item over real HTTP (guoshuiju 五、（二）“经督办单位分管局领导批准”):
+the item is created with its 督办单位 through the API; the units each 分管局领导 oversees
+are kept on the user (added through the users API, as an administrator would); the one
+overseeing the item's unit approves the 顺延, the one overseeing only the 承办单位 is
+refused with the clause — on SQLite and on the real PostgreSQL alike."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.web.conftest import LiveServer, start_server
+
+ITEM = {"policy": "guoshuiju", "kind": "superior_assignment", "title": "市局交办的数据核查",
+        "lead": "征管科", "supervisor": "办公室", "due": "2026-03-09"}
+
+
+def _leader(admin: httpx.Client, server: LiveServer, name: str, units: list[str]) -> httpx.Client:
+    r = admin.post("/api/v1/users", json={"name": name, "departments": ["局领导"],
+                                          "roles": ["分管局领导"], "oversees": units})
+    assert r.status_code == 201, r.text
+    return server.client(r.json()["token"])
+
+
+def test_only_the_leader_overseeing_the_supervising_unit_approves(server: LiveServer) -> None:
+    admin = server.user("管理员", None, admin=True)
+    office = server.user("办公室 刘", "办公室", "督办单位")
+    lead = server.user("征管科 赵", "征管科", "承办单位")
+    wang = _leader(admin, server, "王副局长", ["办公室"])
+    li = _leader(admin, server, "李副局长", ["征管科", "税政科"])
+    listed = {u["name"]: u["oversees"] for u in admin.get("/api/v1/users").json()}
+    assert listed["王副局长"] == ["办公室"] and listed["征管科 赵"] == []
+
+    r = office.post("/api/v1/items", json={"id": "G1", **ITEM})
+    assert r.status_code == 201 and r.json()["supervisor"] == "办公室", r.text
+    assert office.post("/api/v1/items/G1/actions/assign", json={}).status_code == 200
+    r = lead.post("/api/v1/items/G1/actions/request_extension",
+                  json={"until": "2026-03-13", "reason": "市局数据未到"})
+    assert r.status_code == 200, r.text
+
+    r = li.post("/api/v1/items/G1/actions/approve", json={})
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
+    assert r.json()["cite"] == "五、（二）"
+    assert "须分管本事项的督办单位“办公室”" in r.json()["detail"]
+    r = wang.post("/api/v1/items/G1/actions/approve", json={})
+    assert r.status_code == 200, r.text
+    item = wang.get("/api/v1/items/G1").json()
+    assert item["extensions_granted"] == 1 and item["due"].startswith("2026-03-13")
+    assert item["supervisor"] == "办公室" and item["supervisor_title"] == "督办单位"
+
+
+def test_a_supervisor_is_refused_where_the_policy_has_none(server: LiveServer) -> None:
+    office = server.user("督办专人", "总经理工作部", "督办部门")
+    r = office.post("/api/v1/items", json={
+        "id": "W1", "policy": "gansu_huizhan", "category": "日常督办", "kind": "annual_key_task",
+        "title": "预算调整", "lead": "财务部", "supervisor": "办公室"})
+    assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
+    assert "没有督办单位字段" in r.json()["detail"]
+    assert office.get("/api/v1/items/W1").status_code == 404  # nothing was created
+
+
+def test_user_add_keeps_the_units_a_leader_oversees(tmp_path: Path) -> None:
+    """What an administrator maintains when the 局领导分工 changes: ``--oversees`` on the
+    user, shown by ``duban user list`` and by ``/api/v1/me``."""
+    env = {**os.environ, "DUBAN_STORE": f"sqlite:///{tmp_path / 'u.db'}"}
+    cmd = [str(Path(sys.executable).parent / "duban"), "user"]
+    out = subprocess.run([*cmd, "add", "王副局长", "--role", "分管局领导", "--oversees", "办公室",
+                          "--oversees", "征管科"], capture_output=True, text=True, env=env,
+                         cwd=tmp_path, check=True)
+    assert "分管：办公室、征管科" in out.stdout
+    token = out.stdout.rstrip("\n").splitlines()[-1]
+    listed = subprocess.run([*cmd, "list"], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, check=True).stdout
+    assert "王副局长" in listed and "分管 办公室、征管科" in listed
+    live = start_server(env["DUBAN_STORE"], tmp_path)
+    try:
+        me = httpx.get(f"{live.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.json()["oversees"] == ["办公室", "征管科"]
+    finally:
+        live.stop()
+
+
+def test_users_stored_before_the_column_oversee_nothing(tmp_path: Path) -> None:
+    """A user row written before migration 0101 (no ``oversees``) reads back overseeing
+    nothing, so an older store keeps working unchanged."""
+    import sqlite3
+
+    from duban.store.identity import identity_for
+    from duban.store.sqlite import SqliteStore
+
+    store = SqliteStore(tmp_path / "old.db")
+    store.migrate()
+    with sqlite3.connect(tmp_path / "old.db") as conn:  # as the older code wrote it
+        conn.execute("INSERT INTO users (name, departments, roles, proxy_roles, password_hash, "
+                     "admin, disabled, created_at) VALUES ('老用户', '[\"办公室\"]', "
+                     "'[\"督办单位\"]', '[]', NULL, 0, 0, '2026-01-01T00:00:00+00:00')")
+    user = identity_for(store).user("老用户")
+    assert user is not None and user.oversees == () and user.departments == ("办公室",)
+    store.close()
