@@ -69,8 +69,9 @@ def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[
     """For a written word judged against the item's supervising unit (``oversees:
     supervisor``, 督办单位分管局领导): whether the actor oversees that unit. Words of
     ``canonical`` written without the mark, or the canonical name itself, are not judged
-    so; an actor who is nobody in particular (no person, no words: a scenario's stand-in
-    for whoever holds the role) stands for the one who oversees it."""
+    so; an actor known only canonically, with no units of its own (a portable scenario's
+    stand-in, a canonical ``--as``), stands for whoever holds the role, as it does for
+    every word of it."""
     mine = [w for w in words if policy.canonical_role(w) == canonical]
     judged = {w for w in mine if (role := policy.roles.get(w)) and role.oversees}
     if not judged or canonical in mine:
@@ -79,7 +80,7 @@ def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[
     plain = policy.own_words(w for w in mine if w not in judged)
     if plain and (not held or plain & held):
         return True
-    if actor.person is None and not held:
+    if not held and not actor.oversees:
         return True
     return item.supervisor is not None and item.supervisor in actor.oversees
 
