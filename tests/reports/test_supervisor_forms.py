@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import openpyxl
 
@@ -16,10 +17,9 @@ from duban.reports import from_run, render_form
 from duban.reports import taizhang as tz
 from duban.simulation.runner import run_scenario
 from duban.simulation.scenario import load_scenario
-from tests.conftest import ROOT
 
 AS_OF = dt.datetime(2026, 11, 30, 18, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-SCENARIO = ROOT / "tests" / "policies" / "guoshuiju" / "shunyan_fenguan.yaml"
+SCENARIO = Path(__file__).resolve().parents[1] / "policies" / "guoshuiju" / "shunyan_fenguan.yaml"
 
 
 def test_the_supervising_unit_is_on_the_forms_and_in_the_taizhang() -> None:

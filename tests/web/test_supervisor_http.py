@@ -9,24 +9,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
-
-from tests.web.conftest import LiveServer, start_server
 
 ITEM = {"policy": "guoshuiju", "kind": "superior_assignment", "title": "市局交办的数据核查",
         "lead": "征管科", "supervisor": "办公室", "due": "2026-03-09"}
 
 
-def _leader(admin: httpx.Client, server: LiveServer, name: str, units: list[str]) -> httpx.Client:
+def _leader(admin: httpx.Client, server: Any, name: str, units: list[str]) -> httpx.Client:
     r = admin.post("/api/v1/users", json={"name": name, "departments": ["局领导"],
                                           "roles": ["分管局领导"], "oversees": units})
     assert r.status_code == 201, r.text
     return server.client(r.json()["token"])
 
 
-def test_only_the_leader_overseeing_the_supervising_unit_approves(server: LiveServer) -> None:
+def test_only_the_leader_overseeing_the_supervising_unit_approves(server: Any) -> None:
     admin = server.user("管理员", None, admin=True)
     office = server.user("办公室 刘", "办公室", "督办单位")
     lead = server.user("征管科 赵", "征管科", "承办单位")
@@ -53,7 +53,7 @@ def test_only_the_leader_overseeing_the_supervising_unit_approves(server: LiveSe
     assert item["supervisor"] == "办公室" and item["supervisor_title"] == "督办单位"
 
 
-def test_a_supervisor_is_refused_where_the_policy_has_none(server: LiveServer) -> None:
+def test_a_supervisor_is_refused_where_the_policy_has_none(server: Any) -> None:
     office = server.user("督办专人", "总经理工作部", "督办部门")
     r = office.post("/api/v1/items", json={
         "id": "W1", "policy": "gansu_huizhan", "category": "日常督办", "kind": "annual_key_task",
@@ -63,7 +63,8 @@ def test_a_supervisor_is_refused_where_the_policy_has_none(server: LiveServer) -
     assert office.get("/api/v1/items/W1").status_code == 404  # nothing was created
 
 
-def test_user_add_keeps_the_units_a_leader_oversees(tmp_path: Path) -> None:
+def test_user_add_keeps_the_units_a_leader_oversees(
+        tmp_path: Path, start_server: Callable[..., Any]) -> None:
     """What an administrator maintains when the 局领导分工 changes: ``--oversees`` on the
     user, shown by ``duban user list`` and by ``/api/v1/me``."""
     env = {**os.environ, "DUBAN_STORE": f"sqlite:///{tmp_path / 'u.db'}"}
