@@ -5,8 +5,8 @@ a 2 s warm-up:
 
 * duban on SQLite, one server process (``duban serve``): closed loop (each client sends
   its next action when the last is answered: the most the server gives), and at an
-  offered load of 200 actions/s (4 per client per second, latency counted from the
-  scheduled send) — with 50 closed-loop clients the mean latency is 50 / throughput by
+  offered load of 200 actions/s (4 per client per second, the clients' sends spread
+  evenly over each quarter second, latency counted from the scheduled send) — with 50 closed-loop clients the mean latency is 50 / throughput by
   Little's law, so the p99 goal is read at the offered rate;
 * duban on PostgreSQL, one process and four (``duban serve --workers 4``);
 * the floor — a bare FastAPI endpoint doing the same store read and write transaction
@@ -68,12 +68,13 @@ class Result:
 
 # -- the load generator -----------------------------------------------------------------------
 async def _client(port: int, path: str, headers: bytes, stop_at: float, warm_until: float,
-                  out: list[float], errors: list[int], period: float = 0.0) -> None:
+                  out: list[float], errors: list[int], period: float = 0.0,
+                  phase: float = 0.0) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     body = b'{"reason": "bench"}'
     request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                f"Content-Length: {len(body)}\r\n").encode() + headers + b"\r\n" + body
-    due = time.perf_counter()
+    due = time.perf_counter() + phase
     try:
         while time.perf_counter() < stop_at:
             if period:  # paced: send on schedule; latency counts from the scheduled time,
@@ -109,8 +110,12 @@ async def _load(port: int, paths: list[str], headers: bytes, rate: float = 0.0
     latencies: list[float] = []
     errors: list[int] = []
     period = len(paths) / rate if rate else 0.0
+    # Paced clients start at evenly spread phases of the period, so the offered load
+    # arrives at a steady ``rate`` (as wrk2 spreads its connections), not as a burst of
+    # every client at the same instant once a period.
     await asyncio.gather(*(_client(port, p, headers, stop_at, warm_until, latencies, errors,
-                                   period) for p in paths))
+                                   period, period * i / len(paths))
+                           for i, p in enumerate(paths)))
     return latencies, errors, SECONDS
 
 
