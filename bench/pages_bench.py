@@ -228,8 +228,9 @@ def run() -> list[tuple[Result, Result]]:
                                         "utf-8")
         store = f"sqlite:///{db}"
         os.environ["DUBAN_BENCH_ROWS"] = str(rows)
-        with _server("duban", store, 1, cwd) as duban_port, \
-                _server("floor", store, 1, cwd, "bench.pages_floor:app_from_env") as floor_port:
+        with _server("duban", store, 1, cwd) as duban, \
+                _server("floor", store, 1, cwd, "bench.pages_floor:app_from_env") as floor:
+            duban_port, floor_port = duban.port, floor.port
             cookies = {who: _sign_in(duban_port, who) for who in ("督办员", "财务")}
             for page in pages(sample):
                 mine = measure(page.name, duban_port, page.path, {"Cookie": cookies[page.who]})

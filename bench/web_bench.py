@@ -20,6 +20,11 @@ clients are one asyncio process speaking plain HTTP/1.1 keep-alive (no client li
 so the load generator itself costs as little CPU as possible: on a 2-core machine it
 shares the CPUs with the servers, exactly as the floor's clients do.
 
+Under each row: the CPU each part spent per answered action (the server's processes,
+the benchmark's own PostgreSQL, the clients; from ``/proc``, Linux only), and at the end
+what the machine's CPUs allow four processes at most at those costs — a scaling goal
+can be no nearer than that on the machine at hand.
+
 Goals (issue "The service"): ≥ 200 durable actions/s on SQLite with p99 < 100 ms;
 PostgreSQL with four processes ≥ 2.5× one; duban within 3× of the floor.
 """
@@ -36,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +59,8 @@ class Result:
     latencies: list[float]
     errors: int
     codes: str = ""
+    #: CPU milliseconds per answered action, by part (server, PostgreSQL, clients).
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -69,7 +76,7 @@ class Result:
 # -- the load generator -----------------------------------------------------------------------
 async def _client(port: int, path: str, headers: bytes, stop_at: float, warm_until: float,
                   out: list[float], errors: list[int], period: float = 0.0,
-                  phase: float = 0.0) -> None:
+                  phase: float = 0.0, answered: list[int] | None = None) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     body = b'{"reason": "bench"}'
     request = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -95,14 +102,17 @@ async def _client(port: int, path: str, headers: bytes, stop_at: float, warm_unt
             done = time.perf_counter()
             if head[9:12] != b"200":
                 errors.append(int(head[9:12]))
-            elif start >= warm_until:
+                continue
+            if answered is not None:
+                answered[0] += 1
+            if start >= warm_until:
                 out.append(done - start)
     finally:
         writer.close()
 
 
-async def _load(port: int, paths: list[str], headers: bytes, rate: float = 0.0
-                ) -> tuple[list[float], list[int], float]:
+async def _load(port: int, paths: list[str], headers: bytes, rate: float = 0.0,
+                answered: list[int] | None = None) -> tuple[list[float], list[int], float]:
     """Closed loop (each client sends its next request when the last is answered), or
     with ``rate`` an offered load of ``rate`` requests/s spread over the clients."""
     now = time.perf_counter()
@@ -114,7 +124,7 @@ async def _load(port: int, paths: list[str], headers: bytes, rate: float = 0.0
     # arrives at a steady ``rate`` (as wrk2 spreads its connections), not as a burst of
     # every client at the same instant once a period.
     await asyncio.gather(*(_client(port, p, headers, stop_at, warm_until, latencies, errors,
-                                   period, period * i / len(paths))
+                                   period, period * i / len(paths), answered)
                            for i, p in enumerate(paths)))
     return latencies, errors, SECONDS
 
@@ -126,9 +136,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    #: The session of every process of the server (its supervisor and workers).
+    session: int
+
+
 @contextlib.contextmanager
 def _server(kind: str, store: str, workers: int, cwd: Path,
-            floor: str = "bench.web_floor:app_from_env") -> Iterator[int]:
+            floor: str = "bench.web_floor:app_from_env") -> Iterator[Server]:
     """``duban serve``, or (any other ``kind``) the ``floor`` app under uvicorn."""
     port = _free_port()
     env = {**os.environ, "DUBAN_STORE": store, "PYTHONPATH": str(ROOT),
@@ -156,7 +173,7 @@ def _server(kind: str, store: str, workers: int, cwd: Path,
                 raise RuntimeError(f"{kind} server did not start")
             time.sleep(0.2)
         time.sleep(1.0 + workers)  # every worker process imported and opened its store
-        yield port
+        yield Server(port, proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -165,6 +182,43 @@ def _server(kind: str, store: str, workers: int, cwd: Path,
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
+
+
+# -- CPU per part ------------------------------------------------------------------------------
+def _processes() -> Iterator[tuple[int, int, int, float]]:
+    """(pid, parent, session, CPU seconds) of every process (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        yield (int(entry.name), int(fields[1]), int(fields[3]),
+               (int(fields[11]) + int(fields[12])) / tick)
+
+
+def _cpu_parts(session: int, postmaster: int | None) -> dict[str, float]:
+    """CPU seconds so far of the server's processes, the benchmark's own PostgreSQL (its
+    postmaster and the backends it forked) and the clients (this process)."""
+    parts = {"server": 0.0, "PostgreSQL": 0.0}
+    for pid, parent, sid, seconds in _processes():
+        if sid == session:
+            parts["server"] += seconds
+        elif postmaster is not None and postmaster in (pid, parent):
+            parts["PostgreSQL"] += seconds
+    if postmaster is None:
+        del parts["PostgreSQL"]
+    parts["clients"] = time.process_time()
+    return parts
+
+
+def _postmaster(data: Path | None) -> int | None:
+    if data is None or not sys.platform.startswith("linux"):
+        return None
+    return int((data / "postmaster.pid").read_text().split()[0])
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -204,20 +258,29 @@ def _seed(store_url: str, prefix: str) -> tuple[list[str], str]:
 
 
 def _measure(name: str, kind: str, store: str, workers: int, cwd: Path, prefix: str,
-             rate: float = 0.0) -> Result:
+             rate: float = 0.0, pg_data: Path | None = None) -> Result:
+    """One row; besides the latencies, the CPU each part spent per answered action over
+    the whole load (warm-up included), so a reader can tell what the cores allow."""
     ids, token = _seed(store, prefix)
     (cwd / "duban.yaml").write_text("policies: []\nplugins: null\nnotifiers: {console: {}}\n",
                                     "utf-8")
-    with _server(kind, store, workers, cwd) as port:
+    linux = sys.platform.startswith("linux")
+    answered = [0]
+    with _server(kind, store, workers, cwd) as server:
         if kind == "duban":
             paths = [f"/api/v1/items/{i}/actions/progress" for i in ids]
             headers = f"Authorization: Bearer {token}\r\n".encode()
         else:
             paths = [f"/floor/{i}" for i in ids]
             headers = b""
-        latencies, errors, seconds = asyncio.run(_load(port, paths, headers, rate))
+        postmaster = _postmaster(pg_data)
+        before = _cpu_parts(server.session, postmaster) if linux else {}
+        latencies, errors, seconds = asyncio.run(_load(server.port, paths, headers, rate,
+                                                       answered))
+        after = _cpu_parts(server.session, postmaster) if linux else {}
+    cpu = {k: 1000 * (after[k] - before[k]) / answered[0] for k in before} if answered[0] else {}
     codes = ", ".join(f"{c}×{errors.count(c)}" for c in sorted(set(errors)))
-    return Result(name, len(latencies), seconds, latencies, len(errors), codes)
+    return Result(name, len(latencies), seconds, latencies, len(errors), codes, cpu)
 
 
 def _durable_pg() -> tuple[Any, str]:
@@ -258,7 +321,8 @@ def run() -> list[Result]:
                     ("duban, PostgreSQL, 4 processes", "duban", 4),
                     ("floor, PostgreSQL, 1 process", "floor", 1),
                     ("floor, PostgreSQL, 4 processes", "floor", 4))):
-                results.append(_measure(name, kind, url, workers, cwd, f"p{n}-"))
+                results.append(_measure(name, kind, url, workers, cwd, f"p{n}-",
+                                        pg_data=server.root / "data" if server else None))
         except Exception as exc:  # no PostgreSQL here: say so in the table
             results.append(Result(f"PostgreSQL: not measured ({exc})"[:200], 0, 0, [], 0))
         finally:
@@ -269,6 +333,21 @@ def run() -> list[Result]:
                           f"{before[2]:.1f}, after: {after[0]:.1f}/{after[1]:.1f}/{after[2]:.1f}",
                           0, 0, [], 0))
     return results
+
+
+def _ceilings(by: dict[str, Result]) -> list[str]:
+    """What this machine's CPUs allow four processes at most: all CPUs busy, at the CPU
+    every part (server, PostgreSQL, clients) spent per action in the four-process row —
+    the scaling goal can be no nearer than this on this machine."""
+    cpus, parts = os.cpu_count() or 1, []
+    for who in ("duban", "floor"):
+        one, four = by.get(f"{who}, PostgreSQL, 1 process"), by.get(f"{who}, PostgreSQL, 4 processes")
+        if one and four and four.cpu and one.rate:
+            most = cpus * 1000 / sum(four.cpu.values())
+            parts.append(f"{who} ×4 {most:.0f}/s = {most / one.rate:.2f}× one process")
+    if not parts:
+        return []
+    return [f"    the most {cpus} CPUs allow at the CPU each action cost: " + "; ".join(parts)]
 
 
 def format_table(results: list[Result]) -> str:
@@ -282,6 +361,9 @@ def format_table(results: list[Result]) -> str:
         out.append(f"  {r.name:<{width}}  {r.rate:8.1f} actions/s  p50 {r.pct(0.5):6.1f} ms  "
                    f"p99 {r.pct(0.99):6.1f} ms  errors {r.errors}"
                    + (f" ({r.codes})" if r.codes else ""))
+        if r.cpu:
+            out.append("      CPU per action: " + ", ".join(f"{k} {v:.2f} ms"
+                                                            for k, v in r.cpu.items()))
     by = {r.name: r for r in results if r.seconds}
 
     def ratio(a: str, b: str) -> str:
@@ -297,6 +379,7 @@ def format_table(results: list[Result]) -> str:
                " (goal ≥ 2.5×); the floor's own 4 / 1: "
                f"{ratio('floor, PostgreSQL, 4 processes', 'floor, PostgreSQL, 1 process')}"
                f" (on {os.cpu_count()} CPUs)")
+    out += _ceilings(by)
     sqlite = by.get("duban, SQLite, 1 process")
     paced = by.get("duban, SQLite, 1 process, offered 200/s")
     if sqlite and paced:
