@@ -72,8 +72,9 @@ def organisation(c: Collector) -> None:
 
 def _role(r: Role) -> str:
     """A role word's meaning: its canonical role, and whether it is judged against the
-    item's supervising unit (督办单位分管局领导)."""
-    return r.canonical + ("，须分管本事项的督办单位" if r.oversees else "")
+    item's supervising unit (督办单位分管局领导) or its lead department (主办部门的分管领导)."""
+    return r.canonical + {"supervisor": "，须分管本事项的督办单位",
+                          "lead": "，须分管本事项的主办部门"}.get(r.oversees or "", "")
 
 
 def _proxy_entry(c: Collector) -> None:

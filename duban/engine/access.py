@@ -14,7 +14,9 @@ the item's own units (主办部门, 承办部门, 牵头部门, 子公司 … as
 describe the unit the item itself names, so for them the department decides, not the
 word. Department roles also check the department the actor acts for. A word written
 ``oversees: supervisor`` (督办单位分管局领导) also asks that the actor oversee the unit
-the item names as its supervisor, the way unit roles ask for the item's departments.
+the item names as its supervisor, and one written ``oversees: lead`` (主办部门“应经分管
+领导审核同意”) that the actor oversee the item's lead department, the way unit roles
+ask for the item's departments.
 
 Visibility: a path that is not entitled answers as if the item did not exist ("unknown
 item"), never "permission denied", which would confirm that it does.
@@ -26,6 +28,7 @@ from collections.abc import Iterable
 
 from duban.engine.model import Actor, ItemState
 from duban.policy.model import DEPARTMENT_ROLES, Policy
+from duban.policy.supervision import judged_title
 
 #: Roles that name a unit the item itself identifies (its lead, its assisting units).
 UNIT_ROLES = frozenset({"lead_department", "assisting_department"})
@@ -64,14 +67,25 @@ def holds_word(policy: Policy, actor: Actor, canonical: str, words: Iterable[str
     return bool(policy.own_words(required) & held)
 
 
+def judged_unit(policy: Policy, word: str, item: ItemState) -> str | None:
+    """The unit of ``item`` a written word is judged against: its supervising unit for
+    ``oversees: supervisor``, its lead department for ``oversees: lead``; None for a word
+    without the mark, or when the item names no such unit (then nobody oversees it)."""
+    role = policy.roles.get(word)
+    mark = role.oversees if role is not None else None
+    return item.supervisor if mark == "supervisor" else item.lead if mark == "lead" else None
+
+
 def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[str],
                    item: ItemState) -> bool:
-    """For a written word judged against the item's supervising unit (``oversees:
-    supervisor``, 督办单位分管局领导): whether the actor oversees that unit. Words of
-    ``canonical`` written without the mark, or the canonical name itself, are not judged
-    so; an actor known only canonically, with no units of its own (a portable scenario's
-    stand-in, a canonical ``--as``), stands for whoever holds the role, as it does for
-    every word of it."""
+    """For a written word judged against one of the item's units (``oversees: supervisor``,
+    督办单位分管局领导; ``oversees: lead``, the 分管领导 of the 主办部门): whether the actor
+    oversees that unit. Words of ``canonical`` written without a mark, or the canonical
+    name itself, are not judged so; an actor known only canonically, with no units of its
+    own (a portable scenario's stand-in, a canonical ``--as``), stands for whoever holds
+    the role, as it does for every word of it. An actor who holds words is judged only
+    against the marked words it holds (as principal words), so overseeing the supervising
+    unit does not stand in for overseeing the lead department."""
     mine = [w for w in words if policy.canonical_role(w) == canonical]
     judged = {w for w in mine if (role := policy.roles.get(w)) and role.oversees}
     if not judged or canonical in mine:
@@ -82,18 +96,24 @@ def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[
         return True
     if not held and not actor.oversees:
         return True
-    return item.supervisor is not None and item.supervisor in actor.oversees
+    units = {judged_unit(policy, w, item) for w in judged
+             if not held or policy.own_words((w,)) & held}
+    return bool(actor.oversees & {u for u in units if u is not None})
 
 
 def oversight_note(policy: Policy, item: ItemState, words: Iterable[str]) -> str:
-    """What a refusal adds when the approver written is judged against the item's
-    supervising unit: ``（须分管本事项的督办单位“办公室”）``, or that the item names none."""
-    field = policy.supervision
-    if field is None or not any((r := policy.roles.get(w)) and r.oversees for w in words):
-        return ""
-    if item.supervisor is None:
-        return f"（须分管本事项的{field.title}，但本事项未写明{field.title}）"
-    return f"（须分管本事项的{field.title}“{item.supervisor}”）"
+    """What a refusal adds when the approver written is judged against one of the item's
+    units: ``（须分管本事项的督办单位“办公室”）``, ``（须分管本事项的主办部门“财务部”）``,
+    or that the item names none — so the refused person learns whose approval it is."""
+    notes = []
+    for word in dict.fromkeys(words):
+        title = judged_title(policy, word)
+        if title is None:
+            continue
+        unit = judged_unit(policy, word, item)
+        notes.append(f"（须分管本事项的{title}“{unit}”）" if unit is not None else
+                     f"（须分管本事项的{title}，但本事项未写明{title}）")
+    return "".join(dict.fromkeys(notes))
 
 
 def written_roles(policy: Policy, words: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -121,5 +141,5 @@ def visible_to(policy: Policy, item: ItemState, actor: Actor | None) -> bool:
     return bool(actor.roles & policy.confidential_visible_to)
 
 
-__all__ = ["UNIT_ROLES", "authorized", "holds_word", "oversees_item", "oversight_note",
+__all__ = ["UNIT_ROLES", "authorized", "holds_word", "judged_unit", "oversees_item", "oversight_note",
            "visible_to", "written_roles"]

@@ -14,7 +14,7 @@ from duban.policy.explain_workflow import workflow_lines
 from duban.policy.frequency import floor_words
 from duban.policy.maximum import scope_words
 from duban.policy.model import Category, Chain, PenaltyRule, Policy, Reminder
-from duban.policy.supervision import field_words, judged_words, overseer
+from duban.policy.supervision import field_words, judged_title, judged_words, overseer
 
 INHERITED = "〔标准生命周期；制度未规定〕"
 #: 一单多事 (``documents.numbering.per: notice``) as explain says it
@@ -43,11 +43,10 @@ def _chain(policy: Policy, chain: Chain | None) -> str:
 
 
 def _oversight(policy: Policy, options: tuple[tuple[str, str], ...]) -> str:
-    """``（须分管本事项的督办单位）`` after an approver judged against the supervisor."""
-    judged = judged_words(policy)
-    field = policy.supervision
-    return f"（须分管本事项的{field.title}）" if field is not None and any(
-        w in judged for _, w in options) else ""
+    """``（须分管本事项的督办单位）`` or ``（须分管本事项的主办部门）`` after an approver
+    judged against one of the item's units, so the reader sees whose approval it is."""
+    titles = dict.fromkeys(t for _, w in options if (t := judged_title(policy, w)))
+    return "".join(f"（须分管本事项的{t}）" for t in titles)
 
 
 def written_by_base(policy: Policy, path: tuple[str, ...]) -> bool:
@@ -104,11 +103,11 @@ class _Reading:
         for canonical, ws in words.items():
             cite = next((p.roles[w].cite for w in ws if p.roles[w].cite), None)
             self.say(f"{'、'.join(ws)}：{canonical}", cite)
-        if p.supervision is not None:  # 督办单位 per item, and who is judged against it
+        if p.supervision is not None:  # 督办单位 per item
             self.say(field_words(p.supervision), p.supervision.cite)
-            for word in judged_words(p):
-                self.say(f"{overseer(p, word)}：分管其他单位的{word}不能代替；谁分管哪些单位写在人员"
-                         "（或部署中用户）的 oversees 上", p.roles[word].cite)
+        for word in judged_words(p):  # who is judged against one of the item's units
+            self.say(f"{overseer(p, word)}：分管其他单位的{word}不能代替；谁分管哪些单位写在人员"
+                     "（或部署中用户）的 oversees 上", p.roles[word].cite)
         rule = p.proxy_entry
         if rule is not None:  # 代录; where the text is silent nothing is said or enforced
             self.say(f"代录：{'、'.join(rule.words)} 的决定可由他人（如督办人员）代为录入，记录同时写明"

@@ -250,20 +250,26 @@ def root_properties() -> dict[str, Any]:
                      "（如 公司主要领导 与 公司领导）。",
                      "Another written word for the same body or person; without it two words "
                      "on one canonical role are different approvers.", ["督查工作组"]),
-        "oversees": P(enum(("supervisor",)), "分管督办单位",
+        "oversees": P(enum(("supervisor", "lead")), "分管本事项的单位",
                       "写 supervisor：此角色是分管本事项督办单位的领导（如 督办单位分管局领导），授权时"
-                      "除角色词外还须分管该事项的督办单位（organisation.supervisor；人员的 oversees）。",
+                      "除角色词外还须分管该事项的督办单位（organisation.supervisor；人员的 oversees）。"
+                      "写 lead：此角色是分管本事项主办部门的领导（如“主办部门应经分管领导审核同意”），"
+                      "授权时除角色词外还须分管该事项的主办部门（事项的 lead；人员的 oversees）。",
                       "`supervisor`: this role is the leader overseeing the item's supervising "
-                      "unit; besides the word, the actor must oversee the item's supervisor.",
-                      ["supervisor"]),
+                      "unit; besides the word, the actor must oversee the item's supervisor. "
+                      "`lead`: the leader overseeing the item's lead department; besides the "
+                      "word, the actor must oversee the item's lead.",
+                      ["supervisor", "lead"]),
         "cite": CITE,
     }, ("canonical",))
     person = obj({
         "department": P({"type": "string"}, "所在部门", "此人所在部门。", "The person's department."),
         "roles": P("role_list", "角色", "此人担任的角色。", "The person's roles."),
         "oversees": P(str_list({"type": "string", "minLength": 1}), "分管单位",
-                      "此人分管的单位（局领导分工），用于判定 oversees: supervisor 的角色。",
-                      "The units this person oversees (for roles with `oversees: supervisor`).",
+                      "此人分管的单位（领导分工），用于判定写 oversees: supervisor 或 oversees: lead "
+                      "的角色。",
+                      "The units this person oversees (for roles with `oversees: supervisor` or "
+                      "`oversees: lead`).",
                       [["办公室", "征管科"]]),
     })
     supervisor = obj({

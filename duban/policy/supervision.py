@@ -5,6 +5,8 @@ supervises the item, not by a role alone. The policy declares the item field (wh
 units may be named, whether 立项 must name one) and marks the role words that are judged
 against it (``oversees: supervisor``); the people who hold such a word say which units
 they oversee (``oversees: [办公室]`` — in ``people`` here, on the user in a deployment).
+"主办部门应经分管领导审核同意" names an approver by the item's lead department the same
+way (``oversees: lead``), which needs no supervisor field: the lead is every item's own.
 Each mistake is reported at its own line with what to write instead. The engine
 (``duban.engine.access``) does the judging.
 """
@@ -16,6 +18,9 @@ from typing import Any, Protocol
 
 from duban.policy.basis import basis_of
 from duban.policy.model import Policy, Role, Supervision
+
+#: The marks a role word may carry (``oversees``): the item's unit its holder must oversee.
+MARKS = ("supervisor", "lead")
 
 
 class Compiler(Protocol):
@@ -30,41 +35,55 @@ class Compiler(Protocol):
 def supervision(c: Compiler, org: Mapping[str, Any],
                 roles: Mapping[str, Role]) -> Supervision | None:
     """The item field, if declared; a role judged against it, or a person overseeing a
-    unit, needs it, and a unit a person oversees must be one that may supervise."""
+    unit, needs it — unless some role is judged against the item's lead instead — and a
+    unit a person oversees must be one that may supervise, or a known department."""
     spec = org.get("supervisor")
     field = None if spec is None else Supervision(
         str(spec.get("title") or "督办单位"), tuple(str(u) for u in spec.get("units") or ()),
         bool(spec.get("required")), basis_of(spec))
     if field is None:
         for word, role in roles.items():
-            if role.oversees:
+            if role.oversees == "supervisor":
                 c.problem("no_supervisor", ("organisation", "roles", word, "oversees"),
                           f"角色“{word}”按事项的督办单位判定（oversees: supervisor），但本策略没有"
                           "督办单位字段 / the policy declares no supervising unit per item",
                           value=role.oversees, hint="在 organisation 中写 supervisor: {cite: …}"
-                                                    "（可加 units、required），或删去 oversees")
+                                                    "（可加 units、required）；分管的是主办部门的，"
+                                                    "写 oversees: lead；或删去 oversees")
+    departments = tuple(str(d) for d in org.get("departments") or ())
+    lead = departments if any(r.oversees == "lead" for r in roles.values()) else None
     for person, entry in (org.get("people") or {}).items():
-        _person(c, field, person, entry or {})
+        _person(c, field, lead, person, entry or {})
     return field
 
 
-def _person(c: Compiler, field: Supervision | None, person: str,
-            entry: Mapping[str, Any]) -> None:
+def _person(c: Compiler, field: Supervision | None, lead: tuple[str, ...] | None,
+            person: str, entry: Mapping[str, Any]) -> None:
+    """A person's ``oversees``: units the policy can judge someone against. ``lead`` is
+    the known departments when a role is judged against the item's lead (empty: any, the
+    policy lists none, its directory may), None when no role is."""
     where = ("organisation", "people", person, "oversees")
     units = [str(u) for u in entry.get("oversees") or ()]
-    if units and field is None:
+    if units and field is None and lead is None:
         c.problem("no_supervisor", where,
                   f"人员“{person}”分管督办单位（oversees），但本策略没有督办单位字段 / the policy "
                   "declares no supervising unit per item", value="、".join(units),
-                  hint="在 organisation 中写 supervisor: {cite: …}，或删去此人的 oversees")
+                  hint="在 organisation 中写 supervisor: {cite: …}；分管的是主办部门的，在角色上写 "
+                       "oversees: lead；或删去此人的 oversees")
         return
+    known = (*(field.units if field is not None else ()), *(lead or ()))
+    anything = (field is not None and not field.units) or lead == ()
     for i, unit in enumerate(units):
-        if field is not None and field.units and unit not in field.units:
-            c.problem("unknown_unit", (*where, i),
-                      f"人员“{person}”分管的“{unit}”不是可作{field.title}的单位 / not one of "
-                      "organisation.supervisor.units", value=unit,
-                      expected="、".join(field.units),
-                      hint=c.did_you_mean(unit, field.units))
+        if anything or unit in known:
+            continue
+        title = "、".join(([f"可作{field.title}的单位"] if field is not None else []) +
+                         (["本策略的部门"] if lead is not None else []))
+        c.problem("unknown_unit", (*where, i),
+                  f"人员“{person}”分管的“{unit}”不是{title} / not one of "
+                  + " or ".join((["organisation.supervisor.units"] if field is not None else [])
+                                + (["organisation.departments"] if lead is not None else [])),
+                  value=unit, expected="、".join(dict.fromkeys(known)),
+                  hint=c.did_you_mean(unit, known))
 
 
 def field_words(field: Supervision | None) -> str:
@@ -78,16 +97,37 @@ def field_words(field: Supervision | None) -> str:
 
 
 def judged_words(policy: Policy) -> tuple[str, ...]:
-    """The role words judged against the item's supervising unit, in the policy's order."""
-    return tuple(w for w, r in policy.roles.items() if r.oversees == "supervisor")
+    """The role words judged against one of the item's units (its supervising unit or its
+    lead department), in the policy's order."""
+    return tuple(w for w, r in policy.roles.items() if r.oversees in MARKS)
+
+
+def lead_title(policy: Policy, word: str) -> str:
+    """What a word judged against the item's lead calls the lead: the policy's own word
+    for the lead role that the marked word itself contains (主办部门分管领导 → 主办部门),
+    else the policy's principal word for it — the text's own name, never a canonical one."""
+    leads = [w for w, r in policy.roles.items()
+             if r.canonical == "lead_department" and w != r.canonical]
+    return next((w for w in leads if w in word), policy.word("lead_department"))
+
+
+def judged_title(policy: Policy, word: str) -> str | None:
+    """What the unit a word is judged against is called: ``督办单位`` (the supervisor
+    field's title), ``主办部门`` (the policy's word for the lead); None for a plain word."""
+    role = policy.roles.get(word)
+    if role is None or role.oversees not in MARKS:
+        return None
+    if role.oversees == "lead":
+        return lead_title(policy, word)
+    return policy.supervision.title if policy.supervision is not None else "督办单位"
 
 
 def overseer(policy: Policy, word: str) -> str:
-    """A role word judged against the supervisor as explain, diff and refusals say it:
-    ``分管局领导（须分管本事项的督办单位）``."""
-    field = policy.supervision
-    title = field.title if field is not None else "督办单位"
-    return f"{word}（须分管本事项的{title}）"
+    """A role word judged against one of the item's units as explain, diff and refusals
+    say it: ``分管局领导（须分管本事项的督办单位）``, ``主办部门分管领导（须分管本事项的主办部门）``."""
+    title = judged_title(policy, word)
+    return f"{word}（须分管本事项的{title}）" if title else word
 
 
-__all__ = ["field_words", "judged_words", "overseer", "supervision"]
+__all__ = ["MARKS", "field_words", "judged_title", "judged_words", "lead_title", "overseer",
+           "supervision"]

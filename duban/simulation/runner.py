@@ -112,8 +112,10 @@ class Runner:
                 role = self.creator_role(item, subject, step, data or {}) or role
         words = p.own_words((step.role,)) if step.role is not None else frozenset()
         # a role word written `as:` is the holder for this item: its departments, and the
-        # unit it supervises for a word judged against it (督办单位分管局领导)
-        oversees = frozenset({subject.supervisor}) if subject.supervisor else frozenset()
+        # unit it oversees for a word judged against one (督办单位分管局领导: the item's
+        # supervising unit; 主办部门的分管领导: its lead department). Without a word it is
+        # the canonical stand-in: no units of its own, it stands for whoever holds the role.
+        oversees = frozenset(u for u in (subject.supervisor, subject.lead) if u and words)
         return Actor(None, department_for(role, subject), frozenset({role}), words, oversees)
 
     def creator_role(self, item: ItemState, subject: ItemState, step: Step,
