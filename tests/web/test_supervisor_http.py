@@ -2,7 +2,9 @@
 the item is created with its 督办单位 through the API; the units each 分管局领导 oversees
 are kept on the user (added through the users API, as an administrator would); the one
 overseeing the item's unit approves the 顺延, the one overseeing only the 承办单位 is
-refused with the clause — on SQLite and on the real PostgreSQL alike."""
+refused with the clause — on SQLite and on the real PostgreSQL alike. The same for the
+lead department (xingzheng_duban 4.3.4 “主办部门应经分管领导审核同意”): only the 分管领导
+overseeing the item's 主办部门 agrees to its feedback."""
 
 from __future__ import annotations
 
@@ -102,3 +104,44 @@ def test_users_stored_before_the_column_oversee_nothing(tmp_path: Path) -> None:
     user = identity_for(store).user("老用户")
     assert user is not None and user.oversees == () and user.departments == ("办公室",)
     store.close()
+
+
+SEVEN = ["工作中存在的问题或提升空间", "工作目标", "解决问题或提升工作的计划（须含完成时限）",
+         "已经开展的工作及在整个计划中所处的节点或所占比重", "尚未开展的工作及下一步推进计划",
+         "避免问题再次发生的相关措施或持续提升的建议", "其他工作建议"]
+
+
+def test_only_the_leader_overseeing_the_lead_department_approves_feedback(server: Any) -> None:
+    """xingzheng_duban 4.3.4 “主办部门应经分管领导审核同意后及时反馈办理情况”: the 分管领导
+    overseeing the item's 主办部门 (财务部) agrees; one overseeing only 采购部 is refused
+    with the reason and the clause, though both hold the same word 分管领导."""
+    admin = server.user("管理员", None, admin=True)
+    zonghe = server.user("综合部干事", "综合部", "综合部")
+    chief = server.user("董事长", "公司办", "公司主要领导")
+    finance = server.user("财务部长", "财务部", "主办部门")
+    leaders = {}
+    for name, units in (("张副总", ["财务部"]), ("李副总", ["采购部"])):
+        r = admin.post("/api/v1/users", json={"name": name, "departments": ["领导班子"],
+                                              "roles": ["分管领导"], "oversees": units})
+        assert r.status_code == 201, r.text
+        leaders[name] = server.client(r.json()["token"])
+    assert zonghe.post("/api/v1/items", json={
+        "id": "X1", "policy": "xingzheng_duban", "kind": "leader_instruction",
+        "title": "档案数字化", "lead": "财务部"}).status_code == 201
+    assert finance.post("/api/v1/items/X1/actions/confirm", json={"due": "2026-03-31"}
+                        ).status_code == 200
+    assert chief.post("/api/v1/items/X1/actions/approve", json={}).status_code == 200
+    r = finance.post("/api/v1/items/X1/actions/progress",
+                     json={"contents": dict.fromkeys(SEVEN, "已写明")})
+    assert r.status_code == 200 and r.json()["state"] == "反馈待审核", r.text
+
+    r = leaders["李副总"].post("/api/v1/items/X1/actions/approve", json={})
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
+    assert r.json()["cite"] == "4.3.4"
+    assert "须分管本事项的主办部门“财务部”" in r.json()["detail"]
+    r = leaders["张副总"].post("/api/v1/items/X1/actions/approve", json={})
+    assert r.status_code == 200, r.text
+    item = finance.get("/api/v1/items/X1").json()
+    assert item["state"] == "承办中", item  # the feedback counts: 审核同意
+    assert [(h["action"], h["person"]) for h in item["history"][-2:]] == \
+        [("progress", "财务部长"), ("approve", "张副总")]
