@@ -257,6 +257,8 @@ class _Compiler:
         self.roles_canonical = {w: r.canonical for w, r in self.role_objs.items()}
         role_words: dict[str, str] = {}
         for w, r in reversed(list(self.role_objs.items())):
+            if r.same_as and r.oversees:
+                continue  # 主办部门分管领导 names one holder per item; its principal names the role
             role_words.setdefault(r.canonical, w)  # the most derived word wins
         self.roles_canonical.update({c: c for c in CANONICAL_ROLES})
         return {"roles": self.role_objs | {c: Role(c, c) for c in CANONICAL_ROLES

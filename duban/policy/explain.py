@@ -106,8 +106,8 @@ class _Reading:
         if p.supervision is not None:  # 督办单位 per item
             self.say(field_words(p.supervision), p.supervision.cite)
         for word in judged_words(p):  # who is judged against one of the item's units
-            self.say(f"{overseer(p, word)}：分管其他单位的{word}不能代替；谁分管哪些单位写在人员"
-                     "（或部署中用户）的 oversees 上", p.roles[word].cite)
+            self.say(f"{overseer(p, word)}：分管其他单位的{p.roles[word].same_as or word}不能代替；"
+                     "谁分管哪些单位写在人员（或部署中用户）的 oversees 上", p.roles[word].cite)
         rule = p.proxy_entry
         if rule is not None:  # 代录; where the text is silent nothing is said or enforced
             self.say(f"代录：{'、'.join(rule.words)} 的决定可由他人（如督办人员）代为录入，记录同时写明"

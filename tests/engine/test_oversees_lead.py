@@ -54,6 +54,9 @@ def test_a_leader_overseeing_another_department_is_refused_with_why(xingzheng: P
     # 4.2.1（3）'s plain 分管领导 is not judged: any 分管领导 may review the 确认单
     assert authorized(xingzheng, other, LEADER, item(), PLAIN)
     assert oversight_note(xingzheng, item(), PLAIN) == ""
+    # and stays the policy's word for the role (lists, stand-ins): the marked synonym names
+    # one holder per item, not the role
+    assert xingzheng.word("leader_in_charge") == "分管领导"
 
 
 def test_a_leader_overseeing_nothing_is_refused(xingzheng: Policy) -> None:
@@ -111,7 +114,8 @@ def test_overseeing_the_supervisor_does_not_stand_in_for_the_lead(tmp_path: Path
     assert oversight_note(p, it, either) == \
         "（须分管本事项的督办单位“办公室”）（须分管本事项的主办部门“财务部”）"
     text = explain_policy(p)
-    assert "主办部门分管局领导（须分管本事项的主办部门）：分管其他单位的主办部门分管局领导不能代替" in text
+    assert "主办部门分管局领导（须分管本事项的主办部门）：分管其他单位的局领导不能代替" in text
+    assert "督办单位分管局领导（须分管本事项的督办单位）：分管其他单位的局领导不能代替" in text
 
 
 def test_the_lead_mark_needs_no_supervisor_field(tmp_path: Path) -> None:

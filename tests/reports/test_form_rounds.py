@@ -45,11 +45,11 @@ def test_each_progress_report_s_review_is_a_signature_row(root: Path) -> None:
     md = _form(root, "xingzheng_duban", "fankui_shenhe.yaml", "A",
                edit=("action: reject}", "action: reject, reason: 未写明下一步推进计划}")).decode()
     assert _rows(md) == [
-        ["第1次反馈办理情况（2026年11月16日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "主办部门分管领导", "同意",
+        ["第1次反馈办理情况（2026年11月16日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "分管领导", "同意",
          "2026年11月16日"],
-        ["第2次反馈办理情况（2026年11月30日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "主办部门分管领导",
+        ["第2次反馈办理情况（2026年11月30日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "分管领导",
          "不同意：未写明下一步推进计划", "2026年11月30日"],
-        ["第3次反馈办理情况（2026年12月1日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "主办部门分管领导", "同意",
+        ["第3次反馈办理情况（2026年12月1日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "分管领导", "同意",
          "2026年12月1日"]]
 
 
@@ -86,5 +86,5 @@ def test_word_and_html_keep_the_rows_in_their_cells(root: Path) -> None:
     page = ET.fromstring(html.decode().split("\n", 1)[1])
     assert not list(page.iter(f"{XHTML}b")) and b"&lt;b&gt;" in html
     rows = [["".join(td.itertext()) for td in tr] for tr in page.iter(f"{XHTML}tr")]
-    assert ["第2次反馈办理情况（2026年11月30日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "主办部门分管领导",
+    assert ["第2次反馈办理情况（2026年11月30日，承办部门（采购部））", "分管领导审核同意（主办部门分管领导）", "分管领导",
             "不同意：<b>x</b>|缺 **计划**", "2026年11月30日"] in rows
