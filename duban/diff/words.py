@@ -43,12 +43,24 @@ def roles(policy: Policy, canonical: Iterable[str]) -> str:
     return "、".join(words) or "（无）"
 
 
+#: What a step's approver must oversee besides holding the word (``oversees``), in words
+#: that do not depend on the organisation, so two policies compare by meaning.
+OVERSIGHT = {"supervisor": "（须分管本事项的督办单位）", "lead": "（须分管本事项的主办部门）"}
+
+
 def chain(policy: Policy, chain: Chain | None) -> str:
-    """An approval chain as its approvers in order: ``行政管理部、分管领导（2个工作日内）``."""
+    """An approval chain as its approvers in order: ``行政管理部、分管领导（2个工作日内）``;
+    an approver judged against one of the item's units says so (``分管领导（须分管本事项的
+    主办部门）``), so narrowing who may approve is a change the diff shows."""
     if chain is None or not chain.steps:
         return "无需审批"
-    return "、".join(policy.word(s.role) + (f"（{dur(s.limit)}内）" if s.limit else "")
-                    for s in chain.steps)
+    return "、".join(policy.word(s.role) + _oversight(policy, s.options())
+                    + (f"（{dur(s.limit)}内）" if s.limit else "") for s in chain.steps)
+
+
+def _oversight(policy: Policy, options: Iterable[tuple[str, str]]) -> str:
+    marks = (r.oversees for _, w in options if (r := policy.roles.get(w)) and r.oversees)
+    return "".join(dict.fromkeys(OVERSIGHT.get(m, "") for m in marks))
 
 
 def chain_named(policy: Policy, name: str | None) -> str:

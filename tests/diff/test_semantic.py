@@ -143,3 +143,17 @@ def test_two_organisations(run: Callable[..., Result]) -> None:
     assert "暂停审批人" not in text and "流转“归档”可执行角色" not in text
     # 第九条（十）归档同时交党委工作部、人力资源部: a notify-only step guanlibu does not have
     assert "流转“归档”分送知晓：不分送 → 党委工作部、人力资源部（第九条（十））" in text
+
+
+def test_an_approver_narrowed_to_the_lead_s_overseer_is_a_change(tmp_path: Path) -> None:
+    """xingzheng_duban 4.2.1（4）: the same canonical approver, now judged against the
+    item's lead department (``oversees: lead``) — who may approve changed, so the diff
+    says it, though both sides name leader_in_charge."""
+    new = policies_dir() / "xingzheng_duban.yaml"
+    text = new.read_text(encoding="utf-8")
+    assert text.count("role: 主办部门分管领导") == 2
+    old = tmp_path / "xingzheng_before.yaml"
+    old.write_text(text.replace("role: 主办部门分管领导", "role: 分管领导"), encoding="utf-8")
+    said = [c.sentence() for c in diff_policies(load_policy(old), load_policy(new))]
+    assert "审批链“分管领导审核反馈”的审批人：分管领导 → 分管领导（须分管本事项的主办部门）" in said
+    assert "审批链“分管领导审核反馈（三类）”的审批人：分管领导 → 分管领导（须分管本事项的主办部门）" in said
