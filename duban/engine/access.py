@@ -141,5 +141,5 @@ def visible_to(policy: Policy, item: ItemState, actor: Actor | None) -> bool:
     return bool(actor.roles & policy.confidential_visible_to)
 
 
-__all__ = ["UNIT_ROLES", "authorized", "holds_word", "judged_unit", "oversees_item", "oversight_note",
-           "visible_to", "written_roles"]
+__all__ = ["UNIT_ROLES", "authorized", "holds_word", "judged_unit", "oversees_item",
+           "oversight_note", "visible_to", "written_roles"]
