@@ -103,6 +103,7 @@ def build_actor(service: Service, policy_id: str, role: str | None, dept: str | 
     policy = service.policies[policy_id]
     roles: set[str] = set()
     words: frozenset[str] = frozenset()
+    oversees: frozenset[str] = frozenset()
     if person:
         entry = (service.hooks.directory_lookup(person) if service.hooks else None) or \
             policy.people.get(person)
@@ -111,6 +112,7 @@ def build_actor(service: Service, policy_id: str, role: str | None, dept: str | 
         dept = dept or entry.get("department")
         roles |= {c for w in entry.get("roles") or () if (c := policy.canonical_role(str(w)))}
         words |= policy.own_words(str(w) for w in entry.get("roles") or ())
+        oversees = frozenset(str(u) for u in entry.get("oversees") or ())  # 分管 units
     if role:
         c = policy.canonical_role(role)
         if c is None:
@@ -122,7 +124,7 @@ def build_actor(service: Service, policy_id: str, role: str | None, dept: str | 
     if not roles:
         raise DubanError("请用 --as 或 --actor 说明以谁的身份操作 / who is acting?",
                          "validation_error")
-    return Actor(person, dept, frozenset(roles), frozenset(words))
+    return Actor(person, dept, frozenset(roles), frozenset(words), oversees)
 
 
 def _summary(item: ItemState) -> str:
@@ -150,6 +152,8 @@ def item() -> None:
 @click.option("--parent", default=None)
 @click.option("--notice", default=None,
               help="一单多事：加入这张通知单（写其第一项的事项编号），共用它的文号和发单日期")
+@click.option("--supervisor", default=None,
+              help="督办单位（策略写了 organisation.supervisor 时）：谁分管它，谁批准 oversees: supervisor 的步骤")
 @click.option("--at", "at_text", default=None)
 @click.option("--key", default=None, help="幂等键：重试同一命令不会重复执行")
 @actor_options
@@ -157,8 +161,8 @@ def item() -> None:
 def item_create(service: Service, item_id: str, policy_id: str, kind: str, title: str,
                 lead: str | None, assist: tuple[str, ...], due: str | None, urgency: str | None,
                 category: str | None, confidential: bool, parent: str | None,
-                notice: str | None, at_text: str | None, key: str | None, role: str | None,
-                dept: str | None, person: str | None) -> None:
+                notice: str | None, supervisor: str | None, at_text: str | None,
+                key: str | None, role: str | None, dept: str | None, person: str | None) -> None:
     """立项一个督办事项 (create an item)."""
     if policy_id not in service.policies:
         raise DubanError(f"没有策略 '{policy_id}'；已加载：{'、'.join(service.policies)}",
@@ -166,7 +170,8 @@ def item_create(service: Service, item_id: str, policy_id: str, kind: str, title
     policy = service.policies[policy_id]
     actor = build_actor(service, policy_id, role or "supervisor_office", dept, person)
     data: dict[str, Any] = {"kind": kind, "title": title, "lead": lead, "assist": list(assist), "due": due,
-            "urgency": urgency, "category": category, "parent": parent, "notice": notice}
+            "urgency": urgency, "category": category, "parent": parent, "notice": notice,
+            "supervisor": supervisor}
     if confidential:
         data["confidential"] = True
     at = parse_time(at_text, service.zone)

@@ -81,14 +81,26 @@ class User:
                      self.canonical_roles(policy), self.words(policy), frozenset(self.oversees))
 
     def words(self, policy: Policy, words: Iterable[str] | None = None) -> frozenset[str]:
-        """The user's role words (or ``words``) that ``policy`` knows."""
-        return frozenset(w for w in (self.roles if words is None else words)
-                         if policy.canonical_role(w))
+        """The user's role words (or ``words``) that ``policy`` knows, as the
+        organisation's words (:func:`organisation_words`)."""
+        return organisation_words(policy, self.roles if words is None else words)
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "departments": list(self.departments),
                 "roles": list(self.roles), "proxy_roles": list(self.proxy_roles),
                 "admin": self.admin, "via": self.via, "oversees": list(self.oversees)}
+
+
+def organisation_words(policy: Policy, words: Iterable[str]) -> frozenset[str]:
+    """The role words ``policy`` knows among ``words``, a canonical name (``leader_in_charge``)
+    taken as the policy's own word for it (分管领导).
+
+    Why: the engine takes an actor who holds no word of the organisation as a stand-in
+    for every word of its roles — right for a portable scenario or a canonical ``--as`` at
+    the terminal, never for a deployed person: a user or a 代录 entry given
+    ``general_manager`` would pass for 公司主要领导 where the text names only them, and a
+    bare ``leader_in_charge`` for the 分管领导 judged by what they oversee."""
+    return frozenset(policy.role_words.get(w, w) for w in words if policy.canonical_role(w))
 
 
 # -- passwords -------------------------------------------------------------------------------

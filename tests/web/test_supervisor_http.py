@@ -111,20 +111,21 @@ SEVEN = ["工作中存在的问题或提升空间", "工作目标", "解决问�
          "避免问题再次发生的相关措施或持续提升的建议", "其他工作建议"]
 
 
-def test_only_the_leader_overseeing_the_lead_department_approves_feedback(server: Any) -> None:
-    """xingzheng_duban 4.3.4 “主办部门应经分管领导审核同意后及时反馈办理情况”: the 分管领导
-    overseeing the item's 主办部门 (财务部) agrees; one overseeing only 采购部 is refused
-    with the reason and the clause, though both hold the same word 分管领导."""
+def _feedback_awaiting_review(server: Any, leaders: dict[str, tuple[str, list[str]]]
+                              ) -> tuple[httpx.Client, dict[str, httpx.Client]]:
+    """xingzheng_duban item X1 (主办部门 财务部) with its feedback awaiting the 分管领导's
+    审核; the leaders added through the users API with (role, units overseen); returns
+    the 财务部 client and the leaders' clients."""
     admin = server.user("管理员", None, admin=True)
     zonghe = server.user("综合部干事", "综合部", "综合部")
     chief = server.user("董事长", "公司办", "公司主要领导")
     finance = server.user("财务部长", "财务部", "主办部门")
-    leaders = {}
-    for name, units in (("张副总", ["财务部"]), ("李副总", ["采购部"])):
+    clients = {}
+    for name, (role, units) in leaders.items():
         r = admin.post("/api/v1/users", json={"name": name, "departments": ["领导班子"],
-                                              "roles": ["分管领导"], "oversees": units})
+                                              "roles": [role], "oversees": units})
         assert r.status_code == 201, r.text
-        leaders[name] = server.client(r.json()["token"])
+        clients[name] = server.client(r.json()["token"])
     assert zonghe.post("/api/v1/items", json={
         "id": "X1", "policy": "xingzheng_duban", "kind": "leader_instruction",
         "title": "档案数字化", "lead": "财务部"}).status_code == 201
@@ -134,6 +135,15 @@ def test_only_the_leader_overseeing_the_lead_department_approves_feedback(server
     r = finance.post("/api/v1/items/X1/actions/progress",
                      json={"contents": dict.fromkeys(SEVEN, "已写明")})
     assert r.status_code == 200 and r.json()["state"] == "反馈待审核", r.text
+    return finance, clients
+
+
+def test_only_the_leader_overseeing_the_lead_department_approves_feedback(server: Any) -> None:
+    """xingzheng_duban 4.3.4 “主办部门应经分管领导审核同意后及时反馈办理情况”: the 分管领导
+    overseeing the item's 主办部门 (财务部) agrees; one overseeing only 采购部 is refused
+    with the reason and the clause, though both hold the same word 分管领导."""
+    finance, leaders = _feedback_awaiting_review(server, {"张副总": ("分管领导", ["财务部"]),
+                                                          "李副总": ("分管领导", ["采购部"])})
 
     r = leaders["李副总"].post("/api/v1/items/X1/actions/approve", json={})
     assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
@@ -145,3 +155,19 @@ def test_only_the_leader_overseeing_the_lead_department_approves_feedback(server
     assert item["state"] == "承办中", item  # the feedback counts: 审核同意
     assert [(h["action"], h["person"]) for h in item["history"][-2:]] == \
         [("progress", "财务部长"), ("approve", "张副总")]
+
+
+def test_a_user_given_the_canonical_role_is_judged_as_the_organisations_word(
+        server: Any) -> None:
+    """A deployed user given the canonical name ``leader_in_charge`` instead of the word
+    分管领导 is not a stand-in for every word of the role (as a portable scenario's actor
+    is): they are the 分管领导, so the approval 4.3.4 narrows to the 主办部门's overseer
+    is refused to one who oversees nothing, and granted to one who oversees 财务部."""
+    finance, leaders = _feedback_awaiting_review(
+        server, {"王副总": ("leader_in_charge", []), "赵副总": ("leader_in_charge", ["财务部"])})
+    r = leaders["王副总"].post("/api/v1/items/X1/actions/approve", json={})
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
+    assert "须分管本事项的主办部门“财务部”" in r.json()["detail"]
+    assert finance.get("/api/v1/items/X1").json()["state"] == "反馈待审核"
+    r = leaders["赵副总"].post("/api/v1/items/X1/actions/approve", json={})
+    assert r.status_code == 200 and r.json()["state"] == "承办中", r.text

@@ -30,7 +30,7 @@ from duban.web.api.models import (
 )
 from duban.web.auth import deployment, lease, now, require_user
 from duban.web.deployment import Lease
-from duban.web.identity import User
+from duban.web.identity import User, organisation_words
 from duban.web.pages.index import indexed
 from duban.web.problems import Problem
 
@@ -72,7 +72,7 @@ def acting_as(user: User, policy: Policy, item: ItemState | None, department: st
         raise DubanError("代录是替他人录入其决定；本人的决定请直接办理，不写 on_behalf_of / 代录 is "
                          "for someone else's decision", "validation_error")
     decider = Actor(behalf.person or behalf.role, behalf.department, frozenset({canonical}),
-                    frozenset({behalf.role}))
+                    organisation_words(policy, [behalf.role]))
     clerk = f"{'、'.join(user.departments)} {user.name}" if user.departments else user.name
     return decider, clerk
 
