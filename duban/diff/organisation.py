@@ -72,7 +72,10 @@ def organisation(c: Collector) -> None:
 
 def _role(r: Role) -> str:
     """A role word's meaning: its canonical role, and whether it is judged against the
-    item's supervising unit (督办单位分管局领导) or its lead department (主办部门的分管领导)."""
+    item's supervising unit (督办单位分管局领导), its lead department (主办部门的分管领导)
+    or a fixed unit (党政办分管领导)."""
+    if r.oversees == "unit":
+        return f"{r.canonical}，须分管{r.unit}"
     return r.canonical + {"supervisor": "，须分管本事项的督办单位",
                           "lead": "，须分管本事项的主办部门"}.get(r.oversees or "", "")
 

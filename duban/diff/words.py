@@ -44,7 +44,9 @@ def roles(policy: Policy, canonical: Iterable[str]) -> str:
 
 
 #: What a step's approver must oversee besides holding the word (``oversees``), in words
-#: that do not depend on the organisation, so two policies compare by meaning.
+#: that do not depend on the organisation, so two policies compare by meaning. A fixed
+#: unit (``oversees: {unit: 党政办}``) is said by its own name: it is the organisation's,
+#: and a different unit is a different rule.
 OVERSIGHT = {"supervisor": "（须分管本事项的督办单位）", "lead": "（须分管本事项的主办部门）"}
 
 
@@ -59,8 +61,9 @@ def chain(policy: Policy, chain: Chain | None) -> str:
 
 
 def _oversight(policy: Policy, options: Iterable[tuple[str, str]]) -> str:
-    marks = (r.oversees for _, w in options if (r := policy.roles.get(w)) and r.oversees)
-    return "".join(dict.fromkeys(OVERSIGHT.get(m, "") for m in marks))
+    marks = (f"（须分管{r.unit}）" if r.oversees == "unit" else OVERSIGHT.get(r.oversees or "", "")
+             for _, w in options if (r := policy.roles.get(w)) and r.oversees)
+    return "".join(dict.fromkeys(marks))
 
 
 def chain_named(policy: Policy, name: str | None) -> str:

@@ -16,7 +16,8 @@ word. Department roles also check the department the actor acts for. A word writ
 ``oversees: supervisor`` (督办单位分管局领导) also asks that the actor oversee the unit
 the item names as its supervisor, and one written ``oversees: lead`` (主办部门“应经分管
 领导审核同意”) that the actor oversee the item's lead department, the way unit roles
-ask for the item's departments.
+ask for the item's departments; one written ``oversees: {unit: 党政办}`` (“经党政办分管
+领导审核”) asks that the actor oversee that one unit of the organisation, whatever the item.
 
 Visibility: a path that is not entitled answers as if the item did not exist ("unknown
 item"), never "permission denied", which would confirm that it does.
@@ -68,24 +69,30 @@ def holds_word(policy: Policy, actor: Actor, canonical: str, words: Iterable[str
 
 
 def judged_unit(policy: Policy, word: str, item: ItemState) -> str | None:
-    """The unit of ``item`` a written word is judged against: its supervising unit for
-    ``oversees: supervisor``, its lead department for ``oversees: lead``; None for a word
+    """The unit a written word is judged against: the item's supervising unit for
+    ``oversees: supervisor``, its lead department for ``oversees: lead``, the unit the
+    policy fixes for ``oversees: {unit: …}`` (the same for every item); None for a word
     without the mark, or when the item names no such unit (then nobody oversees it)."""
     role = policy.roles.get(word)
-    mark = role.oversees if role is not None else None
-    return item.supervisor if mark == "supervisor" else item.lead if mark == "lead" else None
+    if role is None or role.oversees is None:
+        return None
+    if role.oversees == "unit":
+        return role.unit
+    return item.supervisor if role.oversees == "supervisor" else \
+        item.lead if role.oversees == "lead" else None
 
 
 def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[str],
                    item: ItemState) -> bool:
-    """For a written word judged against one of the item's units (``oversees: supervisor``,
-    督办单位分管局领导; ``oversees: lead``, the 分管领导 of the 主办部门): whether the actor
-    oversees that unit. Words of ``canonical`` written without a mark, or the canonical
+    """For a written word judged against a unit (``oversees: supervisor``, 督办单位分管
+    局领导; ``oversees: lead``, the 分管领导 of the 主办部门; ``oversees: {unit: 党政办}``,
+    党政办分管领导): whether the actor oversees that unit. Words of ``canonical`` written without a mark, or the canonical
     name itself, are not judged so; an actor known only canonically, with no units of its
     own (a portable scenario's stand-in, a canonical ``--as``), stands for whoever holds
     the role, as it does for every word of it. An actor who holds words is judged only
     against the marked words it holds (as principal words), so overseeing the supervising
-    unit does not stand in for overseeing the lead department."""
+    unit does not stand in for overseeing the lead department, nor either for overseeing
+    a fixed unit."""
     mine = [w for w in words if policy.canonical_role(w) == canonical]
     judged = {w for w in mine if (role := policy.roles.get(w)) and role.oversees}
     if not judged or canonical in mine:
@@ -102,13 +109,17 @@ def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[
 
 
 def oversight_note(policy: Policy, item: ItemState, words: Iterable[str]) -> str:
-    """What a refusal adds when the approver written is judged against one of the item's
-    units: ``（须分管本事项的督办单位“办公室”）``, ``（须分管本事项的主办部门“财务部”）``,
-    or that the item names none — so the refused person learns whose approval it is."""
+    """What a refusal adds when the approver written is judged against a unit:
+    ``（须分管本事项的督办单位“办公室”）``, ``（须分管本事项的主办部门“财务部”）``, or that the
+    item names none; ``（须分管党政办）`` for a fixed unit — so the refused person learns
+    whose approval it is."""
     notes = []
     for word in dict.fromkeys(words):
         title = judged_title(policy, word)
         if title is None:
+            continue
+        if policy.roles[word].oversees == "unit":
+            notes.append(f"（须分管{title}）")
             continue
         unit = judged_unit(policy, word, item)
         notes.append(f"（须分管本事项的{title}“{unit}”）" if unit is not None else

@@ -47,7 +47,7 @@ from duban.policy.model import (
     Transition,
 )
 from duban.policy.schema_check import context_of
-from duban.policy.supervision import supervision
+from duban.policy.supervision import mark_of, supervision
 from duban.templating import check_templates, template_file_problem
 from duban.vocabulary import CANONICAL_KINDS, CANONICAL_ROLES
 
@@ -251,7 +251,7 @@ class _Compiler:
         self.role_objs: dict[str, Role] = {}
         for word, spec in (org.get("roles") or {}).items():
             self.role_objs[word] = Role(word, spec["canonical"], spec.get("cite"),
-                                        spec.get("same_as"), spec.get("oversees"))
+                                        spec.get("same_as"), *mark_of(spec.get("oversees")))
         self.check_synonyms(self.role_objs)
         field = supervision(self, org, self.role_objs)
         self.roles_canonical = {w: r.canonical for w, r in self.role_objs.items()}

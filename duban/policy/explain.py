@@ -14,7 +14,7 @@ from duban.policy.explain_workflow import workflow_lines
 from duban.policy.frequency import floor_words
 from duban.policy.maximum import scope_words
 from duban.policy.model import Category, Chain, PenaltyRule, Policy, Reminder
-from duban.policy.supervision import field_words, judged_title, judged_words, overseer
+from duban.policy.supervision import field_words, judged_words, overseer, requirement
 
 INHERITED = "〔标准生命周期；制度未规定〕"
 #: 一单多事 (``documents.numbering.per: notice``) as explain says it
@@ -43,10 +43,10 @@ def _chain(policy: Policy, chain: Chain | None) -> str:
 
 
 def _oversight(policy: Policy, options: tuple[tuple[str, str], ...]) -> str:
-    """``（须分管本事项的督办单位）`` or ``（须分管本事项的主办部门）`` after an approver
-    judged against one of the item's units, so the reader sees whose approval it is."""
-    titles = dict.fromkeys(t for _, w in options if (t := judged_title(policy, w)))
-    return "".join(f"（须分管本事项的{t}）" for t in titles)
+    """``（须分管本事项的督办单位）``, ``（须分管本事项的主办部门）`` or ``（须分管党政办）``
+    after an approver judged against a unit, so the reader sees whose approval it is."""
+    needs = dict.fromkeys(n for _, w in options if (n := requirement(policy, w)))
+    return "".join(f"（须分管{n}）" for n in needs)
 
 
 def written_by_base(policy: Policy, path: tuple[str, ...]) -> bool:

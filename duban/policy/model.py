@@ -33,8 +33,12 @@ class Role:
     canonical: str
     cite: str | None = None
     same_as: str | None = None  # another written word for the same body or person
-    #: "supervisor": the holder must oversee the item's supervising unit (督办单位分管局领导)
+    #: what the holder must oversee besides holding the word: "supervisor", the item's
+    #: supervising unit (督办单位分管局领导); "lead", the item's lead department (主办部门的
+    #: 分管领导); "unit", the fixed unit named in ``unit`` (党政办分管领导)
     oversees: str | None = None
+    #: for ``oversees: {unit: 党政办}``: the one unit of the organisation, not of the item
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,26 +250,35 @@ def root_properties() -> dict[str, Any]:
                      "（如 公司主要领导 与 公司领导）。",
                      "Another written word for the same body or person; without it two words "
                      "on one canonical role are different approvers.", ["督查工作组"]),
-        "oversees": P(enum(("supervisor", "lead")), "分管本事项的单位",
+        "oversees": P({"anyOf": [enum(("supervisor", "lead")), obj({
+            "unit": P({"type": "string", "minLength": 1}, "固定单位",
+                      "本单位的一个部门或办公室（organisation.departments，或 canonical 为 "
+                      "supervisor_office 的角色词）。",
+                      "One unit of the organisation: a department, or an office role word.",
+                      ["党政办"])}, ("unit",))]}, "须分管的单位",
                       "写 supervisor：此角色是分管本事项督办单位的领导（如 督办单位分管局领导），授权时"
                       "除角色词外还须分管该事项的督办单位（organisation.supervisor；人员的 oversees）。"
                       "写 lead：此角色是分管本事项主办部门的领导（如“主办部门应经分管领导审核同意”），"
-                      "授权时除角色词外还须分管该事项的主办部门（事项的 lead；人员的 oversees）。",
+                      "授权时除角色词外还须分管该事项的主办部门（事项的 lead；人员的 oversees）。"
+                      "写 {unit: 党政办}：此角色是分管本单位某一固定单位的领导（如“经党政办分管领导审核”），"
+                      "不论哪个事项，授权时除角色词外还须分管该单位（人员的 oversees）。",
                       "`supervisor`: this role is the leader overseeing the item's supervising "
                       "unit; besides the word, the actor must oversee the item's supervisor. "
                       "`lead`: the leader overseeing the item's lead department; besides the "
-                      "word, the actor must oversee the item's lead.",
-                      ["supervisor", "lead"]),
+                      "word, the actor must oversee the item's lead. `{unit: 党政办}`: the "
+                      "leader overseeing that one unit of the organisation, whatever the item; "
+                      "besides the word, the actor must oversee it.",
+                      ["supervisor", "lead", {"unit": "党政办"}]),
         "cite": CITE,
     }, ("canonical",))
     person = obj({
         "department": P({"type": "string"}, "所在部门", "此人所在部门。", "The person's department."),
         "roles": P("role_list", "角色", "此人担任的角色。", "The person's roles."),
         "oversees": P(str_list({"type": "string", "minLength": 1}), "分管单位",
-                      "此人分管的单位（领导分工），用于判定写 oversees: supervisor 或 oversees: lead "
-                      "的角色。",
-                      "The units this person oversees (for roles with `oversees: supervisor` or "
-                      "`oversees: lead`).",
+                      "此人分管的单位（领导分工），用于判定写 oversees: supervisor、oversees: lead "
+                      "或 oversees: {unit: …} 的角色。",
+                      "The units this person oversees (for roles with `oversees: supervisor`, "
+                      "`oversees: lead` or `oversees: {unit: …}`).",
                       [["办公室", "征管科"]]),
     })
     supervisor = obj({

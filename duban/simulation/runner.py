@@ -113,9 +113,13 @@ class Runner:
         words = p.own_words((step.role,)) if step.role is not None else frozenset()
         # a role word written `as:` is the holder for this item: its departments, and the
         # unit it oversees for a word judged against one (督办单位分管局领导: the item's
-        # supervising unit; 主办部门的分管领导: its lead department). Without a word it is
-        # the canonical stand-in: no units of its own, it stands for whoever holds the role.
-        oversees = frozenset(u for u in (subject.supervisor, subject.lead) if u and words)
+        # supervising unit; 主办部门的分管领导: its lead department; 党政办分管领导: the
+        # unit that word fixes — only that word's, the plain 分管领导 is not said to oversee
+        # it). Without a word it is the canonical stand-in: no units of its own, it stands
+        # for whoever holds the role.
+        as_role = p.roles.get(step.role) if step.role is not None else None
+        fixed = (as_role.unit,) if as_role is not None else ()
+        oversees = frozenset(u for u in (subject.supervisor, subject.lead, *fixed) if u and words)
         return Actor(None, department_for(role, subject), frozenset({role}), words, oversees)
 
     def creator_role(self, item: ItemState, subject: ItemState, step: Step,
