@@ -4,6 +4,8 @@
 ``tests/policy_examples/invalid/NN_name.yaml`` must be refused with exactly the text in
 ``NN_name.expected`` (what ``duban validate FILE`` prints, run from the repository root with
 the path as written here). Files under ``invalid/bases/`` are bases the examples extend.
+Numbers are two digits up to 99, then three (``100_name``): the next free number, never
+a renumbering, so a golden's name stays what reviewers and docs refer to.
 
 Regenerate the goldens after an intended change of wording with::
 
@@ -35,7 +37,10 @@ from duban.policy.model import Policy
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "tests" / "policy_examples"
 VALID = sorted((EXAMPLES / "valid").glob("*.yaml"))
-INVALID = sorted((EXAMPLES / "invalid").glob("[0-9][0-9]_*.yaml"))
+#: ``NN_name.yaml`` or ``NNN_name.yaml``, in numeric order
+INVALID = sorted((p for p in (EXAMPLES / "invalid").glob("*.yaml")
+                  if re.fullmatch(r"\d{2,3}_.+\.yaml", p.name)),
+                 key=lambda p: (int(p.name.split("_", 1)[0]), p.name))
 SCHEMA = ROOT / "schemas" / "policy.schema.json"
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
@@ -122,7 +127,7 @@ def test_check_jsonschema_accepts_every_valid_example() -> None:
 
 def test_there_are_at_least_thirty_invalid_examples() -> None:
     assert len(INVALID) >= 30
-    numbers = [p.name[:2] for p in INVALID]
+    numbers = [int(p.name.split("_", 1)[0]) for p in INVALID]
     assert len(numbers) == len(set(numbers)), "two invalid examples share a number"
 
 

@@ -65,7 +65,7 @@ def user() -> None:
               help="可代录其决定的角色（如 总经理），可多次")
 @click.option("--oversees", "oversees", multiple=True,
               help="分管的单位（领导分工，如 办公室），可多次；用于“督办单位分管局领导”“主办部门的分管领导”"
-                   "这类按事项的督办单位或主办部门判定的角色")
+                   "这类按事项的督办单位或主办部门判定的角色，以及“党政办分管领导”这类须分管某一固定单位的角色")
 @click.option("--password", "ask_password", is_flag=True,
               help="同时设置登录密码（从终端或标准输入读取）")
 @click.option("--admin", "is_admin", is_flag=True, help="可在网页与 API 中管理用户")
