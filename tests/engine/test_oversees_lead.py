@@ -14,15 +14,15 @@ import pytest
 
 from duban.engine.access import authorized, oversees_item, oversight_note
 from duban.engine.model import Actor, ItemState
-from duban.errors import PolicyError
 from duban.policy.explain import explain_policy
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
+from tests.engine.oversight import LEADER, PLAIN, leader, problems
+from tests.engine.oversight import policy_from as _policy
 
 ROOT = Path(__file__).resolve().parents[2]
-LEADER = frozenset({"leader_in_charge"})
 MARKED = ("主办部门分管领导",)  # the feedback approver of 4.2.1（4）/4.3.4
-PLAIN = ("分管领导",)  # 4.2.1（3）'s 分管领导审核: not said to be the lead's
+# PLAIN: 4.2.1（3）'s 分管领导审核, not said to be the lead's
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +32,6 @@ def xingzheng() -> Policy:
 
 def item(lead: str | None = "财务部", supervisor: str | None = None) -> ItemState:
     return ItemState("A", "xingzheng_duban", "h", "反馈待审核", lead=lead, supervisor=supervisor)
-
-
-def leader(oversees: tuple[str, ...], words: tuple[str, ...] = PLAIN) -> Actor:
-    return Actor("副总", None, LEADER, frozenset(words), frozenset(oversees))
 
 
 def test_the_leader_overseeing_the_lead_is_accepted(xingzheng: Policy) -> None:
@@ -94,12 +90,6 @@ organisation:
 """
 
 
-def _policy(tmp_path: Path, text: str) -> Policy:
-    path = tmp_path / "p.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_policy(path)
-
-
 def test_overseeing_the_supervisor_does_not_stand_in_for_the_lead(tmp_path: Path) -> None:
     p = _policy(tmp_path, BOTH)
     it = item(lead="财务部", supervisor="办公室")
@@ -127,20 +117,9 @@ def test_the_lead_mark_needs_no_supervisor_field(tmp_path: Path) -> None:
     assert p.supervision is None and p.roles["主办部门分管局领导"].oversees == "lead"
 
 
-def _problems(tmp_path: Path, text: str) -> list[tuple[str, int, int, str]]:
-    with pytest.raises(PolicyError) as info:
-        _policy(tmp_path, text)
-    out = []
-    for problem in info.value.problems:
-        assert problem.location is not None, problem.format()
-        out.append((problem.code, problem.location.line, problem.location.column,
-                    problem.message))
-    return out
-
-
 def test_a_person_overseeing_an_unknown_unit_is_refused_where_written(tmp_path: Path) -> None:
     text = BOTH + "  people:\n    张: {roles: [局领导], oversees: [财务部, 财物部, 征管科]}\n"
-    [(code, line, column, message)] = _problems(tmp_path, text)
+    [(code, line, column, message, _)] = problems(tmp_path, text)
     assert (code, line) == ("semantic.unknown_unit", 13)
     assert text.splitlines()[line - 1][column - 1:].startswith("财物部")
     assert message.startswith("人员“张”分管的“财物部”不是可作督办单位的单位、本策略的部门")
@@ -157,7 +136,7 @@ organisation:
   people:
     张: {roles: [分管领导], oversees: [财务部]}
 """
-    [(code, line, _, message)] = _problems(tmp_path, text)
+    [(code, line, _, message, _)] = problems(tmp_path, text)
     assert (code, line) == ("semantic.no_supervisor", 9)
     assert "没有督办单位字段" in message
     # the same person is fine once a word is judged against the item's lead

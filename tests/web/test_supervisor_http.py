@@ -171,3 +171,32 @@ def test_a_user_given_the_canonical_role_is_judged_as_the_organisations_word(
     assert finance.get("/api/v1/items/X1").json()["state"] == "反馈待审核"
     r = leaders["赵副总"].post("/api/v1/items/X1/actions/approve", json={})
     assert r.status_code == 200 and r.json()["state"] == "承办中", r.text
+
+
+def test_only_the_leader_overseeing_the_fixed_unit_reviews_the_opening(server: Any) -> None:
+    """zhen_ducha 督查工作制度 三、（一）“《督查事项拟办呈批表》经党政办分管领导审核”: the unit
+    is the organisation's own office, whatever the item. The 分管领导 overseeing only the
+    item's 承办单位 (农业办) is refused with the reason and the clause; the one overseeing
+    党政办 reviews it, and the 镇主要领导 then decides (审定)."""
+    admin = server.user("管理员", None, admin=True)
+    office = server.user("党政办 刘", "党政办", "党政办")
+    chief = server.user("镇长", "镇领导", "镇主要领导")
+    leaders = {}
+    for name, units in {"钱副镇长": ["农业办"], "赵副镇长": ["党政办"]}.items():
+        r = admin.post("/api/v1/users", json={"name": name, "departments": ["镇领导"],
+                                              "roles": ["分管领导"], "oversees": units})
+        assert r.status_code == 201, r.text
+        leaders[name] = server.client(r.json()["token"])
+    r = office.post("/api/v1/items", json={
+        "id": "Z1", "policy": "zhen_ducha", "kind": "other", "category": "重要决策部署",
+        "title": "镇党委重要工作部署", "lead": "农业办", "due": "2026-04-30"})
+    assert r.status_code == 201, r.text
+
+    r = leaders["钱副镇长"].post("/api/v1/items/Z1/actions/approve", json={})
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
+    assert r.json()["cite"] == "督查工作制度 三、（一）"
+    assert "党政办分管领导（须分管党政办）" in r.json()["detail"]
+    r = leaders["赵副镇长"].post("/api/v1/items/Z1/actions/approve", json={})
+    assert r.status_code == 200 and r.json()["state"] == "待批示", r.text
+    r = chief.post("/api/v1/items/Z1/actions/approve", json={})
+    assert r.status_code == 200 and r.json()["state"] == "已交办", r.text
