@@ -86,8 +86,8 @@ def oversees_item(policy: Policy, actor: Actor, canonical: str, words: Iterable[
                    item: ItemState) -> bool:
     """For a written word judged against a unit (``oversees: supervisor``, 督办单位分管
     局领导; ``oversees: lead``, the 分管领导 of the 主办部门; ``oversees: {unit: 党政办}``,
-    党政办分管领导): whether the actor oversees that unit. Words of ``canonical`` written without a mark, or the canonical
-    name itself, are not judged so; an actor known only canonically, with no units of its
+    党政办分管领导): whether the actor oversees that unit. Words of ``canonical`` written
+    without a mark, or the canonical name itself, are not judged so; an actor known only canonically, with no units of its
     own (a portable scenario's stand-in, a canonical ``--as``), stands for whoever holds
     the role, as it does for every word of it. An actor who holds words is judged only
     against the marked words it holds (as principal words), so overseeing the supervising

@@ -74,15 +74,14 @@ def supervision(c: Compiler, org: Mapping[str, Any],
                                                     "（可加 units、required）；分管的是主办部门的，"
                                                     "写 oversees: lead；或删去 oversees")
     departments = tuple(str(d) for d in org.get("departments") or ())
-    fixed = offices(roles) if any(r.oversees == "unit" for r in roles.values()) else None
-    for word, role in roles.items():
-        if role.oversees == "unit":
-            _fixed(c, word, str(role.unit), (*departments, *(field.units if field else ()),
-                                             *(fixed or ())))
+    fixed = tuple(w for w, r in roles.items() if r.oversees == "unit")
+    for word in fixed:
+        _fixed(c, word, str(roles[word].unit),
+               (*departments, *(field.units if field else ()), *offices(roles)))
     marked = any(r.oversees in ("lead", "unit") for r in roles.values())
     lead = departments if marked else None
     for person, entry in (org.get("people") or {}).items():
-        _person(c, field, lead, fixed or (), person, entry or {})
+        _person(c, field, lead, offices(roles) if fixed else (), person, entry or {})
     return field
 
 
