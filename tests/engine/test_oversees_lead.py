@@ -8,6 +8,7 @@ checks refuse a person overseeing a unit the policy does not know, at its line."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,14 @@ from duban.engine.model import Actor, ItemState
 from duban.policy.explain import explain_policy
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
-from tests.engine.oversight import LEADER, PLAIN, leader, problems
-from tests.engine.oversight import policy_from as _policy
 
 ROOT = Path(__file__).resolve().parents[2]
+LEADER = frozenset({"leader_in_charge"})
 MARKED = ("主办部门分管领导",)  # the feedback approver of 4.2.1（4）/4.3.4
-# PLAIN: 4.2.1（3）'s 分管领导审核, not said to be the lead's
+PLAIN = ("分管领导",)  # 4.2.1（3）'s 分管领导审核: not said to be the lead's
+#: the fixtures of tests/engine/conftest.py: a policy from text; its located problems
+Compiled = Callable[[str], Policy]
+Problems = Callable[[str], list[tuple[str, int, int, str, str | None]]]
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +35,10 @@ def xingzheng() -> Policy:
 
 def item(lead: str | None = "财务部", supervisor: str | None = None) -> ItemState:
     return ItemState("A", "xingzheng_duban", "h", "反馈待审核", lead=lead, supervisor=supervisor)
+
+
+def leader(oversees: tuple[str, ...], words: tuple[str, ...] = PLAIN) -> Actor:
+    return Actor("副总", None, LEADER, frozenset(words), frozenset(oversees))
 
 
 def test_the_leader_overseeing_the_lead_is_accepted(xingzheng: Policy) -> None:
@@ -90,8 +97,8 @@ organisation:
 """
 
 
-def test_overseeing_the_supervisor_does_not_stand_in_for_the_lead(tmp_path: Path) -> None:
-    p = _policy(tmp_path, BOTH)
+def test_overseeing_the_supervisor_does_not_stand_in_for_the_lead(compiled: Compiled) -> None:
+    p = compiled(BOTH)
     it = item(lead="财务部", supervisor="办公室")
     office_overseer = leader(("办公室",), ("局领导",))
     assert authorized(p, office_overseer, LEADER, it, ("督办单位分管局领导",))
@@ -108,24 +115,25 @@ def test_overseeing_the_supervisor_does_not_stand_in_for_the_lead(tmp_path: Path
     assert "督办单位分管局领导（须分管本事项的督办单位）：分管其他单位的局领导不能代替" in text
 
 
-def test_the_lead_mark_needs_no_supervisor_field(tmp_path: Path) -> None:
+def test_the_lead_mark_needs_no_supervisor_field(compiled: Compiled) -> None:
     """Every item has a lead of its own; people's units are then any, or the departments."""
-    p = _policy(tmp_path, BOTH.replace("  supervisor: {units: [办公室, 征管科], cite: 第一条}\n", "")
+    p = compiled(BOTH.replace("  supervisor: {units: [办公室, 征管科], cite: 第一条}\n", "")
                 .replace("oversees: supervisor", "oversees: lead")
                 .replace("  departments: [办公室, 征管科, 财务部]\n", "")
                 + "  people:\n    张: {roles: [局领导], oversees: [任何部门]}\n")
     assert p.supervision is None and p.roles["主办部门分管局领导"].oversees == "lead"
 
 
-def test_a_person_overseeing_an_unknown_unit_is_refused_where_written(tmp_path: Path) -> None:
+def test_a_person_overseeing_an_unknown_unit_is_refused_where_written(problems: Problems) -> None:
     text = BOTH + "  people:\n    张: {roles: [局领导], oversees: [财务部, 财物部, 征管科]}\n"
-    [(code, line, column, message, _)] = problems(tmp_path, text)
+    [(code, line, column, message, _)] = problems(text)
     assert (code, line) == ("semantic.unknown_unit", 13)
     assert text.splitlines()[line - 1][column - 1:].startswith("财物部")
     assert message.startswith("人员“张”分管的“财物部”不是可作督办单位的单位、本策略的部门")
 
 
-def test_a_person_overseeing_without_any_mark_or_field_is_refused(tmp_path: Path) -> None:
+def test_a_person_overseeing_without_any_mark_or_field_is_refused(
+        compiled: Compiled, problems: Problems) -> None:
     text = """duban: 1
 id: no_marks
 name: 无分管判定
@@ -136,9 +144,9 @@ organisation:
   people:
     张: {roles: [分管领导], oversees: [财务部]}
 """
-    [(code, line, _, message, _)] = problems(tmp_path, text)
+    [(code, line, _, message, _)] = problems(text)
     assert (code, line) == ("semantic.no_supervisor", 9)
     assert "没有督办单位字段" in message
     # the same person is fine once a word is judged against the item's lead
-    _policy(tmp_path, text.replace("    分管领导: {canonical: leader_in_charge}\n",
-                                   "    分管领导: {canonical: leader_in_charge, oversees: lead}\n"))
+    compiled(text.replace("    分管领导: {canonical: leader_in_charge}\n",
+                          "    分管领导: {canonical: leader_in_charge, oversees: lead}\n"))

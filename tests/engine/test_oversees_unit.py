@@ -8,6 +8,7 @@ organisation does not know, and a person overseeing one, at its line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,14 @@ from duban.policy.explain import explain_policy
 from duban.policy.loader import load_policy
 from duban.policy.model import Policy
 from duban.policy.shipped import policies_dir
-from tests.engine.oversight import LEADER, PLAIN, leader, problems
-from tests.engine.oversight import policy_from as _policy
 
 ROOT = Path(__file__).resolve().parents[2]
+LEADER = frozenset({"leader_in_charge"})
 MARKED = ("党政办分管领导",)  # 三、（一）: the 呈批表 is reviewed by the 分管领导 of 党政办
-# PLAIN: 第四条's 分管领导审核/审阅/审示, not said to be whose
+PLAIN = ("分管领导",)  # 第四条: 分管领导审核/审阅/审示, not said to be whose
+#: the fixtures of tests/engine/conftest.py: a policy from text; its located problems
+Compiled = Callable[[str], Policy]
+Problems = Callable[[str], list[tuple[str, int, int, str, str | None]]]
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +37,10 @@ def zhen() -> Policy:
 
 def item(lead: str | None = "农业办", supervisor: str | None = None) -> ItemState:
     return ItemState("A", "zhen_ducha", "h", "待批示", lead=lead, supervisor=supervisor)
+
+
+def leader(oversees: tuple[str, ...], words: tuple[str, ...] = PLAIN) -> Actor:
+    return Actor("副镇长", None, LEADER, frozenset(words), frozenset(oversees))
 
 
 def test_the_leader_overseeing_the_fixed_unit_is_accepted(zhen: Policy) -> None:
@@ -112,20 +119,20 @@ organisation:
 """
 
 
-def test_a_fixed_unit_is_a_department_or_an_office(tmp_path: Path) -> None:
+def test_a_fixed_unit_is_a_department_or_an_office(compiled: Compiled) -> None:
     """Known: a listed department, or a word for the organisation's own office — the
     mark needs no supervisor field, and the people's units are then checked too."""
-    p = _policy(tmp_path, BASE)
+    p = compiled(BASE)
     assert (p.roles["党政办分管领导"].oversees, p.roles["党政办分管领导"].unit) == ("unit", "党政办")
     assert p.supervision is None
     # no departments listed: the office word alone makes 党政办 known
-    _policy(tmp_path, BASE.replace("  departments: [党政办, 财政所]\n", ""))
-    _policy(tmp_path, BASE.replace("{unit: 党政办}", "{unit: 财政所}"))
+    compiled(BASE.replace("  departments: [党政办, 财政所]\n", ""))
+    compiled(BASE.replace("{unit: 党政办}", "{unit: 财政所}"))
 
 
-def test_an_unknown_fixed_unit_is_refused_where_written(tmp_path: Path) -> None:
+def test_an_unknown_fixed_unit_is_refused_where_written(problems: Problems) -> None:
     text = BASE.replace("{unit: 党政办}", "{unit: 党政辦}")
-    [(code, line, column, message, hint)] = problems(tmp_path, text)
+    [(code, line, column, message, hint)] = problems(text)
     assert (code, line) == ("semantic.unknown_unit", 10)
     assert text.splitlines()[line - 1][column - 1:].startswith("党政辦")
     assert message.startswith("角色“党政办分管领导”须分管的“党政辦”不是本单位的部门或办公室")
@@ -133,25 +140,26 @@ def test_an_unknown_fixed_unit_is_refused_where_written(tmp_path: Path) -> None:
     # an empty department list does not mean "any" for the unit the policy itself names
     bare = BASE.replace("  departments: [党政办, 财政所]\n", "").replace("{unit: 党政办}",
                                                                        "{unit: 财政所}")
-    [(code, line, _, _, _)] = problems(tmp_path, bare)
+    [(code, line, _, _, _)] = problems(bare)
     assert (code, line) == ("semantic.unknown_unit", 9)
 
 
-def test_a_person_overseeing_an_unknown_unit_is_refused_where_written(tmp_path: Path) -> None:
+def test_a_person_overseeing_an_unknown_unit_is_refused_where_written(
+        compiled: Compiled, problems: Problems) -> None:
     text = BASE + "  people:\n    张: {roles: [分管领导], oversees: [党政办, 财正所]}\n"
-    [(code, line, column, message, _)] = problems(tmp_path, text)
+    [(code, line, column, message, _)] = problems(text)
     assert (code, line) == ("semantic.unknown_unit", 12)
     assert text.splitlines()[line - 1][column - 1:].startswith("财正所")
     assert message.startswith("人员“张”分管的“财正所”不是本策略的部门、本单位的办公室")
     # no departments listed: people's units are any (the directory may list them), as for lead
-    _policy(tmp_path, BASE.replace("  departments: [党政办, 财政所]\n", "")
+    compiled(BASE.replace("  departments: [党政办, 财政所]\n", "")
             + "  people:\n    张: {roles: [分管领导], oversees: [党政办, 农业办]}\n")
 
 
 def test_a_mark_that_is_neither_a_name_nor_a_unit_is_refused_by_the_schema(
-        tmp_path: Path) -> None:
+        problems: Problems) -> None:
     """A misspelt item-relative mark is not read as a unit's name: the strings are the
     item's own units, a fixed unit is always ``{unit: …}``."""
-    found = problems(tmp_path, BASE.replace("{unit: 党政办}", "leed"))
+    found = problems(BASE.replace("{unit: 党政办}", "leed"))
     assert found and all(line == 10 for _, line, _, _, _ in found)
-    assert problems(tmp_path, BASE.replace("{unit: 党政办}", "{unit: 党政办, of: item}"))
+    assert problems(BASE.replace("{unit: 党政办}", "{unit: 党政办, of: item}"))
