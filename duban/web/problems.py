@@ -70,6 +70,12 @@ async def _duban_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    pending = getattr(request.state, "pending_caller", None)
+    if pending is not None:  # an API token not checked yet (duban.web.auth.Caller): 401
+        try:  # goes before any complaint about the request's contents
+            await pending.settle()
+        except DubanError as err:
+            return await _duban_error(request, err)
     errors = [{"where": ".".join(str(x) for x in e.get("loc", ())),
                "message": str(e.get("msg", ""))} for e in exc.errors()]
     text = "；".join(f"{e['where']}：{e['message']}" for e in errors[:5])

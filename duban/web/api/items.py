@@ -28,7 +28,8 @@ from duban.web.api.models import (
     ItemPage,
     OnBehalfOf,
 )
-from duban.web.auth import deployment, lease, now, require_user
+from duban.web.auth import Caller as Checked
+from duban.web.auth import caller, deployment, lease, now, require_user
 from duban.web.deployment import Lease
 from duban.web.identity import User, organisation_words
 from duban.web.pages.index import indexed
@@ -36,6 +37,8 @@ from duban.web.problems import Problem
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
 Caller = Annotated[User, Depends(require_user)]
+#: The caller of the action endpoint, checked on the action's own thread (see Caller)
+Acting = Annotated[Checked, Depends(caller)]
 Store = Annotated[Lease, Depends(lease)]
 ItemId = Annotated[str, Path(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
@@ -171,7 +174,7 @@ def read_item(request: Request, item_id: ItemId, user: Caller, borrowed: Store
 @router.post("/items/{item_id}/actions/{action}", response_model=ItemDetail,
              responses=ACT_PROBLEMS)
 def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_length=1, max_length=100)],
-        body: ActionBody, user: Caller, borrowed: Store,
+        body: ActionBody, who: Acting, borrowed: Store,
         idempotency_key: IdempotencyKey = None,
         actions: Annotated[bool, Query(description="也列出此后可办理的动作")] = False,
         ) -> JSONResponse:
@@ -179,6 +182,7 @@ def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_lengt
     words). A refusal is the engine's: its code, message and cite. The answer is the item
     as it now stands (without its history; with ``?actions=true`` also what the caller
     may do next)."""
+    user = who.user(borrowed)  # first: 401 before anything else is looked at
     policy, item = visible_item(borrowed, user, item_id)
     actor, entered_by = acting_as(user, policy, item, body.department, body.on_behalf_of)
     known = {a.id for a in borrowed.identity.attachments(item_id)} if body.attachments \
