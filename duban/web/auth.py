@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hmac
 import ipaddress
 import secrets
@@ -31,7 +32,6 @@ from typing import Annotated
 from urllib.parse import unquote
 
 from fastapi import Depends, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from duban.web.deployment import Deployment, Lease
 from duban.web.identity import TOKEN_PREFIX, User, check_token, digest, verify_password
@@ -190,10 +190,11 @@ class Caller:
     """The caller of a hot endpoint, checked in the endpoint's own worker-thread call.
 
     Why: a plain sync dependency (:func:`current_user`) is one trip to a worker thread
-    and the endpoint another; waking a thread and FastAPI's bookkeeping for it cost
-    about as much CPU as the token check itself. A request with an API token (how an OA
-    system calls) is checked by :meth:`user`, the endpoint's first statement, on the
-    same thread and the same store connection as the action. Every other way of signing
+    and the endpoint another; waking a thread and the framework's bookkeeping for it
+    cost about as much CPU as the token check itself. A request with an API token (how
+    an OA system calls) is checked by :meth:`user`, the first statement of the work the
+    endpoint hands to the store's thread (:meth:`ServicePool.run`), on the same thread
+    and the same store connection as the action. Every other way of signing
     in (session with its CSRF check, proxy header, plugin) is decided here, before the
     endpoint, as :func:`require_user` does.
 
@@ -217,25 +218,18 @@ class Caller:
     async def settle(self) -> None:
         """Check the token now: the parameters or the body were invalid, so the endpoint
         will not run, and the caller must hear 401 (raised) before 422."""
-        pool = deployment(self.request).pool
-
-        def check() -> None:
-            with pool.lease() as borrowed:
-                self.user(borrowed)
-
-        async with pool.slots():
-            await run_in_threadpool(check)
+        await deployment(self.request).pool.run(self.user)
 
 
-async def caller(request: Request, borrowed: Annotated[Lease, Depends(lease)]) -> Caller:
+async def caller(request: Request) -> Caller:
     """:class:`Caller`: a presented API token waits for the endpoint's thread; any other
-    credentials are checked now (in a worker thread, with the CSRF check)."""
+    credentials are checked now (on a store thread, with the CSRF check)."""
     token = _bearer(request)
     if token is not None:
         pending = Caller(request, token)
         request.state.pending_caller = pending
         return pending
-    user = await run_in_threadpool(current_user, request, borrowed)
+    user = await deployment(request).pool.run(functools.partial(current_user, request))
     return Caller(request, None, await require_user(request, user))
 
 

@@ -30,6 +30,35 @@ def test_a_revoked_token_stops_working_at_once(server) -> None:
     assert office.get("/api/v1/items").status_code == 200  # the other token still works
 
 
+def test_acting_with_a_bad_token_is_401_before_anything_else(server,
+        item_fields: Mapping[str, Any]) -> None:
+    """The action endpoint checks an API token on its own store thread, after the
+    framework validated the request: a wrong or revoked token must still be told 401,
+    whatever else is wrong with the request, and must change nothing."""
+    office = server.user("王五", "总经理工作部", "总经理工作部")
+    assert office.post("/api/v1/items", json={"id": "T1", **item_fields}).status_code == 201
+    revoked = server.client(office.post("/api/v1/tokens", json={"label": "OA"}).json()["token"])
+    oa_id = next(t["id"] for t in office.get("/api/v1/tokens").json() if t["label"] == "OA")
+    assert revoked.get("/api/v1/me").status_code == 200
+    assert office.delete(f"/api/v1/tokens/{oa_id}").status_code == 204
+    forged = server.client("dbn_000000000000_forged")
+    for client in (revoked, forged):
+        for path, body, headers in (
+                ("/api/v1/items/T1/actions/approve", {"reason": "同意"}, {}),
+                ("/api/v1/items/T1/actions/approve", {"reason": 5, "nonsense": 1}, {}),
+                ("/api/v1/items/T1/actions/approve", [], {}),
+                (f"/api/v1/items/{'T' * 65}/actions/approve", {}, {}),
+                ("/api/v1/items/T1/actions/approve?actions=maybe", {}, {}),
+                ("/api/v1/items/T1/actions/approve", {}, {"Idempotency-Key": "k" * 201}),
+                ("/api/v1/items/NOPE/actions/approve", {}, {})):
+            r = client.post(path, json=body, headers=headers)
+            assert r.status_code == 401, (path, body, r.text)
+            assert r.json()["code"] == "unauthenticated"
+            assert r.headers["www-authenticate"].startswith("Bearer")
+    history = office.get("/api/v1/items/T1").json()["history"]
+    assert [e["action"] for e in history] == ["create"]
+
+
 def test_a_user_cannot_revoke_someone_elses_token(server) -> None:
     office = server.user("王五", "总经理工作部", "总经理工作部")
     finance = server.user("李四", "财务部", "主办部门")
@@ -92,8 +121,15 @@ def test_session_login_needs_the_csrf_token_to_change_anything(server,
     ok = browser.post("/api/v1/items", json={"id": "C1", **item_fields},
                       headers={"X-CSRF-Token": csrf})
     assert ok.status_code == 201, ok.text
+    # the action endpoint checks the session and its CSRF token before it acts
+    act = "/api/v1/items/C1/actions/request_extension"
+    assert browser.post(act, json={"reason": "x"}).json()["code"] == "csrf_failed"
+    assert browser.post(act, json={"reason": 5}).json()["code"] == "csrf_failed"
+    refused = browser.post(act, json={"reason": "x"}, headers={"X-CSRF-Token": csrf})
+    assert refused.status_code in (403, 409, 422) and refused.json()["code"] != "csrf_failed"
     assert browser.post("/auth/logout").status_code == 204
     assert browser.get("/api/v1/items").status_code == 401
+    assert browser.post(act, json={"reason": "x"}).status_code == 401
 
 
 def test_login_is_throttled_even_for_the_right_password(server) -> None:

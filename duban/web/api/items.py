@@ -173,16 +173,31 @@ def read_item(request: Request, item_id: ItemId, user: Caller, borrowed: Store
 
 @router.post("/items/{item_id}/actions/{action}", response_model=ItemDetail,
              responses=ACT_PROBLEMS)
-def act(request: Request, item_id: ItemId, action: Annotated[str, Path(min_length=1, max_length=100)],
-        body: ActionBody, who: Acting, borrowed: Store,
-        idempotency_key: IdempotencyKey = None,
-        actions: Annotated[bool, Query(description="也列出此后可办理的动作")] = False,
-        ) -> JSONResponse:
+async def act(request: Request, item_id: ItemId,
+              action: Annotated[str, Path(min_length=1, max_length=100)],
+              body: ActionBody, who: Acting, idempotency_key: IdempotencyKey = None,
+              actions: Annotated[bool, Query(description="也列出此后可办理的动作")] = False,
+              ) -> JSONResponse:
     """Act on an item (approve, confirm, report, request_extension …, or the policy's own
     words). A refusal is the engine's: its code, message and cite. The answer is the item
     as it now stands (without its history; with ``?actions=true`` also what the caller
-    may do next)."""
-    user = who.user(borrowed)  # first: 401 before anything else is looked at
+    may do next).
+
+    Async only to hand the whole request — the caller's token, the item, the command,
+    the answer's encoding — to one store thread in one call (:meth:`ServicePool.run`)."""
+
+    def work(borrowed: Lease) -> JSONResponse:
+        user = who.user(borrowed)  # first: 401 before anything else is looked at
+        return perform(request, borrowed, user, item_id, action, body, idempotency_key,
+                       actions)
+
+    return await deployment(request).pool.run(work)
+
+
+def perform(request: Request, borrowed: Lease, user: User, item_id: str, action: str,
+            body: ActionBody, idempotency_key: str | None, actions: bool = False
+            ) -> JSONResponse:
+    """The action of a signed-in user (the API's, and the item page's form's)."""
     policy, item = visible_item(borrowed, user, item_id)
     actor, entered_by = acting_as(user, policy, item, body.department, body.on_behalf_of)
     known = {a.id for a in borrowed.identity.attachments(item_id)} if body.attachments \

@@ -176,8 +176,8 @@ async def _act(request: Request, item_id: str, action: str, user: User, borrowed
                 request, item_id, user, borrowed, upload, kind)  # type: ignore[arg-type]
             uploaded = str(record["id"])
             body = body.model_copy(update={"attachments": [uploaded]})
-        await run_in_threadpool(items_api.act, request, item_id, action, body, user, borrowed,
-                                key)
+        await run_in_threadpool(items_api.perform, request, borrowed, user, item_id, action,
+                                body, key)
     except ValueError as exc:
         err = DubanError(f"表单有误：{_pydantic_words(exc)}", "validation_error")
         return _item_page(request, user, borrowed, item_id, 422, err)
