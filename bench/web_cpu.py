@@ -119,6 +119,12 @@ def measure(kind: str, requests: int) -> tuple[float, float, list[int]]:
 
 
 if __name__ == "__main__":
+    try:  # the event loop uvicorn runs duban serve on, where it is installed
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    except ImportError:
+        pass
     kinds = [a for a in sys.argv[1:] if not a.isdigit()] or ["duban", "floor"]
     count = next((int(a) for a in sys.argv[1:] if a.isdigit()), 1500)
     for k in kinds:

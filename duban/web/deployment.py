@@ -10,12 +10,12 @@ borrows a :class:`~duban.runtime.service.Service` for its duration and gives it 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import datetime as dt
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -52,34 +52,63 @@ class ServicePool:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _first: Service | None = None
     _slots: asyncio.Semaphore | None = None
-    _executor: ThreadPoolExecutor | None = None
+    _queue: queue.SimpleQueue[Any] | None = None
 
     async def run(self, work: Callable[[Lease], T]) -> T:
         """``work(lease)`` on one of the pool's own threads, with a connection leased
         there, awaited from the event loop.
 
         Why not the framework's thread pool (anyio's, which a sync endpoint or
-        dependency runs in): its per-call bookkeeping (a capacity limiter, a cancel
-        scope, context look-ups) cost about as much CPU on the event loop as the token
-        check itself. Here a call is one queue put and one future. The pool has one
-        thread per connection and at most ``size`` calls hold a slot, so :meth:`lease`
-        never waits in a thread; a call whose request was cancelled still runs to its
-        end on its thread (a store transaction is never cut in the middle)."""
-        async with self.slots():
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._threads(), contextvars.copy_context().run,
-                                              self._leased, work)
+        dependency runs in) or an executor: their per-call bookkeeping (a capacity
+        limiter and a cancel scope; a concurrent future chained to an asyncio one) cost
+        the event loop about as much CPU as the token check itself. Here a call is one
+        put on a queue and one callback back into the loop. The pool has one thread per
+        connection, and a call keeps its slot until its thread is done with it — also
+        when the request was cancelled meanwhile: the store transaction is never cut in
+        the middle, and at most ``size`` threads hold a connection, so :meth:`lease`
+        never waits, neither here nor in the event loop."""
+        slots = self.slots()
+        await slots.acquire()
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+        try:
+            self._jobs().put((work, contextvars.copy_context(), loop, done))
+        except BaseException:
+            slots.release()
+            raise
+        return await done
 
-    def _leased(self, work: Callable[[Lease], T]) -> T:
-        with self.lease() as borrowed:
-            return work(borrowed)
+    def _jobs(self) -> queue.SimpleQueue[Any]:
+        with self._lock:
+            if self._queue is None:
+                self._queue = queue.SimpleQueue()
+                for n in range(self.size):
+                    threading.Thread(target=self._serve, args=(self._queue,), daemon=True,
+                                     name=f"duban-store-{n}").start()
+            return self._queue
 
-    def _threads(self) -> ThreadPoolExecutor:
-        if self._executor is None:
-            with self._lock:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(self.size, "duban-store")
-        return self._executor
+    def _serve(self, jobs: queue.SimpleQueue[Any]) -> None:
+        """One of the pool's threads: runs calls until :meth:`close` sends None."""
+        while (job := jobs.get()) is not None:
+            work, context, loop, done = job
+            result, error = None, None
+            try:
+                with self.lease() as borrowed:
+                    result = context.run(work, borrowed)
+            except BaseException as exc:  # handed to the awaiting request as it is
+                error = exc
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(self._settle, done, result, error)
+
+    def _settle(self, done: asyncio.Future[Any], result: Any, error: BaseException | None
+                ) -> None:
+        self.slots().release()
+        if done.cancelled():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)
 
     def slots(self) -> asyncio.Semaphore:
         """At most ``size`` requests hold a connection; the others wait in the event loop
@@ -135,8 +164,11 @@ class ServicePool:
             return lease.service
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        with self._lock:
+            jobs, self._queue = self._queue, None
+        if jobs is not None:
+            for _ in range(self.size):
+                jobs.put(None)
         while True:
             try:
                 self._free.get_nowait().service.store.close()
