@@ -26,7 +26,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 #: The most writes one commit carries (the queue's rest goes into the next one).
@@ -39,6 +39,12 @@ class Busy(Exception):
     """The file stayed locked by another process for one attempt: wait and retry."""
 
 
+def _held() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)
 class Write:
     """One transaction body waiting for a commit, and how it ended."""
@@ -46,13 +52,22 @@ class Write:
     body: Callable[[Any], object]
     done: bool = False
     error: BaseException | None = None
+    #: Held while the writer waits; released once, by the leader that committed it (then
+    #: ``done``) or that hands it the next commit to lead (not ``done``).
+    wake: threading.Lock = field(default_factory=_held, repr=False)
 
 
 class Queue:
-    """The writes of one process to one database file, committed in turns."""
+    """The writes of one process to one database file, committed in turns.
+
+    Why a lock per waiting write and a hand-off, not one condition variable: waking a
+    thread is a system call made while holding the GIL, and with a shared condition
+    every commit woke every waiter — those of the next batch too, only to sleep again.
+    Now each write is woken exactly once: when its commit returned, or to lead the next
+    one (the earliest waiter leads, so writes are committed in the order they came)."""
 
     def __init__(self) -> None:
-        self.cond = threading.Condition()
+        self.mutex = threading.Lock()
         self.waiting: list[Write] = []
         self.committing = False
 
@@ -60,29 +75,36 @@ class Queue:
         """Wait until ``write`` is committed (by this thread or another); raise its error.
 
         ``commit(batch)`` commits a batch and sets each write's ``done``/``error``."""
-        with self.cond:
-            self.waiting.append(write)
-            while self.committing and not write.done:
-                self.cond.wait()
-            batch: list[Write] = []
-            if not write.done:  # lead: take the queue (this write among it)
+        with self.mutex:
+            lead = not self.committing
+            if lead:
                 self.committing = True
-                batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-                if write not in batch:  # a long queue: the leader's own write goes too
-                    batch.append(write)
-                    self.waiting.remove(write)
-        if batch:
-            try:
-                commit(batch)
-            finally:
-                with self.cond:
-                    for w in batch:
-                        if not w.done:  # commit() itself failed: nobody's write is in
-                            w.done, w.error = True, w.error or RuntimeError("commit failed")
-                    self.committing = False
-                    self.cond.notify_all()
+            else:
+                self.waiting.append(write)
+        if not lead:
+            write.wake.acquire()
+        if not write.done:  # first in, or handed the next commit
+            self._lead(write, commit)
         if write.error is not None:
             raise write.error
+
+    def _lead(self, write: Write, commit: Callable[[list[Write]], None]) -> None:
+        with self.mutex:  # this write and the queue behind it (a long queue: its head)
+            batch = [write, *self.waiting[:MAX_BATCH - 1]]
+            del self.waiting[:MAX_BATCH - 1]
+        try:
+            commit(batch)
+        finally:
+            with self.mutex:
+                for w in batch:
+                    if not w.done:  # commit() itself failed: nobody's write is in
+                        w.done, w.error = True, w.error or RuntimeError("commit failed")
+                successor = self.waiting.pop(0) if self.waiting else None
+                self.committing = successor is not None
+            for w in batch[1:]:
+                w.wake.release()
+            if successor is not None:
+                successor.wake.release()
 
 
 _QUEUES: dict[tuple[int, str], Queue] = {}
