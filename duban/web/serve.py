@@ -62,6 +62,16 @@ def _tick_loop(interval: float, stop: threading.Event) -> None:
         service.store.close()
 
 
+def configure_logging() -> None:
+    """Plain lines on stdout at INFO: duban's access log (one JSON line per request) and
+    its operational messages. The state-machine library's own step-by-step lines
+    (``transitions``: several INFO lines per action, naming callbacks) stay off — a
+    debugging aid, not an operator's log — and with them the engine's slower logged way
+    of firing a transition (:meth:`duban.engine.machine.Firing.fire`)."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+
+
 def serve(*, host: str, port: int, workers: int, tick: bool, tick_interval: float,
           config: str | None, store: str | None) -> None:
     import uvicorn
@@ -70,7 +80,7 @@ def serve(*, host: str, port: int, workers: int, tick: bool, tick_interval: floa
         os.environ["DUBAN_CONFIG"] = config
     if store:
         os.environ["DUBAN_STORE"] = store
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    configure_logging()
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="duban-metrics-")
     app_from_env()  # check the deployment here: a bad config stops before any worker
