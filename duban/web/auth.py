@@ -186,7 +186,7 @@ async def require_user(request: Request,
 
 
 @dataclass
-class Caller:
+class DeferredCaller:
     """The caller of a hot endpoint, checked in the endpoint's own worker-thread call.
 
     Why: a plain sync dependency (:func:`current_user`) is one trip to a worker thread
@@ -221,16 +221,16 @@ class Caller:
         await deployment(self.request).pool.run(self.user)
 
 
-async def caller(request: Request) -> Caller:
-    """:class:`Caller`: a presented API token waits for the endpoint's thread; any other
+async def caller(request: Request) -> DeferredCaller:
+    """:class:`DeferredCaller`: a presented API token waits for the endpoint's thread; any other
     credentials are checked now (on a store thread, with the CSRF check)."""
     token = _bearer(request)
     if token is not None:
-        pending = Caller(request, token)
+        pending = DeferredCaller(request, token)
         request.state.pending_caller = pending
         return pending
     user = await deployment(request).pool.run(functools.partial(current_user, request))
-    return Caller(request, None, await require_user(request, user))
+    return DeferredCaller(request, None, await require_user(request, user))
 
 
 def csrf_token(request: Request) -> str:

@@ -71,7 +71,7 @@ async def _duban_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     pending = getattr(request.state, "pending_caller", None)
-    if pending is not None:  # an API token not checked yet (duban.web.auth.Caller): 401
+    if pending is not None:  # an API token not checked yet (duban.web.auth.DeferredCaller): 401
         try:  # goes before any complaint about the request's contents
             await pending.settle()
         except DubanError as err:

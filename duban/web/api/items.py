@@ -28,8 +28,7 @@ from duban.web.api.models import (
     ItemPage,
     OnBehalfOf,
 )
-from duban.web.auth import Caller as Checked
-from duban.web.auth import caller, deployment, lease, now, require_user
+from duban.web.auth import DeferredCaller, caller, deployment, lease, now, require_user
 from duban.web.deployment import Lease
 from duban.web.identity import User, organisation_words
 from duban.web.pages.index import indexed
@@ -37,8 +36,8 @@ from duban.web.problems import Problem
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
 Caller = Annotated[User, Depends(require_user)]
-#: The caller of the action endpoint, checked on the action's own thread (see Caller)
-Acting = Annotated[Checked, Depends(caller)]
+#: The caller of the action endpoint, checked on the action's own thread
+Acting = Annotated[DeferredCaller, Depends(caller)]
 Store = Annotated[Lease, Depends(lease)]
 ItemId = Annotated[str, Path(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
