@@ -200,3 +200,42 @@ def test_only_the_leader_overseeing_the_fixed_unit_reviews_the_opening(server: A
     assert r.status_code == 200 and r.json()["state"] == "待批示", r.text
     r = chief.post("/api/v1/items/Z1/actions/approve", json={})
     assert r.status_code == 200 and r.json()["state"] == "已交办", r.text
+
+
+def test_a_clerk_records_the_overseers_approval_with_the_overseers_own_units(
+        backend_url: str, tmp_path: Path, start_server: Callable[..., Any]) -> None:
+    """代录 of a 分管局领导's paper approval (guoshuiju 五、（二）, with the organisation's
+    ``proxy_entry`` for 分管局领导): the decider carries the units the named person oversees
+    as stored on their user — 王副局长 (办公室) approves through the clerk; for 李副局长
+    (征管科), or for a name no user has, the clerk is refused with the reason."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    shipped = Path(__file__).resolve().parents[2] / "policies" / "guoshuiju.yaml"
+    (folder / "guoshuiju.yaml").write_text(
+        shipped.read_text(encoding="utf-8") + "\nproxy_entry:\n  roles: [分管局领导]\n"
+        "  because: 局领导纸面签批由办公室录入（制度未规定代录）\n", encoding="utf-8")
+    live = start_server(backend_url, tmp_path, policies=(folder,))
+    try:
+        admin = live.user("管理员", None, admin=True)
+        office = live.user("办公室 刘", "办公室", "督办单位")
+        lead = live.user("征管科 赵", "征管科", "承办单位")
+        clerk = live.user("办公室 秘书", "办公室", "督办单位", proxy_roles=("分管局领导",))
+        _leader(admin, live, "王副局长", ["办公室"])
+        _leader(admin, live, "李副局长", ["征管科"])
+        assert office.post("/api/v1/items", json={"id": "G1", **ITEM}).status_code == 201
+        assert office.post("/api/v1/items/G1/actions/assign", json={}).status_code == 200
+        assert lead.post("/api/v1/items/G1/actions/request_extension",
+                         json={"until": "2026-03-13", "reason": "市局数据未到"}).status_code == 200
+        for person in ("李副局长", "无此人"):
+            r = clerk.post("/api/v1/items/G1/actions/approve", json={
+                "on_behalf_of": {"role": "分管局领导", "person": person}})
+            assert r.status_code == 403, r.text
+            assert "须分管本事项的督办单位“办公室”" in r.json()["detail"]
+        r = clerk.post("/api/v1/items/G1/actions/approve", json={
+            "on_behalf_of": {"role": "分管局领导", "person": "王副局长"}})
+        assert r.status_code == 200, r.text
+        item = office.get("/api/v1/items/G1").json()
+        assert item["extensions_granted"] == 1
+        assert item["history"][-1]["person"] == "王副局长"
+    finally:
+        live.stop()

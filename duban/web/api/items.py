@@ -57,10 +57,14 @@ def visible_item(borrowed: Lease, user: User, item_id: str) -> tuple[Policy, Ite
 
 
 def acting_as(user: User, policy: Policy, item: ItemState | None, department: str | None,
-              behalf: OnBehalfOf | None) -> tuple[Actor, str]:
+              behalf: OnBehalfOf | None, borrowed: Lease) -> tuple[Actor, str]:
     """The actor the engine judges, and who entered the command (the event's
     ``entered_by``): the user, or for 代录 the clerk as ``部门 姓名``. Whether the policy
-    allows 代录 for the role is the engine's to decide (``proxy_entry``)."""
+    allows 代录 for the role is the engine's to decide (``proxy_entry``). A 代录 decider
+    who is a user of the deployment carries the units that user oversees (分管), read
+    from the user store, never from the request: the clerk can record 王副局长's paper
+    approval of a step only the 督办单位's overseer may take, and cannot make anyone an
+    overseer by saying so."""
     if behalf is None:
         return user.actor(policy, item, department), user.name
     if behalf.role not in user.proxy_roles:
@@ -74,9 +78,16 @@ def acting_as(user: User, policy: Policy, item: ItemState | None, department: st
         raise DubanError("代录是替他人录入其决定；本人的决定请直接办理，不写 on_behalf_of / 代录 is "
                          "for someone else's decision", "validation_error")
     decider = Actor(behalf.person or behalf.role, behalf.department, frozenset({canonical}),
-                    organisation_words(policy, [behalf.role]))
+                    organisation_words(policy, [behalf.role]), _overseen_by(borrowed, behalf.person))
     clerk = f"{'、'.join(user.departments)} {user.name}" if user.departments else user.name
     return decider, clerk
+
+
+def _overseen_by(borrowed: Lease, person: str | None) -> frozenset[str]:
+    """The units a registered, enabled user oversees; nothing for anyone else."""
+    record = borrowed.identity.user(person) if person else None
+    return frozenset(record.oversees) if record is not None and not record.disabled \
+        else frozenset()
 
 
 def scoped_key(user: User, key: str | None) -> str | None:
@@ -154,7 +165,8 @@ def create_item(request: Request, body: CreateItem, user: Caller, borrowed: Stor
                          "unknown policy", "validation_error")
     if body.parent is not None:
         visible_item(borrowed, user, body.parent)
-    actor, entered_by = acting_as(user, policy, None, body.department, body.on_behalf_of)
+    actor, entered_by = acting_as(user, policy, None, body.department, body.on_behalf_of,
+                                  borrowed)
     at = now(request).astimezone(policy.timezone)
     item = service.create(body.id, policy.id, body.data(), actor, at,
                           scoped_key(user, idempotency_key), entered_by=entered_by)
@@ -198,7 +210,8 @@ def perform(request: Request, borrowed: Lease, user: User, item_id: str, action:
             ) -> JSONResponse:
     """The action of a signed-in user (the API's, and the item page's form's)."""
     policy, item = visible_item(borrowed, user, item_id)
-    actor, entered_by = acting_as(user, policy, item, body.department, body.on_behalf_of)
+    actor, entered_by = acting_as(user, policy, item, body.department, body.on_behalf_of,
+                                  borrowed)
     known = {a.id for a in borrowed.identity.attachments(item_id)} if body.attachments \
         else set()
     missing = [a for a in body.attachments if a not in known]
