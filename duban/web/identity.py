@@ -198,3 +198,26 @@ def add_user(identity: IdentityStore, user: NewUser, policies: Mapping[str, Poli
         hash_password(user.password) if user.password else None, user.admin,
         oversees=tuple(user.oversees)), at)
     return issue_token(identity, user.name, "created with the user", at)
+
+
+def set_enabled(identity: IdentityStore, name: str, enabled: bool, by: str) -> None:
+    """Enable or disable ``name`` for the API, the 管理 page and (the same rule) anyone else.
+
+    Why here: an administrator who disables themselves locks the office out of its own
+    user administration until someone reaches a terminal — refused once, for every caller.
+    Disabling ends the user's sessions and stops their tokens at once (the store's
+    :meth:`~duban.store.identity.IdentityStore.set_disabled`, checked on every request)."""
+    if not enabled and name == by:
+        raise DubanError("不能停用自己的账号；请由另一位管理员停用 / you cannot disable yourself",
+                         "disable_self")
+    if not identity.set_disabled(name, not enabled):
+        raise DubanError(f"没有用户 '{name[:100]}' / unknown user", "not_found")
+
+
+def revoke(identity: IdentityStore, token_id: str, by: User, at: dt.datetime) -> None:
+    """Revoke one token: the caller's own, or anyone's for an administrator. Another
+    user's token is "unknown" to a non-administrator, so its id reveals nothing."""
+    record = identity.token(token_id[:40])
+    if record is None or (record.user_name != by.name and not by.admin):
+        raise DubanError(f"没有令牌 {token_id[:40]} / unknown token", "not_found")
+    identity.revoke_token(record.id, at)

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from duban.errors import DubanError
-from duban.web.api.models import PROBLEMS, LoginBody, NewUserBody, TokenBody
+from duban.web.api.models import PROBLEMS, LoginBody, NewUserBody, ProblemBody, TokenBody
 from duban.web.auth import (
     auth_request,
     csrf_token,
@@ -28,12 +28,13 @@ from duban.web.auth import (
     start_session,
 )
 from duban.web.deployment import Lease
-from duban.web.identity import NewUser, User, add_user, issue_token
+from duban.web.identity import NewUser, User, add_user, issue_token, revoke, set_enabled
 from duban.web.problems import Problem
 
 router = APIRouter(tags=["account"])
 Caller = Annotated[User, Depends(require_user)]
 Store = Annotated[Lease, Depends(lease)]
+CONFLICT = {"model": ProblemBody, "description": "不能停用自己 / cannot disable yourself"}
 
 
 async def _login_body(request: Request) -> LoginBody:
@@ -109,10 +110,7 @@ def list_tokens(user: Caller, borrowed: Store) -> list[dict[str, Any]]:
 def revoke_token(request: Request, token_id: str, user: Caller, borrowed: Store) -> Response:
     """Revoke one of the caller's tokens (an administrator may revoke anyone's); it stops
     working on every server process at once."""
-    record = borrowed.identity.token(token_id[:40])
-    if record is None or (record.user_name != user.name and not user.admin):
-        raise Problem(f"没有令牌 {token_id[:40]} / unknown token", "not_found")
-    borrowed.identity.revoke_token(record.id, now(request))
+    revoke(borrowed.identity, token_id, user, now(request))
     return Response(status_code=204)
 
 
@@ -140,12 +138,22 @@ def create_user(request: Request, body: NewUserBody, user: Caller, borrowed: Sto
     return {"name": body.name, "token": token}
 
 
-@router.post("/api/v1/users/{name}/disable", status_code=204, responses=PROBLEMS)
+@router.post("/api/v1/users/{name}/disable", status_code=204,
+             responses={**PROBLEMS, 409: CONFLICT})
 def disable_user(name: str, user: Caller, borrowed: Store) -> Response:
-    """Disable a user: their tokens and sessions stop working at once."""
+    """Disable a user: their tokens and sessions stop working at once. An administrator
+    cannot disable themselves (409 ``disable_self``)."""
     _admin(user)
-    if not borrowed.identity.set_disabled(name[:100], True):
-        raise Problem(f"没有用户 '{name[:100]}' / unknown user", "not_found")
+    set_enabled(borrowed.identity, name[:100], False, user.name)
+    return Response(status_code=204)
+
+
+@router.post("/api/v1/users/{name}/enable", status_code=204, responses=PROBLEMS)
+def enable_user(name: str, user: Caller, borrowed: Store) -> Response:
+    """Enable a disabled user again; their old tokens work again unless revoked (their
+    sessions ended when they were disabled)."""
+    _admin(user)
+    set_enabled(borrowed.identity, name[:100], True, user.name)
     return Response(status_code=204)
 
 

@@ -148,14 +148,20 @@ class LoginBody(Strict):
     password: str = Field(min_length=1, max_length=1000)
 
 
+#: One department, role word or overseen unit of a user: a name, not a paragraph.
+UnitName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
 class NewUserBody(Strict):
+    """A new user, from ``POST /api/v1/users`` or the 管理 page's form (the same limits)."""
+
     name: str = Field(min_length=1, max_length=100)
-    departments: list[str] = Field(default_factory=list, max_length=20)
-    roles: list[str] = Field(default_factory=list, max_length=20)
-    proxy_roles: list[str] = Field(default_factory=list, max_length=20)
+    departments: list[UnitName] = Field(default_factory=list, max_length=20)
+    roles: list[UnitName] = Field(default_factory=list, max_length=20)
+    proxy_roles: list[UnitName] = Field(default_factory=list, max_length=20)
     password: str | None = Field(default=None, min_length=8, max_length=1000)
     admin: bool = False
-    oversees: list[str] = Field(default_factory=list, max_length=50)  # units overseen (分管)
+    oversees: list[UnitName] = Field(default_factory=list, max_length=50)  # units overseen (分管)
 
 
 class TokenBody(Strict):

@@ -1,5 +1,6 @@
-"""管理 (``/admin``), for users marked admin: users, the calendar data each policy uses
-(and the import of the State Council's holiday notice), the outbox and its dead letters.
+"""管理 (``/admin``), for users marked admin: users (add one, 停用/启用, 吊销 a token — the
+API's own functions, see :mod:`.people`), the calendar data each policy uses (and the import
+of the State Council's holiday notice), the outbox and its dead letters.
 
 The notice import is ``duban calendar import`` from a browser, with the same reader
 (:func:`duban.calendar.notice.read_notice`) and the same writer
@@ -21,6 +22,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from duban.calendar import Notice, NoticeError, read_notice
 from duban.calendar.datafile import render_data_file, write_atomically
@@ -30,8 +32,10 @@ from duban.runtime.config import Config
 from duban.web.api.ops import calendar_status
 from duban.web.auth import deployment, lease, now
 from duban.web.deployment import Lease
-from duban.web.identity import User
+from duban.web.identity import User, add_user, revoke, set_enabled
+from duban.web.pages.people import People, form_values, new_user, role_choices
 from duban.web.pages.render import PageRoute, html, poster, viewer
+from duban.web.problems import status_of
 
 log = logging.getLogger("duban.web")
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -76,11 +80,15 @@ def calendar_file(config: Config, year: int) -> Path:
     return base / "calendar" / f"{year}.yaml"
 
 
-def _page(request: Request, borrowed: Lease, form: Import, status: int = 200) -> Response:
-    store = borrowed.service.store
+def _page(request: Request, borrowed: Lease, form: Import, status: int = 200,
+          people: People | None = None) -> Response:
+    store, identity = borrowed.service.store, borrowed.identity
     pending, dead = store.outbox("pending"), store.outbox("dead")
     today = now(request).astimezone(deployment(request).config.zone).date()
-    return html(request, "admin.html.j2", status, users=borrowed.identity.users(),
+    users = identity.users()
+    return html(request, "admin.html.j2", status, users=users,
+                tokens={u.name: identity.tokens(u.name) for u in users},
+                choices=role_choices(borrowed.service.policies), people=people or People(),
                 calendars=calendar_status(borrowed.service, today), pending=pending[:200],
                 dead=dead[:200], pending_total=len(pending), dead_total=len(dead), imp=form)
 
@@ -132,8 +140,6 @@ async def calendar_import(request: Request, borrowed: Store,
                           step: Annotated[str, Form(pattern="^(preview|write)$")] = "preview",
                           file: Annotated[UploadFile | None, File()] = None) -> Response:
     """Preview (``step=preview``) or write (``step=write``) a holiday notice."""
-    from starlette.concurrency import run_in_threadpool
-
     config = deployment(request).config
     try:
         text = await _text(notice, file)
@@ -147,6 +153,55 @@ async def calendar_import(request: Request, borrowed: Store,
         await run_in_threadpool(_write, form, user)
         form = Import(**{**form.__dict__, "written": True, "exists": True})
     return _page(request, borrowed, form)
+
+
+@router.post("/admin/users")
+async def user_add(request: Request, borrowed: Store,
+                   user: Annotated[User, Depends(admin_poster)]) -> Response:
+    """添加用户: the API's checks (:func:`people.new_user`, :func:`add_user`); the new
+    user's first token is in this answer only — never in a URL, a redirect or the log."""
+    form = await request.form()
+    values = form_values(form)
+    password = form.get("password")
+    try:
+        new = new_user(values, password if isinstance(password, str) else "")
+        token = await run_in_threadpool(add_user, borrowed.identity, new,
+                                        borrowed.service.policies, now(request))
+    except DubanError as err:
+        return _page(request, borrowed, Import(), status_of(err),
+                     People(values, problem=str(err).split(" / ")[0]))
+    log.info("user %s added on the admin page by %s", new.name, user.name)
+    return _page(request, borrowed, Import(), 201, People(created=new.name, token=token))
+
+
+@router.post("/admin/users/state")
+async def user_state(request: Request, borrowed: Store,
+                     user: Annotated[User, Depends(admin_poster)],
+                     name: Annotated[str, Form(min_length=1, max_length=100)],
+                     enable: Annotated[str, Form(pattern="^[01]$")]) -> Response:
+    """停用 / 启用 a user (:func:`set_enabled`: never oneself)."""
+    try:
+        await run_in_threadpool(set_enabled, borrowed.identity, name, enable == "1", user.name)
+    except DubanError as err:
+        return _page(request, borrowed, Import(), status_of(err),
+                     People(refused=str(err).split(" / ")[0]))
+    done = f"已启用 {name}" if enable == "1" else f"已停用 {name}：其令牌与登录会话即时失效"
+    log.info("user %s %s on the admin page by %s", name,
+             "enabled" if enable == "1" else "disabled", user.name)
+    return _page(request, borrowed, Import(), people=People(done=done))
+
+
+@router.post("/admin/tokens/revoke")
+async def token_revoke(request: Request, borrowed: Store,
+                       user: Annotated[User, Depends(admin_poster)],
+                       token_id: Annotated[str, Form(min_length=1, max_length=40)]) -> Response:
+    """吊销 one token (:func:`revoke`, as ``DELETE /api/v1/tokens/{id}``)."""
+    try:
+        await run_in_threadpool(revoke, borrowed.identity, token_id, user, now(request))
+    except DubanError as err:
+        return _page(request, borrowed, Import(), status_of(err),
+                     People(refused=str(err).split(" / ")[0]))
+    return _page(request, borrowed, Import(), people=People(done=f"已吊销令牌 {token_id}"))
 
 
 def _write(form: Import, user: User) -> None:
