@@ -327,3 +327,35 @@ def test_refusals_and_login_errors_are_shown_in_chinese(browser: Any, live,
     # the refusal page answered 403 on purpose (the browser logs the status); nothing else
     finance.errors = [e for e in finance.errors if "status of 403" not in e]
     finance.close()
+
+
+def test_an_administrator_adds_a_colleague_by_keyboard_at_375px(browser: Any, live,
+                                                                tmp_path: Path) -> None:
+    """At phone width, Tab/typing/Space/Enter only: the 添加用户 form's fields are labelled
+    and reachable, a role is chosen in its policy's group, and the token is shown once."""
+    office = Person(browser, live, "王五", shots_dir(tmp_path))
+    p = office.go("/admin")
+    p.set_viewport_size({"width": 375, "height": 800})
+    focus_by_tab(p, "#u-name", limit=200)
+    p.keyboard.type("钱八")
+    p.keyboard.press("Tab")
+    assert p.evaluate("document.activeElement.id") == "u-departments"
+    p.keyboard.type("财务部、人事部")
+    group = "#u-roles details.role-group:has(summary:has-text('gansu_huizhan'))"
+    focus_by_tab(p, f"{group} summary")
+    p.keyboard.press("Enter")  # opens the policy's group
+    focus_by_tab(p, f"{group} input[value='承办部门']")
+    p.keyboard.press("Space")
+    focus_by_tab(p, "#u-password")
+    p.keyboard.type("qianba-pass-2026")
+    focus_by_tab(p, "#add-user button[type=submit]")
+    with p.expect_navigation():
+        p.keyboard.press("Enter")
+    assert "已添加用户 钱八" in p.locator("#user-created").inner_text()
+    token = p.locator("#new-token").inner_text()
+    assert token.startswith("dbn_")
+    assert live.client(token).get("/api/v1/me").json()["roles"] == ["承办部门"]
+    office.shoot("13-user-added")
+    office.go("/admin")
+    assert p.locator("#new-token").count() == 0  # shown once
+    office.close()
