@@ -189,6 +189,9 @@ def test_an_admin_cannot_disable_themselves(sqlite_server, password: str,
     assert admin.get("/admin").status_code == 303  # another administrator may: to /login
     assert api.post(f"/api/v1/users/{ADMIN}/enable").status_code == 204
     assert api.post("/api/v1/users/无此人/enable").status_code == 404
+    paths = api.get("/api/openapi.json").json()["paths"]  # the API documents both
+    assert "409" in paths["/api/v1/users/{name}/disable"]["post"]["responses"]
+    assert "/api/v1/users/{name}/enable" in paths
 
 
 def test_an_admin_revokes_a_users_token_from_the_page(
