@@ -54,7 +54,7 @@ def _now() -> dt.datetime:
 
 @main.group()
 def user() -> None:
-    """服务的用户：部门、角色（本单位用语）、代录权限、令牌 (users of duban serve)."""
+    """服务的用户：部门、角色（本单位用语）、代录权限、分管单位、令牌 (users of duban serve)."""
 
 
 @user.command("add")
@@ -127,6 +127,50 @@ def user_enable(admin: Admin, name: str) -> None:
     if not admin.identity.set_disabled(name, False):
         raise _unknown_user(name)
     click.echo(f"已启用 {name}")
+
+
+@user.command("set")
+@click.argument("name")
+@click.option("--dept", "departments", multiple=True,
+              help="所属部门（可多次）；给出即替换原有部门，--dept '' 清空")
+@click.option("--role", "roles", multiple=True,
+              help="角色，用本单位策略中的用语（可多次）；给出即替换原有角色")
+@click.option("--proxy-for", "proxy_roles", multiple=True,
+              help="可代录其决定的角色（可多次）；给出即替换，--proxy-for '' 取消代录权限")
+@click.option("--oversees", "oversees", multiple=True,
+              help="分管的单位（可多次）；给出即替换原有分管单位（局领导分工调整时用），"
+                   "--oversees '' 清空")
+@click.option("--admin/--no-admin", "is_admin", default=None,
+              help="设为或取消管理员（不给则不变）")
+@_identity
+def user_set(admin: Admin, name: str, departments: tuple[str, ...], roles: tuple[str, ...],
+             proxy_roles: tuple[str, ...], oversees: tuple[str, ...],
+             is_admin: bool | None) -> None:
+    """修改已有用户的部门、角色、代录权限、分管单位或管理员身份（未给出的保持不变）。"""
+    from pydantic import ValidationError
+
+    from duban.web.api.models import UserChangeBody
+    from duban.web.identity import update_user
+    from duban.web.pages.people import chinese
+
+    given = {key: [v.strip() for v in values if v.strip()]
+             for key, values in (("departments", departments), ("roles", roles),
+                                 ("proxy_roles", proxy_roles), ("oversees", oversees))
+             if values}
+    if not given and is_admin is None:
+        raise DubanError("没有要修改的内容：请给出 --dept、--role、--proxy-for、--oversees 或 "
+                         "--admin/--no-admin / nothing to change", "validation_error")
+    try:
+        body = UserChangeBody(**given, admin=is_admin)
+    except ValidationError as exc:
+        raise DubanError(f"{chinese(exc)} / invalid input", "validation_error") from None
+    try:
+        u = update_user(admin.identity, name, body.change(), admin.service.policies, None)
+    except DubanError as err:
+        raise (_unknown_user(name) if err.code == "not_found" else err) from None
+    click.echo(f"已修改用户 {name}：部门 {'、'.join(u.departments) or '—'}；角色 "
+               f"{'、'.join(u.roles) or '—'}；代录 {'、'.join(u.proxy_roles) or '—'}；分管 "
+               f"{'、'.join(u.oversees) or '—'}" + ("；管理员" if u.admin else ""))
 
 
 @user.command("token")

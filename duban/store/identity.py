@@ -88,6 +88,17 @@ class UserRecord:
 
 
 @dataclass(frozen=True)
+class UserChange:
+    """What an edit of a user replaces: a field left None stays as it is."""
+
+    departments: tuple[str, ...] | None = None
+    roles: tuple[str, ...] | None = None
+    proxy_roles: tuple[str, ...] | None = None
+    oversees: tuple[str, ...] | None = None
+    admin: bool | None = None
+
+
+@dataclass(frozen=True)
 class TokenRecord:
     id: str
     user_name: str
@@ -218,6 +229,29 @@ class IdentityStore:
         if disabled:
             statements.append(("DELETE FROM web_sessions WHERE user_name = ?", (name,)))
         return self.db.write(statements)[0] > 0
+
+    def update_user(self, name: str, change: UserChange) -> bool:
+        """Replace the fields ``change`` gives (the others, and the name, stay); False for
+        an unknown user. One UPDATE in one transaction: a reader sees the old user or the
+        new one, never departments from one edit and roles from another.
+
+        Why on the user: 局领导分工 (what a leader oversees), departments and 代录 rights
+        change with people, not with the regulation — an edit takes effect on the user's
+        next request (the actor is built from this row each time)."""
+        sets: list[str] = []
+        params: list[Any] = []
+        for column in ("departments", "roles", "proxy_roles", "oversees"):
+            value = getattr(change, column)
+            if value is not None:
+                sets.append(f"{column} = ?")
+                params.append(_dump(value))
+        if change.admin is not None:
+            sets.append("admin = ?")
+            params.append(int(change.admin))
+        if not sets:
+            return self.user(name) is not None
+        return self.db.write([(f"UPDATE users SET {', '.join(sets)} WHERE name = ?",
+                               (*params, name))])[0] > 0
 
     def set_password(self, name: str, password_hash: str) -> bool:
         return self.db.write([("UPDATE users SET password_hash = ? WHERE name = ?",

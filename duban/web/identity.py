@@ -26,7 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from duban.engine.model import Actor, ItemState
 from duban.errors import DubanError
 from duban.policy.model import Policy
-from duban.store.identity import IdentityStore, UserRecord
+from duban.store.identity import IdentityStore, UserChange, UserRecord
 
 TOKEN_PREFIX = "dbn_"
 _hasher = PasswordHasher()
@@ -181,9 +181,15 @@ def check_words(user: NewUser, policies: Mapping[str, Policy]) -> None:
     if not user.name.strip() or len(user.name) > 100 or any(c in user.name for c in "\n\r\t"):
         raise DubanError(f"用户名 '{user.name[:40]}' 无效（1–100 个字符，不含换行）/ invalid name",
                          "validation_error")
+    check_role_words([*user.roles, *user.proxy_roles], policies)
+
+
+def check_role_words(words: Iterable[str], policies: Mapping[str, Policy]) -> None:
+    """Each word must be a role word (or canonical role) of a loaded policy: the one rule
+    for adding a user and for changing one's roles or 代录 rights."""
     known = {r.word for p in policies.values() for r in p.roles.values()} | \
         {c for p in policies.values() for c in p.role_words}
-    for word in [*user.roles, *user.proxy_roles]:
+    for word in words:
         if word not in known:
             raise DubanError(f"没有角色 '{word}'；已加载策略中的角色：{'、'.join(sorted(known)[:40])} "
                              "/ unknown role word", "validation_error")
@@ -198,6 +204,28 @@ def add_user(identity: IdentityStore, user: NewUser, policies: Mapping[str, Poli
         hash_password(user.password) if user.password else None, user.admin,
         oversees=tuple(user.oversees)), at)
     return issue_token(identity, user.name, "created with the user", at)
+
+
+def update_user(identity: IdentityStore, name: str, change: UserChange,
+                policies: Mapping[str, Policy], by: str | None) -> UserRecord:
+    """Change an existing user's departments, roles, 代录 rights, 分管 units or admin
+    flag — the one function behind ``PATCH /api/v1/users/{name}``, the 管理 page's 编辑
+    and ``duban user set``, so all three accept and refuse the same edits.
+
+    Why here: 局领导分工 changes with people, so an administrator must be able to move a
+    leader's 分管 without inventing a new user name. ``by`` is the administrator making the
+    change (None at the terminal): one may not take away one's own admin flag — as with
+    disabling oneself, the office would be locked out of its user administration."""
+    check_role_words([*(change.roles or ()), *(change.proxy_roles or ())], policies)
+    if change.admin is False and name == by:
+        raise DubanError("不能取消自己的管理员身份；请由另一位管理员修改 / you cannot remove "
+                         "your own admin flag", "admin_self")
+    if not identity.update_user(name, change):
+        raise DubanError(f"没有用户 '{name[:100]}' / unknown user", "not_found")
+    record = identity.user(name)
+    if record is None:  # removed between the two statements: as unknown
+        raise DubanError(f"没有用户 '{name[:100]}' / unknown user", "not_found")
+    return record
 
 
 def set_enabled(identity: IdentityStore, name: str, enabled: bool, by: str) -> None:

@@ -15,7 +15,15 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from duban.errors import DubanError
-from duban.web.api.models import PROBLEMS, LoginBody, NewUserBody, ProblemBody, TokenBody
+from duban.store.identity import UserRecord
+from duban.web.api.models import (
+    PROBLEMS,
+    LoginBody,
+    NewUserBody,
+    ProblemBody,
+    TokenBody,
+    UserChangeBody,
+)
 from duban.web.auth import (
     auth_request,
     csrf_token,
@@ -28,13 +36,24 @@ from duban.web.auth import (
     start_session,
 )
 from duban.web.deployment import Lease
-from duban.web.identity import NewUser, User, add_user, issue_token, revoke, set_enabled
+from duban.web.identity import (
+    NewUser,
+    User,
+    add_user,
+    issue_token,
+    revoke,
+    set_enabled,
+    update_user,
+)
 from duban.web.problems import Problem
 
 router = APIRouter(tags=["account"])
 Caller = Annotated[User, Depends(require_user)]
 Store = Annotated[Lease, Depends(lease)]
 CONFLICT = {"model": ProblemBody, "description": "不能停用自己 / cannot disable yourself"}
+ADMIN_SELF = {"model": ProblemBody,
+              "description": "不能取消自己的管理员身份 / cannot remove your own admin flag"}
+FORBIDDEN = {"model": ProblemBody, "description": "只有管理员 / administrators only"}
 
 
 async def _login_body(request: Request) -> LoginBody:
@@ -119,14 +138,31 @@ def _admin(user: User) -> None:
         raise Problem("只有管理员可以管理用户 / administrators only", "permission_denied")
 
 
+def listed(u: UserRecord) -> dict[str, Any]:
+    """A user as ``GET /api/v1/users`` lists them (and ``PATCH`` answers)."""
+    return {"name": u.name, "departments": list(u.departments), "roles": list(u.roles),
+            "proxy_roles": list(u.proxy_roles), "oversees": list(u.oversees),
+            "admin": u.admin, "disabled": u.disabled,
+            "password": bool(u.password_hash), "created_at": u.created_at}
+
+
 @router.get("/api/v1/users", responses=PROBLEMS)
 def list_users(user: Caller, borrowed: Store) -> list[dict[str, Any]]:
     _admin(user)
-    return [{"name": u.name, "departments": list(u.departments), "roles": list(u.roles),
-             "proxy_roles": list(u.proxy_roles), "oversees": list(u.oversees),
-             "admin": u.admin, "disabled": u.disabled,
-             "password": bool(u.password_hash), "created_at": u.created_at}
-            for u in borrowed.identity.users()]
+    return [listed(u) for u in borrowed.identity.users()]
+
+
+@router.patch("/api/v1/users/{name}", responses={**PROBLEMS, 403: FORBIDDEN, 409: ADMIN_SELF})
+def change_user(name: str, body: UserChangeBody, user: Caller, borrowed: Store
+                ) -> dict[str, Any]:
+    """Change a user's departments, roles, 代录 roles, 分管 units or admin flag
+    (administrators); a field absent from the body stays as it is, a list given replaces
+    the user's. Takes effect on the user's next request (局领导分工 changes with people).
+    An administrator cannot remove their own admin flag (409 ``admin_self``)."""
+    _admin(user)
+    record = update_user(borrowed.identity, name[:100], body.change(),
+                         borrowed.service.policies, user.name)
+    return listed(record)
 
 
 @router.post("/api/v1/users", status_code=201, responses=PROBLEMS)

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from duban.store.identity import UserChange
+
 Text = Field(default=None, max_length=2000)
 Word = Field(default=None, max_length=100)
 #: One named content of a report (必须包括：工作目标…): its name as the policy writes it, its text.
@@ -152,16 +154,40 @@ class LoginBody(Strict):
 UnitName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
+#: A user's departments, role words or 代录 roles (at most 20), and the units they
+#: oversee (at most 50): the limits of adding a user and of changing one, written once.
+Names = Annotated[list[UnitName], Field(max_length=20)]
+Units = Annotated[list[UnitName], Field(max_length=50)]
+
+
 class NewUserBody(Strict):
     """A new user, from ``POST /api/v1/users`` or the 管理 page's form (the same limits)."""
 
     name: str = Field(min_length=1, max_length=100)
-    departments: list[UnitName] = Field(default_factory=list, max_length=20)
-    roles: list[UnitName] = Field(default_factory=list, max_length=20)
-    proxy_roles: list[UnitName] = Field(default_factory=list, max_length=20)
+    departments: Names = Field(default_factory=list)
+    roles: Names = Field(default_factory=list)
+    proxy_roles: Names = Field(default_factory=list)
     password: str | None = Field(default=None, min_length=8, max_length=1000)
     admin: bool = False
-    oversees: list[UnitName] = Field(default_factory=list, max_length=50)  # units overseen (分管)
+    oversees: Units = Field(default_factory=list)  # units overseen (分管)
+
+
+class UserChangeBody(Strict):
+    """A change to a user, from ``PATCH /api/v1/users/{name}``, the 管理 page's 编辑 form or
+    ``duban user set``: each field given replaces the user's; absent (or null) stays."""
+
+    departments: Names | None = Field(default=None, description="所属部门（替换原有）")
+    roles: Names | None = Field(default=None, description="角色，本单位策略中的用语（替换原有）")
+    proxy_roles: Names | None = Field(default=None, description="可代录其决定的角色（替换原有）")
+    oversees: Units | None = Field(default=None, description="分管的单位（局领导分工，替换原有）")
+    admin: bool | None = Field(default=None, description="管理员；不能取消自己的")
+
+    def change(self) -> UserChange:
+        def listed(values: list[str] | None) -> tuple[str, ...] | None:
+            return None if values is None else tuple(dict.fromkeys(values))
+
+        return UserChange(listed(self.departments), listed(self.roles),
+                          listed(self.proxy_roles), listed(self.oversees), self.admin)
 
 
 class TokenBody(Strict):

@@ -16,12 +16,13 @@ to restart, and to heal provisional deadlines.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from duban.calendar import Notice, NoticeError, read_notice
@@ -32,8 +33,17 @@ from duban.runtime.config import Config
 from duban.web.api.ops import calendar_status
 from duban.web.auth import deployment, lease, now
 from duban.web.deployment import Lease
-from duban.web.identity import User, add_user, revoke, set_enabled
-from duban.web.pages.people import People, form_values, new_user, role_choices
+from duban.web.identity import User, add_user, revoke, set_enabled, update_user
+from duban.web.pages.people import (
+    People,
+    edit_values,
+    form_values,
+    new_user,
+    other_words,
+    record_values,
+    role_choices,
+    user_change,
+)
 from duban.web.pages.render import PageRoute, html, poster, viewer
 from duban.web.problems import status_of
 
@@ -42,6 +52,12 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Store = Annotated[Lease, Depends(lease)]
 #: A notice is two pages of text; anything much longer is not one.
 MAX_NOTICE_CHARS = 50_000
+
+
+def see_admin() -> Response:
+    """After a change succeeds: Post/Redirect/Get, so reloading the page does not post the
+    form again. (添加用户 answers directly instead: its token must never be in a URL.)"""
+    return RedirectResponse("/admin", status_code=303)
 
 
 def _admin(user: User) -> User:
@@ -185,10 +201,9 @@ async def user_state(request: Request, borrowed: Store,
     except DubanError as err:
         return _page(request, borrowed, Import(), status_of(err),
                      People(refused=str(err).split(" / ")[0]))
-    done = f"已启用 {name}" if enable == "1" else f"已停用 {name}：其令牌与登录会话即时失效"
     log.info("user %s %s on the admin page by %s", name,
              "enabled" if enable == "1" else "disabled", user.name)
-    return _page(request, borrowed, Import(), people=People(done=done))
+    return see_admin()
 
 
 @router.post("/admin/tokens/revoke")
@@ -201,7 +216,45 @@ async def token_revoke(request: Request, borrowed: Store,
     except DubanError as err:
         return _page(request, borrowed, Import(), status_of(err),
                      People(refused=str(err).split(" / ")[0]))
-    return _page(request, borrowed, Import(), people=People(done=f"已吊销令牌 {token_id}"))
+    return see_admin()
+
+
+def _edit_page(request: Request, borrowed: Lease, values: Mapping[str, Any], status: int = 200,
+               problem: str = "") -> Response:
+    choices = role_choices(borrowed.service.policies)
+    return html(request, "admin_user.html.j2", status, v=values, problem=problem,
+                choices=choices, other_roles=other_words(values["roles"], choices),
+                other_proxy=other_words(values["proxy_roles"], choices))
+
+
+@router.get("/admin/users/edit", dependencies=[Depends(admin_viewer)])
+def user_edit_form(request: Request, borrowed: Store,
+                   name: Annotated[str, Query(min_length=1, max_length=100)]) -> Response:
+    """编辑 one user: the form prefilled with what is stored."""
+    record = borrowed.identity.user(name)
+    if record is None:
+        raise DubanError(f"没有用户 '{name}' / unknown user", "not_found")
+    return _edit_page(request, borrowed, record_values(record))
+
+
+@router.post("/admin/users/edit")
+async def user_edit(request: Request, borrowed: Store,
+                    user: Annotated[User, Depends(admin_poster)]) -> Response:
+    """Save the 编辑 form (:func:`update_user`, as ``PATCH /api/v1/users/{name}``); a
+    refusal is shown next to the form, refilled, with nothing written."""
+    form = await request.form()
+    values = edit_values(form)
+    try:
+        if not values["name"]:
+            raise DubanError("没有指定用户 / no user named", "validation_error")
+        change = user_change(values)
+        await run_in_threadpool(update_user, borrowed.identity, values["name"], change,
+                                borrowed.service.policies, user.name)
+    except DubanError as err:
+        return _edit_page(request, borrowed, values, status_of(err),
+                          str(err).split(" / ")[0])
+    log.info("user %s changed on the admin page by %s", values["name"], user.name)
+    return see_admin()
 
 
 def _write(form: Import, user: User) -> None:

@@ -20,7 +20,8 @@ from starlette.datastructures import FormData
 
 from duban.errors import DubanError
 from duban.policy.model import Policy
-from duban.web.api.models import NewUserBody
+from duban.store.identity import UserChange, UserRecord
+from duban.web.api.models import NewUserBody, UserChangeBody
 from duban.web.identity import NewUser
 
 #: What separates the entries of a typed list: the Chinese 、，； as well as , ; and lines.
@@ -34,12 +35,11 @@ FIELD_WORDS = {"name": "姓名", "departments": "部门", "roles": "角色", "pr
 @dataclass(frozen=True)
 class People:
     """What the users part of the page shows besides the list: the add form's values
-    (refilled after a refusal, never the password), a refusal, a done message, and the
+    (refilled after a refusal, never the password), a refusal, and the
     new user's token — rendered into this one answer and kept nowhere else."""
 
     values: Mapping[str, Any] = field(default_factory=dict)
     problem: str = ""
-    done: str = ""
     refused: str = ""
     created: str = ""
     token: str = ""
@@ -70,13 +70,17 @@ def form_values(form: FormData) -> dict[str, Any]:
             "proxy_roles": words("proxy_roles"), "admin": form.get("admin") == "1"}
 
 
-def new_user(values: Mapping[str, Any], password: str) -> NewUser:
-    """The user the form describes, with the API's own limits (:class:`NewUserBody`);
-    a refusal is a ``validation_error`` in Chinese naming the field."""
+def _not_too_long(values: Mapping[str, Any]) -> None:
     for key in ("departments", "oversees"):
         if len(values[key]) > MAX_LIST_CHARS:
             raise DubanError(f"{FIELD_WORDS[key]}过长（超过 {MAX_LIST_CHARS} 个字符）/ too long",
                              "validation_error")
+
+
+def new_user(values: Mapping[str, Any], password: str) -> NewUser:
+    """The user the form describes, with the API's own limits (:class:`NewUserBody`);
+    a refusal is a ``validation_error`` in Chinese naming the field."""
+    _not_too_long(values)
     try:
         body = NewUserBody(name=values["name"], departments=split_list(values["departments"]),
                            roles=values["roles"], proxy_roles=values["proxy_roles"],
@@ -85,6 +89,46 @@ def new_user(values: Mapping[str, Any], password: str) -> NewUser:
     except ValidationError as exc:
         raise DubanError(f"{chinese(exc)} / invalid input", "validation_error") from None
     return NewUser(**body.model_dump())
+
+
+def edit_values(form: FormData) -> dict[str, Any]:
+    """The 编辑 form's fields as typed (to refill it). ``admin`` is None when the form
+    offered no admin checkbox (one's own row: the flag is not one's to remove)."""
+    values = form_values(form)
+    name = form.get("name")
+    values["name"] = name if isinstance(name, str) else ""  # the key, exactly as stored
+    if form.get("has_admin") != "1":
+        values["admin"] = None
+    return values
+
+
+def record_values(record: UserRecord) -> dict[str, Any]:
+    """A stored user as the 编辑 form shows them before any change."""
+    return {"name": record.name, "departments": "、".join(record.departments),
+            "oversees": "、".join(record.oversees), "roles": list(record.roles),
+            "proxy_roles": list(record.proxy_roles), "admin": record.admin}
+
+
+def user_change(values: Mapping[str, Any]) -> UserChange:
+    """The change the 编辑 form describes — every list it shows replaced, as typed or
+    ticked — with the limits of ``PATCH /api/v1/users/{name}`` (:class:`UserChangeBody`)."""
+    _not_too_long(values)
+    try:
+        body = UserChangeBody(departments=split_list(values["departments"]),
+                              roles=values["roles"], proxy_roles=values["proxy_roles"],
+                              oversees=split_list(values["oversees"]), admin=values["admin"])
+    except ValidationError as exc:
+        raise DubanError(f"{chinese(exc)} / invalid input", "validation_error") from None
+    return body.change()
+
+
+def other_words(chosen: list[str], choices: list[tuple[str, str, tuple[str, ...]]]
+                ) -> list[str]:
+    """The user's words no checkbox offers (a canonical name given at the terminal, a word
+    of a policy no longer loaded): shown ticked under 其他, so saving the form keeps them
+    unless the administrator unticks them."""
+    offered = {w for _, _, words in choices for w in words}
+    return [w for w in chosen if w not in offered]
 
 
 def chinese(exc: ValidationError) -> str:
@@ -104,4 +148,5 @@ def chinese(exc: ValidationError) -> str:
     return "；".join(out)
 
 
-__all__ = ["People", "form_values", "new_user", "role_choices", "split_list"]
+__all__ = ["People", "edit_values", "form_values", "new_user", "other_words", "record_values",
+           "role_choices", "split_list", "user_change"]
