@@ -1,5 +1,6 @@
-"""管理 (``/admin``), for users marked admin: users (add one, 停用/启用, 吊销 a token — the
-API's own functions, see :mod:`.people`), the calendar data each policy uses (and the import
+"""管理 (``/admin``), for users marked admin: users (add one, 编辑 one, 停用/启用, 吊销 a
+token — the API's own functions, see :mod:`.people`; a successful change other than an
+add answers 303 to ``/admin``), the calendar data each policy uses (and the import
 of the State Council's holiday notice), the outbox and its dead letters.
 
 The notice import is ``duban calendar import`` from a browser, with the same reader

@@ -1,7 +1,9 @@
 """The users part of 管理 (``/admin``): what the 添加用户 form sends, read into the same
 :class:`~duban.web.api.models.NewUserBody` that ``POST /api/v1/users`` validates, then
 :func:`duban.web.identity.add_user` (role words, name, password, duplicates) — so the page
-and the API accept and refuse exactly the same users, with the limits written once.
+and the API accept and refuse exactly the same users, with the limits written once. The
+编辑 form likewise goes through :class:`~duban.web.api.models.UserChangeBody` and
+:func:`duban.web.identity.update_user`, as ``PATCH /api/v1/users/{name}`` does.
 
 Why a module of its own: the routes in :mod:`.admin` stay short, and what is read from a
 form (lists typed as 财务部、人事部, checkboxes that may repeat one word under two
