@@ -359,3 +359,31 @@ def test_an_administrator_adds_a_colleague_by_keyboard_at_375px(browser: Any, li
     office.go("/admin")
     assert p.locator("#new-token").count() == 0  # shown once
     office.close()
+
+
+def test_an_administrator_edits_a_leaders_oversees_by_keyboard_at_375px(
+        browser: Any, live, tmp_path: Path) -> None:
+    """At phone width, Tab/typing/Enter only: 编辑 on a user's row opens the form prefilled
+    (its roles ticked in their policy's open group), the 分管单位 typed there are saved,
+    and the browser lands back on /admin (Post/Redirect/Get), where the row shows them."""
+    office = Person(browser, live, "王五", shots_dir(tmp_path))
+    p = office.go("/admin")
+    p.set_viewport_size({"width": 375, "height": 800})
+    focus_by_tab(p, "a[aria-label='编辑 刘总']", limit=200)
+    with p.expect_navigation():
+        p.keyboard.press("Enter")
+    assert p.locator("#e-departments").input_value() == "公司领导"
+    assert p.locator("#e-roles input[value='分管领导']").first.is_checked()
+    office.shoot("14-user-edit")
+    focus_by_tab(p, "#e-oversees", limit=200)
+    p.keyboard.type("财务部、人事部")
+    focus_by_tab(p, "#edit-user button[type=submit]")
+    with p.expect_navigation():
+        p.keyboard.press("Enter")
+    assert p.url == f"{live.url}/admin"
+    assert "财务部、人事部" in p.locator("#users tr", has_text="刘总").inner_text()
+    with live.deployment.pool.lease() as lease:
+        record = lease.identity.user("刘总")
+        assert record.oversees == ("财务部", "人事部")
+        assert set(record.roles) == {"督办领导", "分管领导"}  # untouched checkboxes kept
+    office.close()
