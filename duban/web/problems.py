@@ -33,6 +33,11 @@ TITLES = {401: "未登录 / unauthenticated", 403: "无权操作 / forbidden", 4
           415: "不支持的文件类型 / unsupported media type", 422: "输入有误 / invalid input",
           429: "尝试过多 / too many attempts", 500: "内部错误 / internal error",
           503: "暂不可用 / unavailable"}
+#: Titles of the conflicts that are not about an item (the 409 title speaks of the item's
+#: state, which would mislead an administrator refused for a user).
+CODE_TITLES = {"user_exists": "用户已存在 / user exists",
+               "disable_self": "不能停用自己 / cannot disable yourself",
+               "admin_self": "不能取消自己的管理员身份 / cannot drop your own admin flag"}
 
 
 class Problem(DubanError):
@@ -45,7 +50,8 @@ class Problem(DubanError):
 
 def problem(status: int, code: str, detail: str, request: Request | None = None,
             headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {"type": f"urn:duban:error:{code}", "title": TITLES.get(status, code),
+    title = CODE_TITLES.get(code) or TITLES.get(status, code)
+    body: dict[str, Any] = {"type": f"urn:duban:error:{code}", "title": title,
                             "status": status, "code": code, "detail": detail}
     if request is not None:
         body["instance"] = request.url.path

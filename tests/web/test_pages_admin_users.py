@@ -186,6 +186,9 @@ def test_an_admin_cannot_disable_themselves(sqlite_server, password: str,
     api = sqlite_server.user("管理员二", "总经理工作部", "总经理工作部", admin=True)
     refused = api.post("/api/v1/users/管理员二/disable")
     assert refused.status_code == 409 and refused.json()["code"] == "disable_self"
+    assert refused.json()["title"] == "不能停用自己 / cannot disable yourself"  # not the item's
+    twice = api.post("/api/v1/users", json={"name": ADMIN, "roles": ["承办部门"]})
+    assert twice.status_code == 409 and twice.json()["title"] == "用户已存在 / user exists"
     assert api.post(f"/api/v1/users/{ADMIN}/disable").status_code == 204
     assert admin.get("/admin").status_code == 303  # another administrator may: to /login
     assert api.post(f"/api/v1/users/{ADMIN}/enable").status_code == 204
