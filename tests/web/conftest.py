@@ -173,3 +173,27 @@ def sign_in() -> Callable[[LiveServer, str], httpx.Client]:
 def form_of() -> Callable[[str, str], dict[str, str]]:
     """``form_of(page, action)``: the hidden fields of the item page's form for ``action``."""
     return _form_of
+
+
+#: A guoshuiju 上级交办 item of 征管科 whose 督办单位 is 办公室 (五、（二）: its 顺延 is approved
+#: by the 分管局领导 overseeing 办公室).
+GUOSHUIJU_ITEM = {"policy": "guoshuiju", "kind": "superior_assignment",
+                  "title": "市局交办的数据核查", "lead": "征管科", "supervisor": "办公室",
+                  "due": "2026-03-09"}
+
+
+def _extension_awaiting(office: httpx.Client, lead: httpx.Client, item_id: str = "G1") -> None:
+    created = office.post("/api/v1/items", json={"id": item_id, **GUOSHUIJU_ITEM})
+    assert created.status_code == 201 and created.json()["supervisor"] == "办公室", created.text
+    assert office.post(f"/api/v1/items/{item_id}/actions/assign", json={}).status_code == 200
+    r = lead.post(f"/api/v1/items/{item_id}/actions/request_extension",
+                  json={"until": "2026-03-13", "reason": "市局数据未到"})
+    assert r.status_code == 200, r.text
+
+
+@pytest.fixture(scope="session")
+def extension_awaiting() -> Callable[..., None]:
+    """``extension_awaiting(office, lead, item_id="G1")``: the 督办单位 (办公室) creates a
+    guoshuiju item of 征管科 and assigns it; 征管科 requests its 顺延 — awaiting the
+    approval of the 分管局领导 who oversees 办公室."""
+    return _extension_awaiting

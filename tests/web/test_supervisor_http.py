@@ -17,9 +17,6 @@ from typing import Any
 
 import httpx
 
-ITEM = {"policy": "guoshuiju", "kind": "superior_assignment", "title": "市局交办的数据核查",
-        "lead": "征管科", "supervisor": "办公室", "due": "2026-03-09"}
-
 
 def _leader(admin: httpx.Client, server: Any, name: str, units: list[str]) -> httpx.Client:
     r = admin.post("/api/v1/users", json={"name": name, "departments": ["局领导"],
@@ -28,7 +25,8 @@ def _leader(admin: httpx.Client, server: Any, name: str, units: list[str]) -> ht
     return server.client(r.json()["token"])
 
 
-def test_only_the_leader_overseeing_the_supervising_unit_approves(server: Any) -> None:
+def test_only_the_leader_overseeing_the_supervising_unit_approves(
+        server: Any, extension_awaiting: Callable[..., None]) -> None:
     admin = server.user("管理员", None, admin=True)
     office = server.user("办公室 刘", "办公室", "督办单位")
     lead = server.user("征管科 赵", "征管科", "承办单位")
@@ -37,12 +35,7 @@ def test_only_the_leader_overseeing_the_supervising_unit_approves(server: Any) -
     listed = {u["name"]: u["oversees"] for u in admin.get("/api/v1/users").json()}
     assert listed["王副局长"] == ["办公室"] and listed["征管科 赵"] == []
 
-    r = office.post("/api/v1/items", json={"id": "G1", **ITEM})
-    assert r.status_code == 201 and r.json()["supervisor"] == "办公室", r.text
-    assert office.post("/api/v1/items/G1/actions/assign", json={}).status_code == 200
-    r = lead.post("/api/v1/items/G1/actions/request_extension",
-                  json={"until": "2026-03-13", "reason": "市局数据未到"})
-    assert r.status_code == 200, r.text
+    extension_awaiting(office, lead)
 
     r = li.post("/api/v1/items/G1/actions/approve", json={})
     assert r.status_code == 403 and r.json()["code"] == "permission_denied", r.text
@@ -203,7 +196,8 @@ def test_only_the_leader_overseeing_the_fixed_unit_reviews_the_opening(server: A
 
 
 def test_a_clerk_records_the_overseers_approval_with_the_overseers_own_units(
-        backend_url: str, tmp_path: Path, start_server: Callable[..., Any]) -> None:
+        backend_url: str, tmp_path: Path, start_server: Callable[..., Any],
+        extension_awaiting: Callable[..., None]) -> None:
     """代录 of a 分管局领导's paper approval (guoshuiju 五、（二）, with the organisation's
     ``proxy_entry`` for 分管局领导): the decider carries the units the named person oversees
     as stored on their user — 王副局长 (办公室) approves through the clerk; for 李副局长
@@ -222,10 +216,7 @@ def test_a_clerk_records_the_overseers_approval_with_the_overseers_own_units(
         clerk = live.user("办公室 秘书", "办公室", "督办单位", proxy_roles=("分管局领导",))
         _leader(admin, live, "王副局长", ["办公室"])
         _leader(admin, live, "李副局长", ["征管科"])
-        assert office.post("/api/v1/items", json={"id": "G1", **ITEM}).status_code == 201
-        assert office.post("/api/v1/items/G1/actions/assign", json={}).status_code == 200
-        assert lead.post("/api/v1/items/G1/actions/request_extension",
-                         json={"until": "2026-03-13", "reason": "市局数据未到"}).status_code == 200
+        extension_awaiting(office, lead)
         for person in ("李副局长", "无此人"):
             r = clerk.post("/api/v1/items/G1/actions/approve", json={
                 "on_behalf_of": {"role": "分管局领导", "person": person}})

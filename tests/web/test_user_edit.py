@@ -20,8 +20,6 @@ from click.testing import CliRunner
 from duban.cli import main
 
 ADMIN = "王五"
-ITEM = {"policy": "guoshuiju", "kind": "superior_assignment", "title": "市局交办的数据核查",
-        "lead": "征管科", "supervisor": "办公室", "due": "2026-03-09"}
 
 
 def stored(live: Any, name: str) -> Any:
@@ -98,7 +96,8 @@ def test_patch_refuses_unknown_users_non_admins_and_removing_ones_own_admin_flag
 
 
 # -- the change takes effect on the next request -------------------------------------------
-def test_a_leaders_new_oversees_decides_his_next_approval(server: Any) -> None:
+def test_a_leaders_new_oversees_decides_his_next_approval(
+        server: Any, extension_awaiting: Callable[..., None]) -> None:
     """guoshuiju 五、（二）“经督办单位分管局领导批准”: 李副局长 oversees 征管科 and is refused
     the 顺延 of an item whose 督办单位 is 办公室; the administrator moves 办公室 to him
     (局领导分工 changed); his same token's next approval is granted."""
@@ -107,11 +106,7 @@ def test_a_leaders_new_oversees_decides_his_next_approval(server: Any) -> None:
     lead = server.user("征管科 赵", "征管科", "承办单位")
     li = server.user("李副局长", "局领导", "分管局领导")
     assert admin.patch("/api/v1/users/李副局长", json={"oversees": ["征管科"]}).status_code == 200
-    assert office.post("/api/v1/items", json={"id": "G1", **ITEM}).status_code == 201
-    assert office.post("/api/v1/items/G1/actions/assign", json={}).status_code == 200
-    r = lead.post("/api/v1/items/G1/actions/request_extension",
-                  json={"until": "2026-03-13", "reason": "市局数据未到"})
-    assert r.status_code == 200, r.text
+    extension_awaiting(office, lead)
 
     r = li.post("/api/v1/items/G1/actions/approve", json={})
     assert r.status_code == 403 and r.json()["cite"] == "五、（二）", r.text
